@@ -1,0 +1,143 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import {
+  artifactUploaderRoleName,
+  jobBucketName,
+  jobExecutionRoleName,
+  teamLogGroupName,
+  teamNamespace,
+  teamPrefix,
+  type Environment,
+  type Team,
+} from '../../config';
+import { policyJson, type PolicyStatement } from './iam-policy';
+
+/** Service account of the hook Job that uploads a team's artifacts (the team app creates it). */
+export const ARTIFACT_UPLOADER_SERVICE_ACCOUNT = 'emr-artifact-uploader';
+
+/** Props for {@link EmrTeamIdentity}. */
+export interface EmrTeamIdentityProps {
+  readonly env: Environment;
+  readonly team: Team;
+  /** ARN of the cluster's IAM OIDC provider. */
+  readonly oidcProviderArn: string;
+  /** OIDC issuer host and path (no scheme): the prefix of the `:sub`/`:aud` condition keys. */
+  readonly oidcIssuerHost: string;
+}
+
+/**
+ * A data team's AWS identity: the EMR job execution role (assumable only by the EMR-created
+ * service accounts in the team's namespace; S3 only under the team's prefix; logs only to the
+ * team's log group), the team's log group, and the artifact uploader role (write to
+ * `<team>/artifacts/` only).
+ */
+export class EmrTeamIdentity extends Construct {
+  readonly executionRole: IamRole;
+  readonly uploaderRole: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: EmrTeamIdentityProps) {
+    super(scope, id);
+    const { env, team } = props;
+    const { accountId, region } = env.cluster;
+    const namespace = teamNamespace(team);
+    const bucketArn = `arn:aws:s3:::${jobBucketName(env)}`;
+    const prefix = teamPrefix(team);
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: teamLogGroupName(env, team),
+      retentionInDays: team.logRetentionDays,
+    });
+
+    this.executionRole = new IamRole(this, 'execution-role', {
+      name: jobExecutionRoleName(env, team),
+      description: `EMR on EKS job execution role for ${team.name}`,
+      assumeRolePolicy: this.irsaTrust(
+        props,
+        'StringLike',
+        `system:serviceaccount:${namespace}:emr-containers-sa-*-*-${accountId}-*`,
+      ),
+    });
+    new IamRolePolicy(this, 'execution-policy', {
+      name: 'emr-job-execution',
+      role: this.executionRole.name,
+      policy: policyJson({
+        Statement: [
+          ...teamBucketStatements(bucketArn, prefix, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
+          {
+            Sid: 'WriteTeamLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+            Resource: [this.logGroup.arn, `${this.logGroup.arn}:log-stream:*`],
+          },
+          {
+            Sid: 'FindLogGroups',
+            Effect: 'Allow',
+            Action: 'logs:DescribeLogGroups',
+            Resource: `arn:aws:logs:${region}:${accountId}:log-group:*`,
+          },
+        ],
+      }),
+    });
+
+    this.uploaderRole = new IamRole(this, 'artifact-uploader-role', {
+      name: artifactUploaderRoleName(env, team),
+      description: `Uploads ${team.name}'s job artifacts to s3://${jobBucketName(env)}/${prefix}artifacts/`,
+      assumeRolePolicy: this.irsaTrust(
+        props,
+        'StringEquals',
+        `system:serviceaccount:${namespace}:${ARTIFACT_UPLOADER_SERVICE_ACCOUNT}`,
+      ),
+    });
+    new IamRolePolicy(this, 'artifact-uploader-policy', {
+      name: 'artifact-upload',
+      role: this.uploaderRole.name,
+      policy: policyJson({
+        Statement: teamBucketStatements(bucketArn, `${prefix}artifacts/`, ['s3:GetObject', 's3:PutObject']),
+      }),
+    });
+  }
+
+  private irsaTrust(
+    props: EmrTeamIdentityProps,
+    operator: 'StringEquals' | 'StringLike',
+    subject: string,
+  ): string {
+    const host = props.oidcIssuerHost;
+    const condition: PolicyStatement['Condition'] =
+      operator === 'StringLike'
+        ? { StringLike: { [`${host}:sub`]: subject }, StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com' } }
+        : { StringEquals: { [`${host}:sub`]: subject, [`${host}:aud`]: 'sts.amazonaws.com' } };
+    return policyJson({
+      Statement: [
+        {
+          Sid: 'AssumeByTeamServiceAccount',
+          Effect: 'Allow',
+          Principal: { Federated: props.oidcProviderArn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: condition,
+        },
+      ],
+    });
+  }
+}
+
+/** List the prefix and act on the objects under it, nothing else in the bucket. */
+function teamBucketStatements(
+  bucketArn: string,
+  prefix: string,
+  objectActions: readonly string[],
+): PolicyStatement[] {
+  return [
+    {
+      Sid: 'ListTeamPrefix',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } },
+    },
+    { Sid: 'TeamObjects', Effect: 'Allow', Action: objectActions, Resource: `${bucketArn}/${prefix}*` },
+  ];
+}

@@ -1,0 +1,54 @@
+/** Typed IAM policy documents, serialized deterministically (no data sources, visible in review). */
+
+export type Principal =
+  | { readonly Service: string | readonly string[] }
+  | { readonly Federated: string }
+  | { readonly AWS: string | readonly string[] };
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Principal?: Principal;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface PolicyDocument {
+  readonly Version?: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** JSON for an IAM policy argument; CDKTF tokens inside strings resolve to Terraform references. */
+export function policyJson(document: PolicyDocument): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: document.Statement });
+}
+
+/** Trust policy for an AWS service principal. */
+export function serviceTrust(service: string, actions: readonly string[] = ['sts:AssumeRole']): string {
+  return policyJson({
+    Statement: [
+      { Sid: 'AssumeByService', Effect: 'Allow', Principal: { Service: service }, Action: actions },
+    ],
+  });
+}
+
+/** Trust policy for EKS Pod Identity; the pod identity association names the namespace and service account. */
+export function podIdentityTrust(accountId: string): string {
+  return policyJson({
+    Statement: [
+      {
+        Sid: 'AssumeByEksPodIdentity',
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      },
+    ],
+  });
+}
+
+/** AWS managed policy ARN. */
+export function managedPolicy(name: string): string {
+  return `arn:aws:iam::aws:policy/${name}`;
+}

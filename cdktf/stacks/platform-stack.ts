@@ -1,0 +1,52 @@
+import type { Construct, Node } from 'constructs';
+import { LocalBackend, S3Backend, TerraformStack, type TerraformElement } from '../framework';
+import type { Environment } from '../../config';
+
+/** Props shared by every stack of an environment. */
+export interface PlatformStackProps {
+  /** The validated environment this stack belongs to. */
+  readonly env: Environment;
+  /** Short stack name; also the folder under `dist/<env>/terraform/`. */
+  readonly stackName: string;
+}
+
+/**
+ * Base for the project's stacks: readable Terraform addresses and the configured state backend.
+ *
+ * Logical ids are the construct path below the stack joined with `_` (`network_vpc`,
+ * `team-emr-data-team-a_execution-role`) instead of CDKTF's hashed ids, so reviewers see
+ * meaningful addresses. Renaming or moving a construct renames its address: that is a state
+ * migration (`moved` block), never a drive-by.
+ */
+export class PlatformStack extends TerraformStack {
+  readonly env: Environment;
+  readonly stackName: string;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    super(scope, `${props.env.name}-${props.stackName}`);
+    this.env = props.env;
+    this.stackName = props.stackName;
+    const backend = props.env.cluster.backend;
+    if (backend.type === 's3') {
+      new S3Backend(this, {
+        bucket: backend.bucket,
+        key: `${backend.keyPrefix.replace(/\/$/, '')}/${props.env.name}/${props.stackName}.tfstate`,
+        region: backend.region,
+        encrypt: true,
+      });
+      // S3-native locking (Terraform >= 1.10); the CDKTF binding predates the attribute.
+      if (backend.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: `terraform.${props.stackName}.tfstate` });
+    }
+  }
+
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = 'node' in element ? element.node : element;
+    const parts = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    return parts
+      .filter((part) => part !== 'Resource' && part !== 'Default')
+      .join('_')
+      .replace(/[^A-Za-z0-9_-]/g, '_');
+  }
+}

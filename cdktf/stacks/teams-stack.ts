@@ -1,0 +1,51 @@
+import type { Construct } from 'constructs';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
+import { Fn, TerraformOutput } from '../framework';
+import { versions, type Environment } from '../../config';
+import { EmrTeamIdentity } from '../constructs/emr-team-identity';
+import { awsProvider } from './aws-provider';
+import { PlatformStack } from './platform-stack';
+
+/**
+ * Per-team AWS identities. Kept apart from the base so adding a team plans a small change; it
+ * finds the cluster and its OIDC provider by name (applied after `base`).
+ */
+export class TeamsStack extends PlatformStack {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, { env, stackName: 'teams' });
+    this.addOverride('terraform.required_version', versions.terraform);
+    awsProvider(this, env);
+
+    const cluster = new DataAwsEksCluster(this, 'cluster', { name: env.cluster.name });
+    const issuer = cluster.identity.get(0).oidc.get(0).issuer;
+    const oidc = new DataAwsIamOpenidConnectProvider(this, 'oidc-provider', { url: issuer });
+    const oidcIssuerHost = Fn.replace(issuer, 'https://', '');
+
+    const teams = env.teams.map(
+      (team) =>
+        [
+          team,
+          new EmrTeamIdentity(this, `team-${team.name}`, {
+            env,
+            team,
+            oidcProviderArn: oidc.arn,
+            oidcIssuerHost,
+          }),
+        ] as const,
+    );
+    new TerraformOutput(this, 'emr_on_eks', {
+      description: 'Per team: job execution role, artifact uploader role, log group',
+      value: Object.fromEntries(
+        teams.map(([team, identity]) => [
+          team.name,
+          {
+            job_execution_role_arn: identity.executionRole.arn,
+            artifact_uploader_role_arn: identity.uploaderRole.arn,
+            cloudwatch_log_group_name: identity.logGroup.name,
+          },
+        ]),
+      ),
+    });
+  }
+}

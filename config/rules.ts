@@ -1,0 +1,289 @@
+import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import type { ConfigProblem } from './errors';
+import { allRoleNames, jobBucketName, teamNamespace } from './naming';
+import type { Environment, Platform } from './schema';
+
+/**
+ * Rules that relate several fields. Each returns problems; none throws. Paths use the same
+ * notation as the zod problems so a user sees one style.
+ */
+export function checkPlatform(platform: Platform): ConfigProblem[] {
+  const problems = duplicates(
+    platform.environments.map((env) => env.name),
+    'environments',
+    'name',
+  );
+  platform.environments.forEach((env, i) => problems.push(...checkEnvironment(env, `environments[${i}]`)));
+  return problems;
+}
+
+function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
+  return [
+    ...duplicates(
+      env.teams.map((t) => t.name),
+      `${at}.teams`,
+      'name',
+    ),
+    ...duplicates(env.teams.map(teamNamespace), `${at}.teams`, 'namespace'),
+    ...duplicates(
+      env.nodePools.map((p) => p.name),
+      `${at}.nodePools`,
+      'name',
+    ),
+    ...checkRegionAndZones(env, at),
+    ...checkNetwork(env, at),
+    ...checkReferences(env, at),
+    ...checkBudgets(env, at),
+    ...checkNames(env, at),
+    ...checkAddons(env, at),
+    ...checkCoreNodeGroup(env, at),
+    ...checkFsx(env, at),
+  ];
+}
+
+/** Reports every later occurrence of a value; `field` is omitted for lists of plain strings. */
+function duplicates(values: readonly string[], listPath: string, field?: string): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  const problems: ConfigProblem[] = [];
+  const at = (i: number) => `${listPath}[${i}]${field ? `.${field}` : ''}`;
+  values.forEach((value, i) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, i);
+    else problems.push({ path: at(i), value, rule: `duplicates ${at(first)}` });
+  });
+  return problems;
+}
+
+const RESERVED_NAMESPACES = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'karpenter',
+  'argocd',
+]);
+
+function checkRegionAndZones(env: Environment, at: string): ConfigProblem[] {
+  const { region, vpc } = env.cluster;
+  const problems: ConfigProblem[] = [];
+  const zonePattern = new RegExp(`^${region}[a-z]$`);
+  vpc.azs.forEach((az, i) => {
+    if (!zonePattern.test(az)) {
+      problems.push({
+        path: `${at}.cluster.vpc.azs[${i}]`,
+        value: az,
+        rule: `must be a zone of ${region} such as ${region}a`,
+      });
+    }
+  });
+  problems.push(...duplicates(vpc.azs, `${at}.cluster.vpc.azs`));
+  env.nodePools.forEach((pool, p) =>
+    pool.zones.forEach((zone, z) => {
+      if (!vpc.azs.includes(zone)) {
+        problems.push({
+          path: `${at}.nodePools[${p}].zones[${z}]`,
+          value: zone,
+          rule: `must be one of the cluster's zones (${vpc.azs.join(', ')})`,
+        });
+      }
+    }),
+  );
+  env.teams.forEach((team, t) => {
+    const ns = teamNamespace(team);
+    if (RESERVED_NAMESPACES.has(ns) || ns.startsWith('kube-')) {
+      problems.push({
+        path: `${at}.teams[${t}].${team.namespace ? 'namespace' : 'name'}`,
+        value: ns,
+        rule: 'is a system namespace; give the team a namespace of its own',
+      });
+    }
+  });
+  return problems;
+}
+
+interface NamedCidr {
+  readonly path: string;
+  readonly cidr: Cidr;
+}
+
+function checkNetwork(env: Environment, at: string): ConfigProblem[] {
+  const { vpc } = env.cluster;
+  const base = `${at}.cluster.vpc`;
+  const problems: ConfigProblem[] = [];
+  const parse = (text: string, path: string): NamedCidr | undefined => {
+    const result = parseCidr(text);
+    if (typeof result === 'string') {
+      problems.push({ path, value: text, rule: result });
+      return undefined;
+    }
+    return { path, cidr: result };
+  };
+  const primary = parse(vpc.cidr, `${base}.cidr`);
+  const secondaries = vpc.secondaryCidrs.flatMap((c, i) => parse(c, `${base}.secondaryCidrs[${i}]`) ?? []);
+  const primaries = primary ? [primary] : [];
+  problems.push(...pairwiseOverlaps([...primaries, ...secondaries]));
+
+  const subnetLists: [string, readonly string[], readonly NamedCidr[]][] = [
+    ['publicSubnets', vpc.publicSubnets, primaries],
+    ['privateSubnets', vpc.privateSubnets, primaries],
+    ['nodeSubnets', vpc.nodeSubnets, secondaries.length > 0 ? secondaries : primaries],
+  ];
+  const subnets: NamedCidr[] = [];
+  for (const [field, list, parents] of subnetLists) {
+    if (list.length !== vpc.azs.length) {
+      problems.push({
+        path: `${base}.${field}`,
+        value: list,
+        rule: `must list one subnet per availability zone (${vpc.azs.length})`,
+      });
+    }
+    list.forEach((text, i) => {
+      const subnet = parse(text, `${base}.${field}[${i}]`);
+      if (!subnet) return;
+      subnets.push(subnet);
+      if (parents.length > 0 && !parents.some((p) => contains(p.cidr, subnet.cidr))) {
+        problems.push({
+          path: subnet.path,
+          value: text,
+          rule: `must lie inside ${parents.map((p) => p.cidr.text).join(' or ')}`,
+        });
+      }
+    });
+  }
+  problems.push(...pairwiseOverlaps(subnets));
+  return problems;
+}
+
+function pairwiseOverlaps(blocks: readonly NamedCidr[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  blocks.forEach((a, i) =>
+    blocks.slice(0, i).forEach((b) => {
+      if (overlaps(a.cidr, b.cidr)) {
+        problems.push({ path: a.path, value: a.cidr.text, rule: `overlaps ${b.path} (${b.cidr.text})` });
+      }
+    }),
+  );
+  return problems;
+}
+
+function checkReferences(env: Environment, at: string): ConfigProblem[] {
+  const pools = new Set(env.nodePools.map((p) => p.name));
+  return env.teams.flatMap((team, t) =>
+    team.nodePools.flatMap((name, n) =>
+      pools.has(name)
+        ? []
+        : [
+            {
+              path: `${at}.teams[${t}].nodePools[${n}]`,
+              value: name,
+              rule: `names no node pool of this environment (known: ${[...pools].join(', ')})`,
+            },
+          ],
+    ),
+  );
+}
+
+/**
+ * Budgets add up when each team fits in the pools it may use, and all teams together fit in the
+ * pools they share (otherwise YuniKorn guarantees could never be honoured).
+ */
+function checkBudgets(env: Environment, at: string): ConfigProblem[] {
+  const poolCpu = new Map(env.nodePools.map((p) => [p.name, p.limits.cpu]));
+  const problems: ConfigProblem[] = [];
+  env.teams.forEach((team, t) => {
+    const reachable = [...new Set(team.nodePools)].reduce((sum, name) => sum + (poolCpu.get(name) ?? 0), 0);
+    if (reachable > 0 && team.budget.cpu > reachable) {
+      problems.push({
+        path: `${at}.teams[${t}].budget.cpu`,
+        value: team.budget.cpu,
+        rule: `exceeds the ${reachable} vCPU limit of the node pools the team may use (${team.nodePools.join(', ')})`,
+      });
+    }
+  });
+  const usedPools = new Set(env.teams.flatMap((t) => t.nodePools));
+  const totalLimit = [...usedPools].reduce((sum, name) => sum + (poolCpu.get(name) ?? 0), 0);
+  const totalBudget = env.teams.reduce((sum, t) => sum + t.budget.cpu, 0);
+  if (totalLimit > 0 && totalBudget > totalLimit) {
+    problems.push({
+      path: `${at}.teams`,
+      value: `${totalBudget} vCPU`,
+      rule: `is more than the ${totalLimit} vCPU the teams' node pools may hold together; lower budgets or raise nodePools[].limits.cpu`,
+    });
+  }
+  return problems;
+}
+
+function checkNames(env: Environment, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const bucket = jobBucketName(env);
+  if (bucket.length > 63) {
+    problems.push({
+      path: `${at}.cluster.name`,
+      value: env.cluster.name,
+      rule: `makes the job bucket name ${bucket} longer than S3's 63 characters; shorten the cluster name`,
+    });
+  }
+  for (const role of allRoleNames(env)) {
+    if (role.length > 64) {
+      problems.push({
+        path: `${at}.cluster.name`,
+        value: env.cluster.name,
+        rule: `makes the IAM role name ${role} longer than 64 characters; shorten the cluster or team name`,
+      });
+    }
+  }
+  return problems;
+}
+
+function checkAddons(env: Environment, at: string): ConfigProblem[] {
+  const { addons } = env;
+  const requires: [keyof typeof addons, keyof typeof addons, string][] = [
+    ['kubecost', 'prometheus', 'Kubecost reads its metrics from Prometheus'],
+    ['amazonManagedPrometheus', 'prometheus', 'the AMP workspace is fed by Prometheus remote write'],
+    ['karpenter', 'podIdentityAgent', 'the Karpenter controller authenticates through EKS Pod Identity'],
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const [addon, needed, why] of requires) {
+    if (addons[addon] && !addons[needed]) {
+      problems.push({
+        path: `${at}.addons.${addon}`,
+        value: true,
+        rule: `needs addons.${needed} enabled (${why})`,
+      });
+    }
+  }
+  const fsx = env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled;
+  if (fsx && !addons.fsxCsiDriver) {
+    problems.push({
+      path: `${at}.addons.fsxCsiDriver`,
+      value: false,
+      rule: 'must be true when storage.fsx is enabled (pods mount FSx through the CSI driver)',
+    });
+  }
+  return problems;
+}
+
+function checkCoreNodeGroup(env: Environment, at: string): ConfigProblem[] {
+  const { minSize, maxSize, desiredSize } = env.cluster.coreNodeGroup;
+  if (minSize <= desiredSize && desiredSize <= maxSize) return [];
+  return [
+    {
+      path: `${at}.cluster.coreNodeGroup.desiredSize`,
+      value: desiredSize,
+      rule: `must lie between minSize (${minSize}) and maxSize (${maxSize})`,
+    },
+  ];
+}
+
+function checkFsx(env: Environment, at: string): ConfigProblem[] {
+  const { storageCapacityGiB } = env.storage.fsx.static;
+  if (!env.storage.fsx.static.enabled) return [];
+  if (storageCapacityGiB === 1200 || storageCapacityGiB % 2400 === 0) return [];
+  return [
+    {
+      path: `${at}.storage.fsx.static.storageCapacityGiB`,
+      value: storageCapacityGiB,
+      rule: 'must be 1200 or a multiple of 2400 for a PERSISTENT_2 filesystem',
+    },
+  ];
+}

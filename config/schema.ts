@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import { versions } from './versions';
+
+/**
+ * The shape of the platform description. Field-level rules live here; rules that relate several
+ * fields (duplicates, references, CIDR overlaps, budgets) live in `rules.ts`.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = (max = 63) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(DNS_LABEL, {
+      message:
+        "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    });
+
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, {
+  message: 'must be an IPv4 CIDR block such as 10.1.0.0/16',
+});
+const positiveInt = z
+  .number()
+  .int({ message: 'must be a whole number' })
+  .positive({ message: 'must be > 0' });
+const tags = z.record(z.string().min(1).max(128), z.string().max(256)).default({});
+
+export const terraformBackendSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('local'),
+  }),
+  z.strictObject({
+    type: z.literal('s3'),
+    /** State bucket (created outside this project). */
+    bucket: z.string().min(3).max(63),
+    /** Key prefix; each stack's state lives at `<keyPrefix>/<env>/<stack>.tfstate`. */
+    keyPrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()/-]+$/, { message: 'must be an S3 key prefix' }),
+    region: z.string(),
+    /** S3-native state locking (Terraform >= 1.10). */
+    useLockfile: z.boolean().default(true),
+  }),
+]);
+
+export const vpcSchema = z.strictObject({
+  cidr,
+  /** Secondary CIDR blocks (RFC 6598 100.64.0.0/10 upstream) that hold the node and pod subnets. */
+  secondaryCidrs: z.array(cidr).default([]),
+  /** Availability zones, full names (`us-west-2a`); two or more. */
+  azs: z.array(z.string()).min(2, { message: 'must list at least 2 availability zones' }),
+  /** One public subnet per AZ (load balancers, NAT). */
+  publicSubnets: z.array(cidr),
+  /** One private subnet per AZ in the primary CIDR (VPC endpoints, internal load balancers). */
+  privateSubnets: z.array(cidr),
+  /** One node/pod subnet per AZ in the secondary CIDR: nodes, pods and the EKS control-plane ENIs. */
+  nodeSubnets: z.array(cidr),
+  /** `single` (cheap, the upstream default) or `per-az` (no cross-AZ dependency). */
+  natGateways: z.enum(['single', 'per-az']).default('single'),
+  /** VPC endpoints: the S3 gateway plus interface endpoints, so nodes reach AWS APIs privately. */
+  endpoints: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      interface: z
+        .array(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a service short name like ecr.api' }))
+        .default([
+          'autoscaling',
+          'ec2',
+          'ec2messages',
+          'ecr.api',
+          'ecr.dkr',
+          'eks',
+          'eks-auth',
+          'elasticloadbalancing',
+          'kms',
+          'logs',
+          'ssm',
+          'ssmmessages',
+          'sts',
+        ]),
+    })
+    .default({ enabled: false, interface: [] }),
+});
+
+export const clusterSchema = z.strictObject({
+  name: dnsLabel(40),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'must be an AWS region such as us-west-2' }),
+  accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }),
+  version: z
+    .string()
+    .regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as 1.34' })
+    .default(versions.kubernetes),
+  vpc: vpcSchema,
+  endpoint: z
+    .strictObject({
+      publicAccess: z.boolean().default(false),
+      privateAccess: z.boolean().default(true),
+      publicAccessCidrs: z.array(cidr).default(['0.0.0.0/0']),
+    })
+    .default({ publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }),
+  /** IAM principals (role/user ARNs) granted cluster-admin through an access entry. */
+  adminPrincipalArns: z
+    .array(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+          message: 'must be an IAM role or user ARN',
+        }),
+    )
+    .default([]),
+  /** Give the identity that creates the cluster admin access (bootstrap only). */
+  bootstrapCreatorAdmin: z.boolean().default(true),
+  controlPlaneLogRetentionDays: positiveInt.default(90),
+  coreNodeGroup: z
+    .strictObject({
+      instanceTypes: z
+        .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an EC2 instance type' }))
+        .min(1),
+      minSize: z.number().int().min(0),
+      maxSize: positiveInt,
+      desiredSize: z.number().int().min(0),
+      diskSizeGiB: positiveInt.default(100),
+    })
+    .default({ instanceTypes: ['m6a.xlarge'], minSize: 1, maxSize: 9, desiredSize: 3, diskSizeGiB: 100 }),
+  tags,
+  backend: terraformBackendSchema.default({ type: 'local' }),
+});
+
+export const teamSchema = z.strictObject({
+  /** Team name; also the Kubernetes namespace unless `namespace` says otherwise. */
+  name: dnsLabel(40),
+  namespace: dnsLabel(63).optional(),
+  /** Capacity the team may hold at once (YuniKorn max, ResourceQuota). */
+  budget: z.strictObject({
+    cpu: positiveInt,
+    memoryGiB: positiveInt,
+  }),
+  /** Node pools (by name) the team's jobs may run on. */
+  nodePools: z.array(z.string()).min(1, { message: 'must name at least one node pool' }),
+  logRetentionDays: positiveInt.default(7),
+  /** GitHub owners (`@org/team`) for the team's folders, used for CODEOWNERS. */
+  owners: z
+    .array(z.string().regex(/^@[\w./-]+$/, { message: 'must be a GitHub owner such as @org/team' }))
+    .default([]),
+});
+
+export const nodePoolSchema = z.strictObject({
+  name: dnsLabel(63),
+  /** `NodeGroupType` label value, kept from the seed (e.g. SparkComputeOptimized). */
+  nodeGroupType: z
+    .string()
+    .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { message: 'must be a valid label value' }),
+  instanceTypes: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an EC2 instance type such as c5d.large' }),
+    )
+    .min(1),
+  arch: z.enum(['amd64', 'arm64']),
+  capacityTypes: z
+    .array(z.enum(['spot', 'on-demand', 'reserved']))
+    .min(1)
+    .default(['spot', 'on-demand']),
+  /** Availability zones (full names) the pool may launch in. */
+  zones: z.array(z.string()).min(1),
+  limits: z.strictObject({
+    cpu: positiveInt,
+    memoryGiB: positiveInt.optional(),
+  }),
+  /** How long an empty node lives before Karpenter removes it (`consolidateAfter`). */
+  consolidateAfter: z
+    .string()
+    .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: 'must be a duration such as 120s or 5m' })
+    .default('120s'),
+  rootVolumeGiB: positiveInt.default(100),
+  /** `RAID0` mounts the instance-store NVMe disks as one array for kubelet and pods. */
+  instanceStorePolicy: z.enum(['RAID0', 'none']).default('RAID0'),
+  /** Taint `<name>=true:NoSchedule` so only pods that ask for the pool land there (the seed's model). */
+  taint: z.boolean().default(true),
+  description: z.string().default(''),
+});
+
+export const storageSchema = z.strictObject({
+  nvme: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  ebs: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  fsx: z
+    .strictObject({
+      /** A PERSISTENT_2 filesystem created by Terraform and bound through a static PV. */
+      static: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          storageCapacityGiB: positiveInt.default(1200),
+          perUnitStorageThroughput: z
+            .union([z.literal(125), z.literal(250), z.literal(500), z.literal(1000)])
+            .default(500),
+        })
+        .default({ enabled: false, storageCapacityGiB: 1200, perUnitStorageThroughput: 500 }),
+      /** A StorageClass that provisions FSx filesystems per claim. */
+      dynamic: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+    })
+    .default({
+      static: { enabled: false, storageCapacityGiB: 1200, perUnitStorageThroughput: 500 },
+      dynamic: { enabled: false },
+    }),
+});
+
+/** Add-on toggles; defaults follow the seed's "enabled by default?" table. */
+export const addonsSchema = z.strictObject({
+  vpcCni: z.boolean().default(true),
+  coreDns: z.boolean().default(true),
+  kubeProxy: z.boolean().default(true),
+  ebsCsiDriver: z.boolean().default(true),
+  podIdentityAgent: z.boolean().default(true),
+  karpenter: z.boolean().default(true),
+  clusterAutoscaler: z.boolean().default(true),
+  clusterProportionalAutoscaler: z.boolean().default(true),
+  metricsServer: z.boolean().default(true),
+  prometheus: z.boolean().default(true),
+  amazonManagedPrometheus: z.boolean().default(true),
+  kubecost: z.boolean().default(true),
+  cloudwatchMetrics: z.boolean().default(false),
+  fluentBit: z.boolean().default(false),
+  fsxCsiDriver: z.boolean().default(false),
+  yunikorn: z.boolean().default(false),
+  ackEmrContainers: z.boolean().default(true),
+  argocd: z.boolean().default(true),
+});
+
+export const gitopsSchema = z.strictObject({
+  /** Git repository Argo CD reads `dist/` from. */
+  repoUrl: z
+    .string()
+    .regex(/^(https:\/\/|ssh:\/\/|git@)\S+$/, { message: 'must be an https, ssh or git@ repository URL' }),
+  revision: z.string().min(1).default('main'),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Environment name: the folder under dist/. */
+  name: dnsLabel(32),
+  cluster: clusterSchema,
+  teams: z.array(teamSchema).min(1, { message: 'must define at least one team' }),
+  nodePools: z.array(nodePoolSchema).min(1, { message: 'must define at least one node pool' }),
+  storage: storageSchema.default({
+    nvme: { enabled: true },
+    ebs: { enabled: true },
+    fsx: {
+      static: { enabled: false, storageCapacityGiB: 1200, perUnitStorageThroughput: 500 },
+      dynamic: { enabled: false },
+    },
+  }),
+  addons: addonsSchema.default(addonsSchema.parse({})),
+  /** Days before objects under `logs/` and `spark-event-logs/` in the job bucket expire. */
+  logObjectExpirationDays: positiveInt.default(30),
+  gitops: gitopsSchema,
+});
+
+export const platformSchema = z.strictObject({
+  environments: z.array(environmentSchema).min(1, { message: 'must define at least one environment' }),
+});
+
+/** What a user writes (defaults may be omitted). */
+export type PlatformInput = z.input<typeof platformSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** What the rest of the code reads (defaults filled in). */
+export type Platform = z.output<typeof platformSchema>;
+export type Environment = z.output<typeof environmentSchema>;
+export type Cluster = Environment['cluster'];
+export type Team = Environment['teams'][number];
+export type NodePool = Environment['nodePools'][number];
+export type Addons = Environment['addons'];
+export type TerraformBackend = Cluster['backend'];

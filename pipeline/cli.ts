@@ -1,0 +1,47 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../config';
+
+/** Bad command-line input: printed as one line, exit code 1. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Runs a command's main function: known errors print their one-sentence message (exit 1),
+ * anything else prints one line too (exit 2); a stack trace only with `DEBUG=1`.
+ */
+export function runCli(name: string, main: () => Promise<number> | number): void {
+  const fail = (error: unknown): void => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: ${message.split('\n')[0] ?? ''}\n`);
+    if (process.env.DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    process.exitCode = 2;
+  };
+  try {
+    Promise.resolve(main()).then((code) => {
+      process.exitCode = code;
+    }, fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** `util.parseArgs` with our error wording (`--help` for usage). */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: readonly string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals, strict: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`${command}: ${reason} (run with --help for usage)`);
+  }
+}

@@ -1,0 +1,45 @@
+import { tmpdir } from 'node:os';
+import { App } from '../cdktf/framework';
+import { environmentStacks } from '../cdktf/app';
+import type { Environment, Platform } from '../config';
+import { toJson } from './serialize';
+import { countStack, stackToJson } from './terraform';
+
+/** What one environment rendered, for the summary table. */
+export interface EnvironmentSummary {
+  readonly env: string;
+  readonly stacks: number;
+  readonly resources: number;
+  /** Kubernetes objects per Argo CD application folder. */
+  readonly k8sObjects: Readonly<Record<string, number>>;
+  readonly ms: number;
+}
+
+/** The whole render, in memory: `dist/`-relative path → file content. */
+export interface RenderResult {
+  readonly files: ReadonlyMap<string, string>;
+  readonly summaries: readonly EnvironmentSummary[];
+}
+
+/** Renders every environment (or only `only`) without touching the disk. */
+export function renderPlatform(platform: Platform, only?: readonly string[]): RenderResult {
+  const files = new Map<string, string>();
+  const summaries = platform.environments
+    .filter((env) => !only || only.includes(env.name))
+    .map((env) => renderEnvironment(env, files));
+  return { files, summaries };
+}
+
+function renderEnvironment(env: Environment, files: Map<string, string>): EnvironmentSummary {
+  const started = performance.now();
+  // CDKTF's App wants an output directory that exists; nothing is written to it.
+  const app = new App({ outdir: tmpdir(), stackTraces: false, skipValidation: true });
+  let resources = 0;
+  const stacks = environmentStacks(app, env);
+  for (const stack of stacks) {
+    const json = stackToJson(stack);
+    resources += countStack(json).resources;
+    files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, toJson(json));
+  }
+  return { env: env.name, stacks: stacks.length, resources, k8sObjects: {}, ms: performance.now() - started };
+}

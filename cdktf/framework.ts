@@ -8,6 +8,7 @@ export {
   Fn,
   LocalBackend,
   S3Backend,
+  TerraformLocal,
   TerraformOutput,
   TerraformStack,
   Token,

@@ -18,13 +18,18 @@ export function checkPlatform(platform: Platform): ConfigProblem[] {
 }
 
 function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
+  const nameDuplicates = duplicates(
+    env.teams.map((t) => t.name),
+    `${at}.teams`,
+    'name',
+  );
+  // Namespaces default to team names: a duplicated name is reported once, as a name.
+  const namespaceDuplicates = duplicates(env.teams.map(teamNamespace), `${at}.teams`, 'namespace').filter(
+    (p) => !nameDuplicates.some((n) => n.path.replace(/\.name$/, '.namespace') === p.path),
+  );
   return [
-    ...duplicates(
-      env.teams.map((t) => t.name),
-      `${at}.teams`,
-      'name',
-    ),
-    ...duplicates(env.teams.map(teamNamespace), `${at}.teams`, 'namespace'),
+    ...nameDuplicates,
+    ...namespaceDuplicates,
     ...duplicates(
       env.nodePools.map((p) => p.name),
       `${at}.nodePools`,
@@ -223,14 +228,13 @@ function checkNames(env: Environment, at: string): ConfigProblem[] {
       rule: `makes the job bucket name ${bucket} longer than S3's 63 characters; shorten the cluster name`,
     });
   }
-  for (const role of allRoleNames(env)) {
-    if (role.length > 64) {
-      problems.push({
-        path: `${at}.cluster.name`,
-        value: env.cluster.name,
-        rule: `makes the IAM role name ${role} longer than 64 characters; shorten the cluster or team name`,
-      });
-    }
+  const longest = allRoleNames(env).reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (longest.length > 64) {
+    problems.push({
+      path: `${at}.cluster.name`,
+      value: env.cluster.name,
+      rule: `makes the IAM role name ${longest} longer than 64 characters; shorten the cluster or team name`,
+    });
   }
   return problems;
 }

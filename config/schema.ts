@@ -101,11 +101,9 @@ export const clusterSchema = z.strictObject({
   /** IAM principals (role/user ARNs) granted cluster-admin through an access entry. */
   adminPrincipalArns: z
     .array(
-      z
-        .string()
-        .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-          message: 'must be an IAM role or user ARN',
-        }),
+      z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+        message: 'must be an IAM role or user ARN',
+      }),
     )
     .default([]),
   /** Give the identity that creates the cluster admin access (bootstrap only). */

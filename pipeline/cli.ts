@@ -41,7 +41,8 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // Node's parser explains positional arguments at length; the first clause is the point.
+    const reason = (error instanceof Error ? error.message : String(error)).split(/\.\s/)[0];
     throw new UsageError(`${command}: ${reason} (run with --help for usage)`);
   }
 }

@@ -10,7 +10,6 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { Fn } from '../framework';
 import { clusterRoleName, type Environment } from '../../config';
 import { managedPolicy, policyJson, serviceTrust } from './iam-policy';
 
@@ -34,8 +33,6 @@ export class EksCluster extends Construct {
   readonly cluster: AwsEksCluster;
   readonly oidcProvider: IamOpenidConnectProvider;
   readonly secretsKey: KmsKey;
-  /** OIDC issuer without `https://`, the prefix of IRSA condition keys. */
-  readonly oidcIssuerHost: string;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -115,10 +112,8 @@ export class EksCluster extends Construct {
       value: cluster.name,
     });
 
-    const issuer = this.cluster.identity.get(0).oidc.get(0).issuer;
-    this.oidcIssuerHost = Fn.replace(issuer, 'https://', '');
     this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc-provider', {
-      url: issuer,
+      url: this.cluster.identity.get(0).oidc.get(0).issuer,
       clientIdList: ['sts.amazonaws.com'],
     });
 

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
-import { Fn, TerraformOutput } from '../framework';
+import { Fn, TerraformLocal, TerraformOutput } from '../framework';
 import { versions, type Environment } from '../../config';
 import { EmrTeamIdentity } from '../constructs/emr-team-identity';
 import { awsProvider } from './aws-provider';
@@ -20,7 +20,9 @@ export class TeamsStack extends PlatformStack {
     const cluster = new DataAwsEksCluster(this, 'cluster', { name: env.cluster.name });
     const issuer = cluster.identity.get(0).oidc.get(0).issuer;
     const oidc = new DataAwsIamOpenidConnectProvider(this, 'oidc-provider', { url: issuer });
-    const oidcIssuerHost = Fn.replace(issuer, 'https://', '');
+    // A local keeps the IRSA condition keys readable (`${local.oidc_issuer_host}:sub`) in review.
+    const oidcIssuerHost = new TerraformLocal(this, 'oidc_issuer_host', Fn.replace(issuer, 'https://', ''))
+      .asString;
 
     const teams = env.teams.map(
       (team) =>

@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import { INTERRUPTION_EVENTS } from '../../cdktf/constructs/karpenter-infra';
+import { defaultEnvironment } from '../../config/environments/default';
+import { environment, policy, resource, resourcesOfType, synthStacks } from '../helpers/terraform';
+
+const stacks = synthStacks();
+const base = stacks.base!;
+
+describe('base stack', () => {
+  it('declares the expected resource addresses', () => {
+    const addresses = Object.entries(base.resource ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `${type}.${name}`),
+    );
+    expect(addresses).toMatchSnapshot();
+  });
+
+  it('pins the provider to the account and region and tags everything', () => {
+    const aws = base.provider?.aws?.[0];
+    expect(aws).toMatchObject({
+      region: 'us-west-2',
+      allowed_account_ids: ['111122223333'],
+      default_tags: [{ tags: { Blueprint: 'emr-eks-karpenter', 'emr-eks-gitops/environment': 'default' } }],
+    });
+  });
+
+  it('builds a VPC over two zones with discovery-tagged private subnets and a secondary CIDR', () => {
+    expect(resource(base, 'aws_vpc', 'network_vpc')).toMatchObject({ cidr_block: '10.1.0.0/16' });
+    expect(resource(base, 'aws_vpc_ipv4_cidr_block_association', 'network_secondary-cidr-0')).toMatchObject({
+      cidr_block: '100.64.0.0/16',
+    });
+    for (const az of ['us-west-2a', 'us-west-2b']) {
+      expect(resource(base, 'aws_subnet', `network_public-${az}`)).toMatchObject({
+        availability_zone: az,
+        tags: { 'kubernetes.io/role/elb': '1' },
+      });
+      for (const kind of ['private', 'node']) {
+        expect(resource(base, 'aws_subnet', `network_${kind}-${az}`)).toMatchObject({
+          tags: { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': 'emr-eks-karpenter' },
+        });
+      }
+    }
+    expect(Object.keys(resourcesOfType(base, 'aws_nat_gateway'))).toEqual(['network_nat-us-west-2a']);
+    expect(resource(base, 'aws_subnet', 'network_node-us-west-2b')).toMatchObject({
+      cidr_block: '100.64.128.0/17',
+    });
+  });
+
+  it('creates VPC endpoints only when enabled', () => {
+    expect(resourcesOfType(base, 'aws_vpc_endpoint')).toEqual({});
+    const env = environment();
+    const withEndpoints = synthStacks({
+      ...env,
+      cluster: {
+        ...env.cluster,
+        vpc: { ...env.cluster.vpc, endpoints: { enabled: true, interface: ['sts', 'ecr.api'] } },
+      },
+    }).base!;
+    expect(resource(withEndpoints, 'aws_vpc_endpoint', 'network_endpoint-s3')).toMatchObject({
+      vpc_endpoint_type: 'Gateway',
+      service_name: 'com.amazonaws.us-west-2.s3',
+    });
+    expect(resource(withEndpoints, 'aws_vpc_endpoint', 'network_endpoint-ecr-api')).toMatchObject({
+      vpc_endpoint_type: 'Interface',
+      private_dns_enabled: true,
+    });
+  });
+
+  it('encrypts secrets with a rotating KMS key and enables control-plane logs and access entries', () => {
+    expect(resource(base, 'aws_kms_key', 'eks_secrets-key')).toMatchObject({ enable_key_rotation: true });
+    const cluster = resource(base, 'aws_eks_cluster', 'eks_cluster');
+    expect(cluster).toMatchObject({
+      name: 'emr-eks-karpenter',
+      version: '1.34',
+      enabled_cluster_log_types: ['api', 'audit', 'authenticator'],
+      access_config: { authentication_mode: 'API_AND_CONFIG_MAP' },
+      encryption_config: {
+        resources: ['secrets'],
+        provider: { key_arn: '${aws_kms_key.eks_secrets-key.arn}' },
+      },
+      vpc_config: { endpoint_public_access: true, endpoint_private_access: true },
+    });
+    expect(resource(base, 'aws_iam_openid_connect_provider', 'eks_oidc-provider')).toMatchObject({
+      client_id_list: ['sts.amazonaws.com'],
+    });
+    expect(resource(base, 'aws_ec2_tag', 'eks_cluster-security-group-discovery-tag')).toMatchObject({
+      key: 'karpenter.sh/discovery',
+      value: 'emr-eks-karpenter',
+    });
+  });
+
+  it('runs a core node group of 3 (1..9) on encrypted gp3 with IMDSv2 and SSM', () => {
+    expect(resource(base, 'aws_eks_node_group', 'core-node-group_node-group')).toMatchObject({
+      node_group_name: 'core-node-group',
+      scaling_config: { min_size: 1, max_size: 9, desired_size: 3 },
+      labels: { NodeGroupType: 'core' },
+      subnet_ids: ['${aws_subnet.network_node-us-west-2a.id}', '${aws_subnet.network_node-us-west-2b.id}'],
+    });
+    expect(resource(base, 'aws_launch_template', 'core-node-group_launch-template')).toMatchObject({
+      block_device_mappings: [{ ebs: { encrypted: 'true', volume_type: 'gp3', volume_size: 100 } }],
+      metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 },
+    });
+    expect(
+      resource(base, 'aws_iam_role_policy_attachment', 'core-node-group_role-AmazonSSMManagedInstanceCore'),
+    ).toMatchObject({ policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+  });
+
+  it('installs the managed add-ons, the EBS CSI driver with its own Pod Identity role', () => {
+    expect(Object.keys(resourcesOfType(base, 'aws_eks_addon')).sort()).toEqual([
+      'addons_aws-ebs-csi-driver',
+      'addons_coredns',
+      'addons_eks-pod-identity-agent',
+      'addons_kube-proxy',
+      'addons_metrics-server',
+      'addons_vpc-cni',
+    ]);
+    expect(resource(base, 'aws_eks_addon', 'addons_aws-ebs-csi-driver')).toMatchObject({
+      pod_identity_association: [
+        { service_account: 'ebs-csi-controller-sa', role_arn: '${aws_iam_role.addons_ebs-csi-role.arn}' },
+      ],
+    });
+    const trust = policy(resource(base, 'aws_iam_role', 'addons_ebs-csi-role').assume_role_policy);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+      }),
+    ]);
+  });
+
+  it('wires the four EventBridge rules to an encrypted interruption queue', () => {
+    expect(resource(base, 'aws_sqs_queue', 'karpenter_interruption-queue')).toMatchObject({
+      name: 'karpenter-emr-eks-karpenter',
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 300,
+    });
+    for (const event of INTERRUPTION_EVENTS) {
+      const rule = resource(base, 'aws_cloudwatch_event_rule', `karpenter_${event.id}-rule`);
+      expect(JSON.parse(rule.event_pattern as string)).toEqual({
+        source: [event.source],
+        'detail-type': [event.detailType],
+      });
+      expect(resource(base, 'aws_cloudwatch_event_target', `karpenter_${event.id}-target`)).toMatchObject({
+        arn: '${aws_sqs_queue.karpenter_interruption-queue.arn}',
+        rule: `\${aws_cloudwatch_event_rule.karpenter_${event.id}-rule.name}`,
+      });
+    }
+    const queuePolicy = policy(
+      resource(base, 'aws_sqs_queue_policy', 'karpenter_interruption-queue-policy').policy,
+    );
+    expect(queuePolicy.Statement.map((s) => s.Sid)).toEqual(['EventBridgeSendsEvents', 'DenyHTTP']);
+  });
+
+  it('gives Karpenter nodes an EC2_LINUX access entry and scopes the controller to this cluster', () => {
+    expect(resource(base, 'aws_eks_access_entry', 'karpenter_node-access-entry')).toMatchObject({
+      type: 'EC2_LINUX',
+      principal_arn: '${aws_iam_role.karpenter_node-role.arn}',
+    });
+    const controller = policy(resource(base, 'aws_iam_role_policy', 'karpenter_controller-policy').policy);
+    const bySid = Object.fromEntries(controller.Statement.map((s) => [s.Sid as string, s]));
+    expect(bySid.AllowPassingInstanceRole).toMatchObject({
+      Resource: '${aws_iam_role.karpenter_node-role.arn}',
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    });
+    expect(bySid.AllowScopedDeletion).toMatchObject({
+      Condition: { StringEquals: { 'aws:ResourceTag/kubernetes.io/cluster/emr-eks-karpenter': 'owned' } },
+    });
+    expect(bySid.AllowRegionalReadActions).toMatchObject({
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'us-west-2' } },
+    });
+    expect(resource(base, 'aws_eks_pod_identity_association', 'karpenter_controller-identity')).toMatchObject(
+      {
+        namespace: 'karpenter',
+        service_account: 'karpenter',
+      },
+    );
+  });
+
+  it('keeps the job bucket private, encrypted, versioned and TLS-only, with log expiry', () => {
+    expect(resource(base, 'aws_s3_bucket', 'job-bucket_bucket')).toEqual({
+      bucket: 'emr-eks-karpenter-111122223333-us-west-2',
+    });
+    expect(
+      resource(base, 'aws_s3_bucket_public_access_block', 'job-bucket_public-access-block'),
+    ).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(
+      resource(base, 'aws_s3_bucket_server_side_encryption_configuration', 'job-bucket_encryption'),
+    ).toMatchObject({ rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] });
+    expect(resource(base, 'aws_s3_bucket_versioning', 'job-bucket_versioning')).toMatchObject({
+      versioning_configuration: { status: 'Enabled' },
+    });
+    const bucketPolicy = policy(resource(base, 'aws_s3_bucket_policy', 'job-bucket_policy').policy);
+    expect(bucketPolicy.Statement[0]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    const lifecycle = resource(base, 'aws_s3_bucket_lifecycle_configuration', 'job-bucket_lifecycle');
+    expect(lifecycle.rule).toContainEqual(
+      expect.objectContaining({ filter: [{ prefix: 'emr-data-team-b/logs/' }], expiration: [{ days: 30 }] }),
+    );
+  });
+
+  it('creates the AMP workspace and outputs what later steps need', () => {
+    expect(resource(base, 'aws_prometheus_workspace', 'amp-workspace')).toEqual({
+      alias: 'amp-ws-emr-eks-karpenter',
+    });
+    expect(Object.keys(base.output ?? {}).sort()).toEqual([
+      'amp_remote_write_url',
+      'amp_workspace_id',
+      'cluster_endpoint',
+      'cluster_name',
+      'configure_kubectl',
+      'job_bucket_name',
+      'karpenter_controller_role_arn',
+      'karpenter_interruption_queue',
+      'karpenter_node_role_name',
+      'oidc_provider_arn',
+      'vpc_id',
+    ]);
+  });
+
+  it('adds FSx for Lustre (PERSISTENT_2, S3 association, Lustre ports) when enabled', () => {
+    const fsxStack = synthStacks(
+      environment({
+        environments: [
+          {
+            ...defaultEnvironment,
+            storage: { fsx: { static: { enabled: true }, dynamic: { enabled: true } } },
+            addons: { ...defaultEnvironment.addons, fsxCsiDriver: true },
+          },
+        ],
+      }),
+    ).base!;
+    expect(resource(fsxStack, 'aws_fsx_lustre_file_system', 'fsx_file-system')).toMatchObject({
+      deployment_type: 'PERSISTENT_2',
+      storage_capacity: 1200,
+      per_unit_storage_throughput: 500,
+    });
+    expect(resource(fsxStack, 'aws_fsx_data_repository_association', 'fsx_data-repository')).toMatchObject({
+      file_system_path: '/data',
+      data_repository_path: 's3://emr-eks-karpenter-111122223333-us-west-2/fsx/',
+    });
+    const sg = resource(fsxStack, 'aws_security_group', 'fsx_security-group');
+    expect(
+      (sg.ingress as { from_port: number; to_port: number }[]).map((r) => [r.from_port, r.to_port]),
+    ).toEqual([
+      [988, 988],
+      [988, 988],
+      [1018, 1023],
+      [1018, 1023],
+    ]);
+    expect(Object.keys(fsxStack.output ?? {})).toEqual(
+      expect.arrayContaining([
+        'fsx_file_system_id',
+        'fsx_dns_name',
+        'fsx_mount_name',
+        'fsx_security_group_id',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultPlatform, loadPlatform, type EnvironmentInput } from '../../config';
+import { defaultEnvironment } from '../../config/environments/default';
+
+/** The default environment with one change applied (a deep copy; the default stays untouched). */
+function platformWith(change: (env: EnvironmentInput & Record<string, unknown>) => void): unknown {
+  const env = structuredClone(defaultEnvironment) as EnvironmentInput & Record<string, unknown>;
+  change(env);
+  return { environments: [env] };
+}
+
+function problemsOf(input: unknown): string[] {
+  try {
+    loadPlatform(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split('\n');
+    throw error;
+  }
+  return [];
+}
+
+describe('loadPlatform', () => {
+  it('accepts the embedded default and fills in defaults', () => {
+    const platform = loadPlatform(defaultPlatform);
+    const env = platform.environments[0];
+    expect(env?.cluster).toMatchObject({ name: 'emr-eks-karpenter', region: 'us-west-2', version: '1.34' });
+    expect(env?.teams.map((t) => t.name)).toEqual(['emr-data-team-a', 'emr-data-team-b']);
+    expect(env?.nodePools.map((p) => p.name)).toEqual([
+      'spark-compute-optimized',
+      'spark-memory-optimized',
+      'spark-graviton-memory-optimized',
+    ]);
+    expect(env?.nodePools[0]).toMatchObject({
+      consolidateAfter: '120s',
+      capacityTypes: ['spot', 'on-demand'],
+    });
+  });
+
+  it('keeps the seed add-on table as defaults', () => {
+    const addons = loadPlatform(defaultPlatform).environments[0]?.addons;
+    expect(addons).toMatchObject({
+      vpcCni: true,
+      coreDns: true,
+      kubeProxy: true,
+      ebsCsiDriver: true,
+      karpenter: true,
+      clusterAutoscaler: true,
+      clusterProportionalAutoscaler: true,
+      metricsServer: true,
+      prometheus: true,
+      amazonManagedPrometheus: true,
+      kubecost: true,
+      cloudwatchMetrics: false,
+      fluentBit: false,
+      fsxCsiDriver: false,
+    });
+  });
+
+  const bad: [string, (env: EnvironmentInput & Record<string, unknown>) => void, string][] = [
+    [
+      'a non-DNS-1123 team name',
+      (env) => {
+        env.teams[0]!.name = 'Team_A';
+      },
+      `Invalid config at environments[0].teams[0].name: "Team_A" must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit).`,
+    ],
+    [
+      'duplicate team names',
+      (env) => {
+        env.teams[1]!.name = 'emr-data-team-a';
+      },
+      'Invalid config at environments[0].teams[1].name: "emr-data-team-a" duplicates environments[0].teams[0].name.',
+    ],
+    [
+      'two teams in one namespace',
+      (env) => {
+        env.teams[1]!.namespace = 'emr-data-team-a';
+      },
+      'Invalid config at environments[0].teams[1].namespace: "emr-data-team-a" duplicates environments[0].teams[0].namespace.',
+    ],
+    [
+      'duplicate node pool names',
+      (env) => {
+        env.nodePools.push(structuredClone(env.nodePools[0]!));
+      },
+      'Invalid config at environments[0].nodePools[3].name: "spark-compute-optimized" duplicates environments[0].nodePools[0].name.',
+    ],
+    [
+      'an unknown node pool reference',
+      (env) => {
+        env.teams[0]!.nodePools = ['spark-gpu'];
+      },
+      'Invalid config at environments[0].teams[0].nodePools[0]: "spark-gpu" names no node pool of this environment (known: spark-compute-optimized, spark-memory-optimized, spark-graviton-memory-optimized).',
+    ],
+    [
+      'overlapping subnets',
+      (env) => {
+        env.cluster.vpc.privateSubnets = ['10.1.0.64/26', '10.1.2.0/24'];
+      },
+      'Invalid config at environments[0].cluster.vpc.privateSubnets[0]: "10.1.0.64/26" overlaps environments[0].cluster.vpc.publicSubnets[1] (10.1.0.64/26).',
+    ],
+    [
+      'a secondary CIDR overlapping the VPC',
+      (env) => {
+        env.cluster.vpc.secondaryCidrs = ['10.1.128.0/17'];
+        env.cluster.vpc.nodeSubnets = ['10.1.128.0/18', '10.1.192.0/18'];
+      },
+      'Invalid config at environments[0].cluster.vpc.secondaryCidrs[0]: "10.1.128.0/17" overlaps environments[0].cluster.vpc.cidr (10.1.0.0/16).',
+    ],
+    [
+      'a subnet outside its CIDR',
+      (env) => {
+        env.cluster.vpc.nodeSubnets = ['100.64.0.0/17', '100.65.0.0/17'];
+      },
+      'Invalid config at environments[0].cluster.vpc.nodeSubnets[1]: "100.65.0.0/17" must lie inside 100.64.0.0/16.',
+    ],
+    [
+      'a CIDR with host bits',
+      (env) => {
+        env.cluster.vpc.cidr = '10.1.0.1/16';
+      },
+      'Invalid config at environments[0].cluster.vpc.cidr: "10.1.0.1/16" has host bits set (the block starts at 10.1.0.0).',
+    ],
+    [
+      'a zone of another region',
+      (env) => {
+        env.cluster.vpc.azs = ['us-west-2a', 'us-east-1b'];
+        env.nodePools.forEach((p) => (p.zones = ['us-west-2a']));
+      },
+      'Invalid config at environments[0].cluster.vpc.azs[1]: "us-east-1b" must be a zone of us-west-2 such as us-west-2a.',
+    ],
+    [
+      'a node pool zone outside the cluster',
+      (env) => {
+        env.nodePools[1]!.zones = ['us-west-2c'];
+      },
+      `Invalid config at environments[0].nodePools[1].zones[0]: "us-west-2c" must be one of the cluster's zones (us-west-2a, us-west-2b).`,
+    ],
+    [
+      'a team budget larger than its pools',
+      (env) => {
+        env.teams[0]!.nodePools = ['spark-compute-optimized'];
+        env.teams[0]!.budget.cpu = 1500;
+      },
+      'Invalid config at environments[0].teams[0].budget.cpu: 1500 exceeds the 1000 vCPU limit of the node pools the team may use (spark-compute-optimized).',
+    ],
+    [
+      'budgets that do not add up across teams',
+      (env) => {
+        env.teams[0]!.budget.cpu = 2000;
+        env.teams[1]!.budget.cpu = 2000;
+      },
+      `Invalid config at environments[0].teams: "4000 vCPU" is more than the 3000 vCPU the teams' node pools may hold together; lower budgets or raise nodePools[].limits.cpu.`,
+    ],
+    [
+      'a misspelled field',
+      (env) => {
+        (env.cluster as Record<string, unknown>).regoin = 'us-west-2';
+      },
+      'Invalid config at environments[0].cluster.regoin: "us-west-2" is not a known field (check the spelling against config/schema.ts).',
+    ],
+    [
+      'a missing required field',
+      (env) => {
+        delete (env.cluster as Partial<typeof env.cluster>).accountId;
+      },
+      'Invalid config at environments[0].cluster.accountId: missing is required (a string).',
+    ],
+    [
+      'a bad account id',
+      (env) => {
+        env.cluster.accountId = '1234';
+      },
+      'Invalid config at environments[0].cluster.accountId: "1234" must be a 12-digit AWS account id.',
+    ],
+    [
+      'an unknown architecture',
+      (env) => {
+        (env.nodePools[0] as Record<string, unknown>).arch = 'x86_64';
+      },
+      'Invalid config at environments[0].nodePools[0].arch: "x86_64" must be one of "amd64", "arm64".',
+    ],
+    [
+      'a system namespace for a team',
+      (env) => {
+        env.teams[0]!.namespace = 'kube-system';
+      },
+      'Invalid config at environments[0].teams[0].namespace: "kube-system" is a system namespace; give the team a namespace of its own.',
+    ],
+    [
+      'a core node group whose desired size is out of bounds',
+      (env) => {
+        env.cluster.coreNodeGroup = { instanceTypes: ['m6a.xlarge'], minSize: 1, maxSize: 2, desiredSize: 3 };
+      },
+      'Invalid config at environments[0].cluster.coreNodeGroup.desiredSize: 3 must lie between minSize (1) and maxSize (2).',
+    ],
+    [
+      'FSx without its CSI driver',
+      (env) => {
+        env.storage = { fsx: { dynamic: { enabled: true } } };
+      },
+      'Invalid config at environments[0].addons.fsxCsiDriver: false must be true when storage.fsx is enabled (pods mount FSx through the CSI driver).',
+    ],
+    [
+      'Kubecost without Prometheus',
+      (env) => {
+        env.addons = { ...env.addons, prometheus: false, amazonManagedPrometheus: false };
+      },
+      'Invalid config at environments[0].addons.kubecost: true needs addons.prometheus enabled (Kubecost reads its metrics from Prometheus).',
+    ],
+    [
+      'a cluster name that makes IAM names too long',
+      (env) => {
+        env.cluster.name = 'a'.repeat(40);
+        env.teams[0]!.name = 'b'.repeat(30);
+      },
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(40)}" makes the IAM role name ${'a'.repeat(40)}-${'b'.repeat(30)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
+    ],
+    [
+      'a wrong number of subnets',
+      (env) => {
+        env.cluster.vpc.publicSubnets = ['10.1.0.0/26'];
+      },
+      'Invalid config at environments[0].cluster.vpc.publicSubnets: ["10.1.0.0/26"] must list one subnet per availability zone (2).',
+    ],
+    [
+      'an S3 backend without a bucket',
+      (env) => {
+        env.cluster.backend = { type: 's3', keyPrefix: 'state', region: 'us-west-2' } as never;
+      },
+      'Invalid config at environments[0].cluster.backend.bucket: missing is required (a string).',
+    ],
+  ];
+
+  it.each(bad)('rejects %s with one sentence', (_name, change, message) => {
+    expect(problemsOf(platformWith(change))).toEqual([message]);
+  });
+
+  it('rejects duplicate environment names', () => {
+    const env = structuredClone(defaultEnvironment);
+    expect(problemsOf({ environments: [env, env] })).toEqual([
+      'Invalid config at environments[1].name: "default" duplicates environments[0].name.',
+    ]);
+  });
+
+  it('reports every problem, one sentence each', () => {
+    const problems = problemsOf(
+      platformWith((env) => {
+        env.teams[0]!.name = 'A';
+        env.cluster.accountId = 'x';
+      }),
+    );
+    expect(problems).toHaveLength(2);
+    for (const line of problems) expect(line).toMatch(/^Invalid config at \S+: .+\.$/);
+  });
+});

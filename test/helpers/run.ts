@@ -1,0 +1,20 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+/** The repository root (tests run scripts from here, with absolute paths only for the scripts). */
+export const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Runs `scripts/<name>.ts` like `npm run <name>` would, from `cwd`. */
+export function runScript(
+  name: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(TSX, [join(ROOT, 'scripts', `${name}.ts`), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/run';
+
+const work = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+}
+
+describe('npm run synth', () => {
+  const out = join(work, 'dist');
+  const first = runScript('synth', ['--out', out]);
+
+  it('renders the default config and ends with a summary table', () => {
+    expect(first.stderr).toContain('synth: rendering default');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^env\s+stacks\s+resources\s+k8s objects per app\s+ms$/m);
+    expect(first.stdout).toMatch(/^default\s+2\s+\d+\s/m);
+  });
+
+  it('writes the dist/ layout contract', () => {
+    const files = listFiles(out);
+    for (const file of files) {
+      expect(file).toMatch(
+        /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/[a-z0-9-_]+\/[A-Za-z]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z]+\.[a-z0-9.-]+\.yaml|README\.md)$/,
+      );
+    }
+    expect(files).toEqual(
+      expect.arrayContaining(['default/terraform/base/cdk.tf.json', 'default/terraform/teams/cdk.tf.json']),
+    );
+  });
+
+  it('removes stale files and keeps output identical on a second run', () => {
+    const before = snapshotDir(out);
+    mkdirSync(join(out, 'default', 'k8s', 'gone'), { recursive: true });
+    writeFileSync(join(out, 'default', 'k8s', 'gone', 'ConfigMap.stale.yaml'), 'stale: true\n');
+    writeFileSync(join(out, 'retired-env.txt'), 'stale\n');
+    expect(runScript('synth', ['--out', out, '--quiet']).status).toBe(0);
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  it('prints --help', () => {
+    const help = runScript('synth', ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run synth');
+  });
+
+  it.each([
+    [['--env', 'prod'], 'synth: --env prod names no environment (known: default).'],
+    [['--bogus'], "synth: Unknown option '--bogus' (run with --help for usage)"],
+    [
+      ['--config', '/nonexistent.yaml'],
+      'Cannot read config file /nonexistent.yaml: check the path (--config FILE takes a YAML or JSON file).',
+    ],
+  ])('rejects %j with one line, exit 1, dist/ untouched', (args, message) => {
+    const before = snapshotDir(out);
+    const result = runScript('synth', ['--out', out, ...args]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([message]);
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  it('rejects an invalid config file with the field, the value and the rule, dist/ untouched', () => {
+    const before = snapshotDir(out);
+    const file = join(work, 'bad.yaml');
+    writeFileSync(
+      file,
+      readFileSync(join(__dirname, 'fixtures', 'platform.yaml'), 'utf8').replace(
+        'name: emr-data-team-b',
+        'name: Team B',
+      ),
+    );
+    const result = runScript('synth', ['--out', out, '--config', file]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `Invalid config at environments[0].teams[1].name: "Team B" must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit).`,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  it('renders a YAML config file with two environments, and --env re-renders one, keeping the other', () => {
+    const multi = join(work, 'multi');
+    const file = join(__dirname, 'fixtures', 'platform.yaml');
+    expect(runScript('synth', ['--out', multi, '--config', file, '--quiet']).status).toBe(0);
+    expect(readdirSync(multi).sort()).toEqual(['dev', 'prod']);
+    const prodBefore = snapshotDir(join(multi, 'prod'));
+    const result = runScript('synth', ['--out', multi, '--config', file, '--env', 'dev']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^dev\s/m);
+    expect(result.stdout).not.toMatch(/^prod\s/m);
+    expect(snapshotDir(join(multi, 'prod'))).toEqual(prodBefore);
+  });
+});

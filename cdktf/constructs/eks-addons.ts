@@ -42,7 +42,11 @@ export class EksAddons extends Construct {
         enabled: addons.vpcCni,
         needsNodes: false,
         // Prefix delegation: many more pod IPs per node, which Spark executors need on large instances.
-        configuration: { env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } },
+        // Network policy enforcement: the team namespaces' NetworkPolicies depend on it.
+        configuration: {
+          enableNetworkPolicy: 'true',
+          env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+        },
       },
       { name: 'kube-proxy', enabled: addons.kubeProxy, needsNodes: false },
       { name: 'eks-pod-identity-agent', enabled: addons.podIdentityAgent, needsNodes: false },

@@ -21,8 +21,8 @@ export interface VpcNetworkProps {
 /**
  * The cluster VPC: public subnets (load balancers, NAT), private subnets in the primary CIDR
  * (VPC endpoints, internal load balancers) and node subnets in the secondary CIDR, where nodes,
- * pods and the EKS control-plane ENIs live. Private and node subnets carry the discovery tag
- * Karpenter selects on.
+ * pods and the EKS control-plane ENIs live. Node subnets carry the discovery tag Karpenter selects
+ * on; private subnets the internal-ELB role tag.
  */
 export class VpcNetwork extends Construct {
   readonly vpc: Vpc;
@@ -83,13 +83,18 @@ export class VpcNetwork extends Construct {
       });
     });
 
-    const discovery = { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': name };
+    // Internal load balancers go to the routable private subnets; Karpenter launches nodes only in
+    // the secondary-CIDR node subnets (the discovery tag), where pod IPs are plentiful.
+    const roleTags = {
+      private: { 'kubernetes.io/role/internal-elb': '1' },
+      node: { 'karpenter.sh/discovery': name },
+    };
     const privateSubnet = (kind: 'private' | 'node', az: string, i: number, cidr: string): Subnet => {
       const subnet = new Subnet(this, `${kind}-${az}`, {
         vpcId: this.vpc.id,
         availabilityZone: az,
         cidrBlock: cidr,
-        tags: { Name: `${name}-${kind}-${az}`, ...discovery },
+        tags: { Name: `${name}-${kind}-${az}`, ...roleTags[kind] },
         dependsOn: kind === 'node' ? secondary : [],
       });
       const nat = nats[net.natGateways === 'single' ? 0 : i];

@@ -33,11 +33,14 @@ describe('base stack', () => {
         availability_zone: az,
         tags: { 'kubernetes.io/role/elb': '1' },
       });
-      for (const kind of ['private', 'node']) {
-        expect(resource(base, 'aws_subnet', `network_${kind}-${az}`)).toMatchObject({
-          tags: { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': 'emr-eks-karpenter' },
-        });
-      }
+      expect(resource(base, 'aws_subnet', `network_private-${az}`).tags).toEqual({
+        Name: `emr-eks-karpenter-private-${az}`,
+        'kubernetes.io/role/internal-elb': '1',
+      });
+      expect(resource(base, 'aws_subnet', `network_node-${az}`).tags).toEqual({
+        Name: `emr-eks-karpenter-node-${az}`,
+        'karpenter.sh/discovery': 'emr-eks-karpenter',
+      });
     }
     expect(Object.keys(resourcesOfType(base, 'aws_nat_gateway'))).toEqual(['network_nat-us-west-2a']);
     expect(resource(base, 'aws_subnet', 'network_node-us-west-2b')).toMatchObject({
@@ -105,6 +108,10 @@ describe('base stack', () => {
   });
 
   it('installs the managed add-ons, the EBS CSI driver with its own Pod Identity role', () => {
+    expect(JSON.parse(resource(base, 'aws_eks_addon', 'addons_vpc-cni').configuration_values as string)).toEqual({
+      enableNetworkPolicy: 'true',
+      env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+    });
     expect(Object.keys(resourcesOfType(base, 'aws_eks_addon')).sort()).toEqual([
       'addons_aws-ebs-csi-driver',
       'addons_coredns',

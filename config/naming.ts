@@ -6,6 +6,13 @@ import type { Environment, Team } from './schema';
  * resources (a replacement): treat it as a migration.
  */
 
+/** Service account of the hook Job that uploads a team's artifacts; its role trusts only this name. */
+export const ARTIFACT_UPLOADER_SERVICE_ACCOUNT = 'emr-artifact-uploader';
+
+export function artifactUploaderRoleArn(env: Environment, team: Team): string {
+  return `arn:aws:iam::${env.cluster.accountId}:role/${artifactUploaderRoleName(env, team)}`;
+}
+
 export function teamNamespace(team: Team): string {
   return team.namespace ?? team.name;
 }

@@ -42,6 +42,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkNames(env, at),
     ...checkAddons(env, at),
     ...checkCoreNodeGroup(env, at),
+    ...checkNodePools(env, at),
     ...checkFsx(env, at),
   ];
 }
@@ -265,6 +266,20 @@ function checkAddons(env: Environment, at: string): ConfigProblem[] {
     });
   }
   return problems;
+}
+
+function checkNodePools(env: Environment, at: string): ConfigProblem[] {
+  return env.nodePools.flatMap((pool, p) =>
+    pool.driverOnDemand && !pool.capacityTypes.includes('on-demand')
+      ? [
+          {
+            path: `${at}.nodePools[${p}].driverOnDemand`,
+            value: true,
+            rule: `needs "on-demand" in nodePools[${p}].capacityTypes (or set driverOnDemand: false)`,
+          },
+        ]
+      : [],
+  );
 }
 
 function checkCoreNodeGroup(env: Environment, at: string): ConfigProblem[] {

@@ -132,6 +132,8 @@ export const teamSchema = z.strictObject({
   budget: z.strictObject({
     cpu: positiveInt,
     memoryGiB: positiveInt,
+    /** Share of the budget YuniKorn guarantees (the rest is borrowed when free). */
+    guaranteedFraction: z.number().gt(0).max(1, { message: 'must be at most 1' }).default(0.5),
   }),
   /** Node pools (by name) the team's jobs may run on. */
   nodePools: z.array(z.string()).min(1, { message: 'must name at least one node pool' }),
@@ -174,6 +176,29 @@ export const nodePoolSchema = z.strictObject({
   rootVolumeGiB: positiveInt.default(100),
   /** `RAID0` mounts the instance-store NVMe disks as one array for kubelet and pods. */
   instanceStorePolicy: z.enum(['RAID0', 'none']).default('RAID0'),
+  /** Pin Spark drivers to on-demand capacity (a lost driver fails the whole job); needs `on-demand` above. */
+  driverOnDemand: z.boolean().default(true),
+  /** Voluntary disruption (drift, emptiness): how many nodes at once, and when never. */
+  disruption: z
+    .strictObject({
+      /** Nodes that may be disrupted at once: a count or a percentage. */
+      maxUnavailable: z
+        .string()
+        .regex(/^(\d+|\d{1,3}%)$/, { message: 'must be a count or a percentage such as 10%' }),
+      /** Windows (UTC) in which Karpenter disrupts nothing, e.g. business hours of running jobs. */
+      freezeWindows: z
+        .array(
+          z.strictObject({
+            days: z.array(z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'])).min(1),
+            startUtc: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM (UTC)' }),
+            hours: positiveInt.max(24, { message: 'must be at most 24' }),
+          }),
+        )
+        .default([]),
+    })
+    .default({ maxUnavailable: '10%', freezeWindows: [] }),
   /** Taint `<name>=true:NoSchedule` so only pods that ask for the pool land there (the seed's model). */
   taint: z.boolean().default(true),
   description: z.string().default(''),

@@ -27,8 +27,10 @@ export const versions = {
   ackEmrContainers: '1.4.1',
   /** Argo CD application version (CRDs validated against this tag). */
   argocd: '3.5.1',
+  /** Image of the init container that hands scratch volumes to Spark's uid/gid (999:1000). */
+  busyboxImage: 'public.ecr.aws/docker/library/busybox:1.37.0',
   /** Apache YuniKorn chart. */
-  yunikorn: '1.7.0',
+  yunikorn: '1.9.0',
 } as const;
 
 export type Versions = typeof versions;

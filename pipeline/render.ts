@@ -2,7 +2,9 @@ import { tmpdir } from 'node:os';
 import { App } from '../cdktf/framework';
 import { environmentStacks } from '../cdktf/app';
 import type { Environment, Platform } from '../config';
-import { toJson } from './serialize';
+import { loadOutputs } from '../config/outputs';
+import { renderManifests } from '../manifests/render';
+import { toJson, toYaml } from './serialize';
 import { countStack, stackToJson } from './terraform';
 
 /** What one environment rendered, for the summary table. */
@@ -41,5 +43,10 @@ function renderEnvironment(env: Environment, files: Map<string, string>): Enviro
     resources += countStack(json).resources;
     files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, toJson(json));
   }
-  return { env: env.name, stacks: stacks.length, resources, k8sObjects: {}, ms: performance.now() - started };
+  const k8sObjects: Record<string, number> = {};
+  for (const k8sApp of renderManifests(env, loadOutputs(env.name))) {
+    k8sObjects[k8sApp.name] = k8sApp.objects.length;
+    for (const { path, object } of k8sApp.objects) files.set(`${env.name}/k8s/${path}`, toYaml(object));
+  }
+  return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
 }

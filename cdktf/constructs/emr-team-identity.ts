@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import {
+  ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   artifactUploaderRoleName,
   jobBucketName,
   jobExecutionRoleName,
@@ -13,9 +14,6 @@ import {
   type Team,
 } from '../../config';
 import { policyJson, type PolicyStatement } from './iam-policy';
-
-/** Service account of the hook Job that uploads a team's artifacts (the team app creates it). */
-export const ARTIFACT_UPLOADER_SERVICE_ACCOUNT = 'emr-artifact-uploader';
 
 /** Props for {@link EmrTeamIdentity}. */
 export interface EmrTeamIdentityProps {

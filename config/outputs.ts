@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, problemsFromZod } from './errors';
+
+/**
+ * Values only known after `terraform apply` (DESIGN decision 7), recorded per environment in
+ * the committed file `config/outputs/<env>.json`. Every field is optional: a feature that needs a
+ * missing one fails synth with a sentence saying how to get it.
+ */
+export const terraformOutputsSchema = z.strictObject({
+  fsxFileSystemId: z
+    .string()
+    .regex(/^fs-[0-9a-f]{8,17}$/, { message: 'must be an FSx filesystem id (fs-…)' })
+    .optional(),
+  fsxDnsName: z.string().min(1).optional(),
+  fsxMountName: z.string().min(1).optional(),
+  fsxSubnetId: z
+    .string()
+    .regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'must be a subnet id (subnet-…)' })
+    .optional(),
+  fsxSecurityGroupId: z
+    .string()
+    .regex(/^sg-[0-9a-f]{8,17}$/, { message: 'must be a security group id (sg-…)' })
+    .optional(),
+});
+
+export type TerraformOutputs = z.output<typeof terraformOutputsSchema>;
+
+export const OUTPUTS_DIR = join(__dirname, 'outputs');
+
+/** Reads `config/outputs/<env>.json` (or returns `{}` when the environment has none yet). */
+export function loadOutputs(envName: string, dir = OUTPUTS_DIR): TerraformOutputs {
+  const file = join(dir, `${envName}.json`);
+  if (!existsSync(file)) return {};
+  const input: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const parsed = terraformOutputsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      problemsFromZod(input, parsed.error).map((p) => ({
+        ...p,
+        path: `config/outputs/${envName}.json: ${p.path}`,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+/** Returns the named outputs, or throws one sentence saying which are missing and how to get them. */
+export function requireOutputs<K extends keyof TerraformOutputs>(
+  outputs: TerraformOutputs,
+  envName: string,
+  feature: string,
+  keys: readonly K[],
+): Required<Pick<TerraformOutputs, K>> {
+  const missing = keys.filter((key) => outputs[key] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError([
+      {
+        path: feature,
+        value: true,
+        rule: `needs ${missing.join(', ')} from Terraform: apply dist/${envName}/terraform/base, then record them in config/outputs/${envName}.json`,
+      },
+    ]);
+  }
+  return outputs as Required<Pick<TerraformOutputs, K>>;
+}

@@ -1,0 +1,127 @@
+import type { Container, PodSpec, Toleration, Volume } from 'cdk8s-plus-27/lib/imports/k8s';
+import { versions, type NodePool } from '../../config';
+import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, SPARK_DRIVER_PVC, type StorageVariant } from '../names';
+import { nodePoolLabels, nodePoolTaints } from './spark-node-pool';
+
+/** Spark's user and group in EMR images. */
+export const SPARK_UID = 999;
+export const SPARK_GID = 1000;
+/** Scratch mount inside Spark containers (`spark.local.dir`); `/mnt` is reserved by EMR. */
+export const SPARK_LOCAL_DIR = '/data1';
+/** Directory on the node's RAID0 instance-store array (Karpenter mounts it at /mnt/k8s-disks/0). */
+export const NVME_HOST_PATH = '/mnt/k8s-disks/0/spark';
+
+/** A Spark pod template (`kind: Pod`) as EMR on EKS reads it from S3. */
+export interface SparkPodTemplate {
+  readonly apiVersion: 'v1';
+  readonly kind: 'Pod';
+  readonly metadata: {
+    readonly labels: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly spec: PodSpec;
+}
+
+/** Inputs of {@link sparkPodTemplate}. */
+export interface SparkPodTemplateProps {
+  readonly pool: NodePool;
+  readonly variant: StorageVariant;
+  readonly role: 'driver' | 'executor';
+}
+
+interface Scratch {
+  readonly volumes: Volume[];
+  readonly mountPath: string;
+  readonly subPath?: string;
+  /** Runs as root to give the volume to Spark's uid/gid, when fsGroup cannot (hostPath, Lustre). */
+  readonly chown: boolean;
+}
+
+function scratchFor(variant: StorageVariant, role: 'driver' | 'executor'): Scratch {
+  const claim = (claimName: string): Volume[] => [
+    { name: 'spark-local-dir-1', persistentVolumeClaim: { claimName } },
+  ];
+  switch (variant) {
+    case 'nvme':
+      return {
+        volumes: [
+          { name: 'spark-local-dir-1', hostPath: { path: NVME_HOST_PATH, type: 'DirectoryOrCreate' } },
+        ],
+        mountPath: SPARK_LOCAL_DIR,
+        chown: true,
+      };
+    case 'ebs':
+      // Executors get an on-demand PVC each from Spark's own configuration (mounted at the same
+      // path, made writable by fsGroup); the driver's claim is fixed.
+      return {
+        volumes: role === 'driver' ? claim(SPARK_DRIVER_PVC) : [],
+        mountPath: SPARK_LOCAL_DIR,
+        chown: false,
+      };
+    case 'fsx-static':
+      return { volumes: claim(FSX_STATIC_PVC), mountPath: '/static', subPath: 'data', chown: true };
+    case 'fsx-dynamic':
+      return { volumes: claim(FSX_DYNAMIC_PVC), mountPath: '/dynamic', chown: true };
+  }
+}
+
+/**
+ * Builds a driver or executor pod template for one node pool and storage variant. Node selector
+ * and tolerations come from the pool itself, so a template can never target labels or taints the
+ * pool does not have. Container names are the ones EMR on EKS looks for.
+ */
+export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate {
+  const { pool, variant, role } = props;
+  const scratch = scratchFor(variant, role);
+  const mount =
+    scratch && scratch.volumes.length > 0
+      ? [
+          {
+            name: 'spark-local-dir-1',
+            mountPath: scratch.mountPath,
+            ...(scratch.subPath ? { subPath: scratch.subPath } : {}),
+          },
+        ]
+      : [];
+  const main: Container = {
+    name: role === 'driver' ? 'spark-kubernetes-driver' : 'spark-kubernetes-executor',
+    ...(mount.length > 0 ? { volumeMounts: mount } : {}),
+  };
+  const init: Container[] =
+    scratch?.chown === true
+      ? [
+          {
+            name: 'volume-permissions',
+            image: versions.busyboxImage,
+            command: ['sh', '-c', `chown ${SPARK_UID}:${SPARK_GID} ${scratch.mountPath}`],
+            securityContext: { runAsUser: 0, runAsNonRoot: false },
+            volumeMounts: mount,
+          },
+        ]
+      : [];
+  const tolerations: Toleration[] = nodePoolTaints(pool).map((t) => ({
+    key: t.key,
+    operator: 'Equal',
+    value: t.value,
+    effect: t.effect,
+  }));
+  const onDemand: Record<string, string> =
+    role === 'driver' && pool.driverOnDemand ? { 'karpenter.sh/capacity-type': 'on-demand' } : {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      labels: { 'emr-eks-gitops/node-pool': pool.name, 'emr-eks-gitops/storage': variant },
+      // A running driver holds the whole job: Karpenter must not consolidate its node away.
+      ...(role === 'driver' ? { annotations: { 'karpenter.sh/do-not-disrupt': 'true' } } : {}),
+    },
+    spec: {
+      nodeSelector: { NodeGroupType: nodePoolLabels(pool).NodeGroupType ?? '', ...onDemand },
+      ...(tolerations.length > 0 ? { tolerations } : {}),
+      ...(scratch && !scratch.chown ? { securityContext: { fsGroup: SPARK_GID } } : {}),
+      ...(scratch && scratch.volumes.length > 0 ? { volumes: scratch.volumes } : {}),
+      ...(init.length > 0 ? { initContainers: init } : {}),
+      containers: [main],
+    },
+  };
+}

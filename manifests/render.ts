@@ -1,0 +1,61 @@
+import { App, type Chart } from 'cdk8s';
+import type { Environment } from '../config';
+import type { TerraformOutputs } from '../config/outputs';
+import { KarpenterChart } from './charts/karpenter-chart';
+import { StorageChart } from './charts/storage-chart';
+import { TeamChart } from './charts/team-chart';
+import { YunikornChart } from './charts/yunikorn-chart';
+
+/** Kinds without a namespace; everything else we render must have one. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'EC2NodeClass',
+  'Namespace',
+  'NodePool',
+  'PersistentVolume',
+  'PriorityClass',
+  'StorageClass',
+]);
+
+/** A rendered Kubernetes object (plain JSON, as cdk8s resolves it). */
+export interface K8sObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string } & Record<string, unknown>;
+  readonly [field: string]: unknown;
+}
+
+/** One Argo CD application's objects, each with its path under `dist/<env>/k8s/`. */
+export interface K8sApp {
+  readonly name: string;
+  readonly objects: readonly { readonly path: string; readonly object: K8sObject }[];
+}
+
+/** `<app>/<namespace|_cluster>/<Kind>.<name>.yaml`, the dist/ layout contract. */
+export function objectPath(app: string, object: K8sObject): string {
+  const scope = CLUSTER_SCOPED_KINDS.has(object.kind) ? '_cluster' : object.metadata.namespace;
+  if (scope === undefined) {
+    throw new Error(
+      `${object.kind}/${object.metadata.name} in app ${app} is namespaced but has no namespace`,
+    );
+  }
+  return `${app}/${scope}/${object.kind}.${object.metadata.name}.yaml`;
+}
+
+/** Every Argo CD application of an environment with its objects, in a stable order. */
+export function renderManifests(env: Environment, outputs: TerraformOutputs): K8sApp[] {
+  const app = new App();
+  const charts: [string, Chart][] = [];
+  if (env.addons.karpenter) charts.push(['karpenter', new KarpenterChart(app, 'karpenter', { env })]);
+  charts.push(['storage', new StorageChart(app, 'storage', { env, outputs })]);
+  if (env.addons.yunikorn) charts.push(['yunikorn', new YunikornChart(app, 'yunikorn', { env })]);
+  for (const team of env.teams) {
+    charts.push([`team-${team.name}`, new TeamChart(app, `team-${team.name}`, { env, team })]);
+  }
+  return charts.map(([name, chart]) => ({
+    name,
+    objects: (chart.toJson() as K8sObject[]).map((object) => ({ path: objectPath(name, object), object })),
+  }));
+}

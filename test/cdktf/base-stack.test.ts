@@ -108,7 +108,9 @@ describe('base stack', () => {
   });
 
   it('installs the managed add-ons, the EBS CSI driver with its own Pod Identity role', () => {
-    expect(JSON.parse(resource(base, 'aws_eks_addon', 'addons_vpc-cni').configuration_values as string)).toEqual({
+    expect(
+      JSON.parse(resource(base, 'aws_eks_addon', 'addons_vpc-cni').configuration_values as string),
+    ).toEqual({
       enableNetworkPolicy: 'true',
       env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
     });

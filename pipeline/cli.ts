@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config';
+import { SchemaFilesError } from '../validation/schema-files';
 
 /** Bad command-line input: printed as one line, exit code 1. */
 export class UsageError extends Error {
@@ -12,7 +13,7 @@ export class UsageError extends Error {
  */
 export function runCli(name: string, main: () => Promise<number> | number): void {
   const fail = (error: unknown): void => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof SchemaFilesError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

@@ -16,7 +16,12 @@ export function synthSummary(
   summaries: readonly EnvironmentSummary[],
   files: number,
   totalMs: number,
+  validation?: { readonly documents: number; readonly ms: number },
 ): string {
+  const checked =
+    validation === undefined
+      ? ''
+      : `${validation.documents} documents validated, 0 findings (${validation.ms.toFixed(0)} ms); `;
   const rows = summaries.map((s) => [
     s.env,
     String(s.stacks),
@@ -26,5 +31,5 @@ export function synthSummary(
       .join(' ') || '-',
     s.ms.toFixed(0),
   ]);
-  return `${table(['env', 'stacks', 'resources', 'k8s objects per app', 'ms'], rows)}\n${files} files written in ${totalMs.toFixed(0)} ms`;
+  return `${table(['env', 'stacks', 'resources', 'k8s objects per app', 'ms'], rows)}\n${checked}${files} files written in ${totalMs.toFixed(0)} ms`;
 }

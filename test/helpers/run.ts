@@ -13,8 +13,14 @@ export function runScript(
 ): SpawnSyncReturns<string> {
   return spawnSync(TSX, [join(ROOT, 'scripts', `${name}.ts`), ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, ...options.env },
+    // SCHEMA_DIR is relative to where it was exported; scripts here may run from another cwd.
+    env: { ...process.env, ...schemaDir(), ...options.env },
     encoding: 'utf8',
     timeout: 120_000,
   });
+}
+
+function schemaDir(): NodeJS.ProcessEnv {
+  const dir = process.env.SCHEMA_DIR;
+  return dir === undefined || dir === '' ? {} : { SCHEMA_DIR: resolve(dir) };
 }

@@ -1,0 +1,63 @@
+import { existsSync, statSync } from 'node:fs';
+import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { table } from '../pipeline/summary';
+import { formatFinding, type Finding } from '../validation/findings';
+import { headTree, readTree, validationSets } from '../validation/sources';
+import { validateSet } from '../validation/validate';
+
+const HELP = `Usage: npm run validate [-- DIR ...] [--format text|json]
+
+Checks every YAML document under each DIR (default: dist) against the pinned upstream schemas
+(schemas.lock.json: Kubernetes 1.34 OpenAPI, Karpenter, ACK emrcontainers, Argo CD CRDs) with
+unknown fields as errors, their CEL rules (transition rules against the same objects at git
+HEAD), the API server's Go-only checks, JobRun and YuniKorn payloads, and cross-object rules per
+environment (dist/<env>/…; any other folder is one set).
+
+Findings print one per line: file: json-path: rule-id: message. Exit code 1 when there are any.
+
+  --format json  print the findings as a JSON array instead
+  --help         show this help
+
+Schemas are read from $SCHEMA_DIR, else from .cache/schemas (npm run schemas).`;
+
+runCli('validate', () => {
+  const { values, positionals } = parseOptions(
+    'validate',
+    process.argv.slice(2),
+    { format: { type: 'string', default: 'text' }, help: { type: 'boolean', default: false } },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.format !== 'text' && values.format !== 'json') {
+    throw new UsageError(`validate: --format ${values.format} is not supported (use text or json).`);
+  }
+  const dirs = positionals.length > 0 ? positionals : ['dist'];
+  const started = performance.now();
+  const findings: Finding[] = [];
+  const rows: string[][] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UsageError(`validate: ${dir} is not a directory (pass folders of YAML, e.g. dist).`);
+    }
+    const base = dir.replace(/\/+$/, '');
+    const sets = validationSets(readTree(dir), headTree(dir), (path) => `${base}/${path}`);
+    for (const [env, set] of sets) {
+      if (values.format === 'text')
+        process.stderr.write(`validate: ${base}/${env} (${set.documents.length} documents)\n`);
+      const found = validateSet(set);
+      findings.push(...found);
+      rows.push([`${base}/${env}`.replace(/\/$/, ''), String(set.documents.length), String(found.length)]);
+    }
+  }
+  if (values.format === 'json') {
+    process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+  } else {
+    for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
+    process.stdout.write(`${table(['set', 'documents', 'findings'], rows)}\n`);
+    process.stdout.write(`${findings.length} finding(s) in ${Math.round(performance.now() - started)} ms\n`);
+  }
+  return findings.length > 0 ? 1 : 0;
+});

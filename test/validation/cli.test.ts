@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump, load } from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { versions } from '../../config';
+import { readLock } from '../../validation/schema-files';
+import { ROOT, runScript } from '../helpers/run';
+
+const work = mkdtempSync(join(tmpdir(), 'validate-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('schemas.lock.json', () => {
+  it('pins every schema at the version the versions module installs', () => {
+    const byProject: Record<string, string> = {
+      kubernetes: versions.kubernetes,
+      karpenter: versions.karpenter,
+      ackEmrContainers: versions.ackEmrContainers,
+      argocd: versions.argocd,
+    };
+    for (const entry of readLock()) {
+      expect(byProject[entry.project], entry.path).toBe(entry.version);
+      expect(entry.url).toContain(
+        entry.project === 'kubernetes' ? `/${entry.version}/` : `/v${entry.version}/`,
+      );
+      expect(entry.blob).toMatch(/^[0-9a-f]{40}$/);
+    }
+  });
+});
+
+describe('npm run validate', () => {
+  it('passes the committed dist/ and ends with a table', () => {
+    const run = runScript('validate', ['dist']);
+    expect(run.stderr).toContain('validate: dist/default');
+    expect(run.stdout).toMatch(/^dist\/default\s+\d+\s+0$/m);
+    expect(run.status).toBe(0);
+  });
+
+  it('checks any folder of YAML, one finding per line, exit 1', () => {
+    const dir = join(work, 'manifests');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      dump({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'Bad_Name', namespace: 'x' },
+        datta: {},
+      }) +
+        '---\n' +
+        dump({ apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'old' } }),
+    );
+    const run = runScript('validate', [dir]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.split('\n').filter((l) => l.includes(': $'));
+    expect(lines).toEqual([
+      `${dir}/bad.yaml#1: $.datta: schema.unknown-field: unknown field "datta" (strict field validation rejects it; check the spelling against the schema)`,
+      `${dir}/bad.yaml#1: $.metadata.name: metadata.name: "Bad_Name" is not a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.')`,
+      `${dir}/bad.yaml#2: $.apiVersion: gvk.unknown: batch/v1beta1 CronJob is not defined by any pinned schema (schemas.lock.json); a typo or a removed API version?`,
+    ]);
+    const json = runScript('validate', [dir, '--format', 'json']);
+    expect((JSON.parse(json.stdout) as { rule: string }[]).map((f) => f.rule)).toEqual([
+      'schema.unknown-field',
+      'metadata.name',
+      'gvk.unknown',
+    ]);
+  });
+
+  it('explains missing schemas in one sentence', () => {
+    const run = runScript('validate', ['dist'], { env: { SCHEMA_DIR: join(work, 'no-schemas') } });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /is missing from .*run `npm run schemas`.*SCHEMA_DIR/,
+    );
+    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('refuses a bad directory and an unknown format with usage errors', () => {
+    expect(runScript('validate', [join(work, 'nope')]).stderr).toContain('is not a directory');
+    expect(runScript('validate', ['--format', 'xml']).stderr).toContain('--format xml is not supported');
+    expect(runScript('validate', ['--help']).stdout).toContain('Usage: npm run validate');
+  });
+
+  it('verifies the schema copy with npm run schemas', () => {
+    const run = runScript('schemas', ['--check']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`${readLock().length}/${readLock().length} verified`);
+  });
+});
+
+describe('npm run synth with invalid output', () => {
+  it('writes nothing and names the finding', () => {
+    const out = join(work, 'dist');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'marker.txt'), 'previous dist\n');
+    const platform = load(
+      readFileSync(join(ROOT, 'test', 'pipeline', 'fixtures', 'platform.yaml'), 'utf8'),
+    ) as {
+      environments: { nodePools: { instanceTypes: string[] }[] }[];
+    };
+    // Config validation cannot know instance facts; the validator's catalog does.
+    platform.environments[0]?.nodePools[0]?.instanceTypes.push('x9z.large');
+    const config = join(work, 'platform.yaml');
+    writeFileSync(config, dump(platform));
+    const run = runScript('synth', ['--config', config, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /NodePool\.[a-z-]+\.yaml: \$\.spec\.template\.spec\.requirements: cross\.instance-unknown: instance type x9z\.large/,
+    );
+    expect(run.stderr).toContain('validation finding(s)');
+    expect(readdirSync(out)).toEqual(['marker.txt']);
+  });
+});

@@ -1,0 +1,409 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   the corpus breaks rendered objects by editing their YAML trees in place. */
+import { describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
+import {
+  defaultSet,
+  editTemplate,
+  fileEnding,
+  findings,
+  mutate,
+  SAMPLE_JOBRUN_FILE,
+  sampleJobRun,
+  type Tree,
+} from './helpers';
+import type { ValidationSet } from '../../validation/validate';
+
+type Json = Tree;
+
+const A = 'emr-data-team-a';
+const TEMPLATES = `${A}/ConfigMap.spark-pod-templates.yaml`;
+const NVME_DRIVER = 'spark-compute-optimized-nvme-driver.yaml';
+const QUEUES = 'ConfigMap.yunikorn-configs.yaml';
+
+function withJob(change?: (job: Json) => void): ValidationSet {
+  const job = sampleJobRun();
+  change?.(job);
+  return defaultSet([{ file: SAMPLE_JOBRUN_FILE, object: job }]);
+}
+
+function overrides(job: Json, change: (o: Json) => void): void {
+  const parsed = JSON.parse(job.spec.configurationOverrides as string) as Json;
+  change(parsed);
+  job.spec.configurationOverrides = JSON.stringify(parsed);
+}
+
+function queues(configMap: Json, change: (config: Json) => void): void {
+  const config = load(configMap.data['queues.yaml'] as string) as Json;
+  change(config);
+  configMap.data['queues.yaml'] = JSON.stringify(config);
+}
+
+const teamQueue = (config: Json): Json => config.partitions[0].queues[0].queues[0];
+
+interface Case {
+  readonly name: string;
+  readonly rule: string;
+  /** A file suffix and a mutation of that object, or a whole set. */
+  readonly set: () => ValidationSet;
+  /** The file the finding must name (suffix); defaults to the mutated file. */
+  readonly file?: string;
+}
+
+function edit(suffix: string, rule: string, name: string, change: (o: Json) => void, file?: string): Case {
+  return {
+    name,
+    rule,
+    file: file ?? suffix,
+    set: () => {
+      const set = defaultSet();
+      return mutate(set, fileEnding(set, suffix), change);
+    },
+  };
+}
+
+function job(rule: string, name: string, change: (j: Json) => void, file = SAMPLE_JOBRUN_FILE): Case {
+  return { name, rule, file, set: () => withJob(change) };
+}
+
+const POOL = 'NodePool.spark-compute-optimized.yaml';
+const NODE_CLASS = 'EC2NodeClass.spark-compute-optimized.yaml';
+
+const corpus: Case[] = [
+  edit(POOL, 'schema.unknown-field', 'typo in a NodePool field', (o) => {
+    o.spec.disruption.consolidateAfer = '120s';
+  }),
+  edit(POOL, 'schema.pattern', 'consolidateAfter: 1d', (o) => {
+    o.spec.disruption.consolidateAfter = '1d';
+  }),
+  edit(POOL, 'schema.enum', 'the v1beta1 policy WhenUnderutilized', (o) => {
+    o.spec.disruption.consolidationPolicy = 'WhenUnderutilized';
+  }),
+  edit(POOL, 'cel', 'restricted karpenter.sh label', (o) => {
+    o.spec.template.metadata.labels['karpenter.sh/custom'] = 'x';
+  }),
+  edit(POOL, 'cel', 'In without values', (o) => {
+    o.spec.template.spec.requirements.push({
+      key: 'karpenter.k8s.aws/instance-family',
+      operator: 'In',
+      values: [],
+    });
+  }),
+  edit(POOL, 'schema.required', 'nodeClassRef without group', (o) => {
+    delete o.spec.template.spec.nodeClassRef.group;
+  }),
+  edit(POOL, 'scope.namespace-forbidden', 'namespace on a NodePool', (o) => {
+    o.metadata.namespace = 'karpenter';
+  }),
+  {
+    name: 'NodePool nodeClassRef kind edited against HEAD',
+    rule: 'cel.transition',
+    file: POOL,
+    set: () => {
+      const set = defaultSet();
+      const changed = mutate(set, fileEnding(set, POOL), (o) => {
+        o.spec.template.spec.nodeClassRef.kind = 'OtherNodeClass';
+      });
+      return { ...changed, previous: set.documents };
+    },
+  },
+  edit(POOL, 'gvk.unknown', 'karpenter.sh/v1beta1', (o) => {
+    o.apiVersion = 'karpenter.sh/v1beta1';
+  }),
+  edit(POOL, 'cross.arch', 'graviton instance types on an amd64 pool', (o) => {
+    o.spec.template.spec.requirements
+      .find((r: Json) => r.key === 'node.kubernetes.io/instance-type')
+      .values.push('r6gd.4xlarge');
+  }),
+  edit(POOL, 'cross.instance-unknown', 'an instance type the catalog cannot size', (o) => {
+    o.spec.template.spec.requirements
+      .find((r: Json) => r.key === 'node.kubernetes.io/instance-type')
+      .values.push('x9z.large');
+  }),
+  edit(NODE_CLASS, 'cel', 'both role and instanceProfile', (o) => {
+    o.spec.instanceProfile = 'KarpenterNodeInstanceProfile';
+  }),
+  edit(NODE_CLASS, 'schema.pattern', 'volumeSize 100GB', (o) => {
+    o.spec.blockDeviceMappings[0].ebs.volumeSize = '100GB';
+  }),
+  edit(NODE_CLASS, 'cel', 'alias with another AMI term', (o) => {
+    o.spec.amiSelectorTerms.push({ id: 'ami-0123456789abcdef0' });
+  }),
+  edit(NODE_CLASS, 'cel', 'restricted kubernetes.io/cluster tag', (o) => {
+    o.spec.tags['kubernetes.io/cluster/emr-eks-karpenter'] = 'owned';
+  }),
+  edit(
+    NODE_CLASS,
+    'cross.nvme-raid0',
+    'NVMe template on a pool without RAID0',
+    (o) => {
+      delete o.spec.instanceStorePolicy;
+    },
+    TEMPLATES,
+  ),
+  edit('StorageClass.gp3.yaml', 'enum.volume-binding-mode', 'volumeBindingMode Later', (o) => {
+    o.volumeBindingMode = 'Later';
+  }),
+  edit('StorageClass.gp3.yaml', 'enum.reclaim-policy', 'StorageClass reclaimPolicy Recycle', (o) => {
+    o.reclaimPolicy = 'Recycle';
+  }),
+  edit(
+    `${A}/PersistentVolumeClaim.spark-driver-pvc.yaml`,
+    'enum.access-mode',
+    'accessModes ReadWriteAll',
+    (o) => {
+      o.spec.accessModes = ['ReadWriteAll'];
+    },
+  ),
+  edit(`${A}/PersistentVolumeClaim.spark-driver-pvc.yaml`, 'quantity', 'storage "50 GB"', (o) => {
+    o.spec.resources.requests.storage = '50 GB';
+  }),
+  edit(`${A}/ResourceQuota.team-budget.yaml`, 'quantity', 'quota of "lots"', (o) => {
+    o.spec.hard['requests.cpu'] = 'lots';
+  }),
+  edit(`${A}/LimitRange.container-defaults.yaml`, 'enum.limit-type', 'LimitRange type Node', (o) => {
+    o.spec.limits[0].type = 'Node';
+  }),
+  edit('Namespace.emr-data-team-a.yaml', 'metadata.name', 'Namespace named Team_A', (o) => {
+    o.metadata.name = 'Team_A';
+  }),
+  edit(TEMPLATES, 'metadata.label-key', 'label key with a space', (o) => {
+    o.metadata.labels = { 'bad key': 'x' };
+  }),
+  edit(TEMPLATES, 'metadata.label-value', 'label value over 63 characters', (o) => {
+    o.metadata.labels = { team: 'x'.repeat(64) };
+  }),
+  edit(
+    `${A}/ServiceAccount.emr-artifact-uploader.yaml`,
+    'scope.namespace-missing',
+    'ServiceAccount without a namespace',
+    (o) => {
+      delete o.metadata.namespace;
+    },
+  ),
+  edit(
+    `${A}/ServiceAccount.emr-artifact-uploader.yaml`,
+    'cross.trust-policy',
+    "service account annotated with another team's role",
+    (o) => {
+      o.metadata.annotations['eks.amazonaws.com/role-arn'] =
+        'arn:aws:iam::111122223333:role/emr-eks-karpenter-emr-data-team-b-artifacts';
+    },
+  ),
+  edit(
+    `${A}/ServiceAccount.emr-artifact-uploader.yaml`,
+    'cross.role-unknown',
+    'service account annotated with a role Terraform does not create',
+    (o) => {
+      o.metadata.annotations['eks.amazonaws.com/role-arn'] = 'arn:aws:iam::111122223333:role/hand-made';
+    },
+  ),
+  edit(`${A}/NetworkPolicy.default-deny-all.yaml`, 'enum.policy-type', 'policyTypes Both', (o) => {
+    o.spec.policyTypes = ['Both'];
+  }),
+  edit(`${A}/RoleBinding.emr-containers.yaml`, 'enum.subject-kind', 'subject kind Robot', (o) => {
+    o.subjects[0].kind = 'Robot';
+  }),
+  edit(
+    `${A}/VirtualCluster.emr-eks-karpenter-emr-data-team-a.yaml`,
+    'schema.unknown-field',
+    'containerProvider.type instead of type_',
+    (o) => {
+      o.spec.containerProvider.type = o.spec.containerProvider.type_;
+      delete o.spec.containerProvider.type_;
+    },
+  ),
+  edit(
+    `${A}/VirtualCluster.emr-eks-karpenter-emr-data-team-a.yaml`,
+    'cross.virtual-cluster-namespace',
+    "virtual cluster pointing at another team's namespace",
+    (o) => {
+      o.spec.containerProvider.info.eksInfo.namespace = 'emr-data-team-b';
+    },
+  ),
+  edit(TEMPLATES, 'schema.unknown-field', 'typo in a pod template', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      pod.spec.tolerationz = pod.spec.tolerations;
+    });
+  }),
+  edit(TEMPLATES, 'cross.toleration', 'pod template tolerating no pool', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      delete pod.spec.tolerations;
+    });
+  }),
+  edit(TEMPLATES, 'cross.pod-template-pool', 'pod template selecting no pool', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      pod.spec.nodeSelector = { NodeGroupType: 'SparkGpu' };
+    });
+  }),
+  edit(TEMPLATES, 'pod.duplicate-container', 'duplicate container names', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      pod.spec.containers.push({ ...pod.spec.containers[0] });
+    });
+  }),
+  edit(TEMPLATES, 'enum.restart-policy', 'restartPolicy Sometimes', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      pod.spec.restartPolicy = 'Sometimes';
+    });
+  }),
+  edit(TEMPLATES, 'enum.toleration-operator', 'toleration operator Matches', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      pod.spec.tolerations[0].operator = 'Matches';
+    });
+  }),
+  edit(TEMPLATES, 'pod.unknown-volume', 'mount of an undeclared volume', (o) => {
+    editTemplate(o, NVME_DRIVER, (pod) => {
+      pod.spec.volumes = [];
+    });
+  }),
+  edit(QUEUES, 'yunikorn.queues-unknown-key', 'queues.yaml with resource: instead of resources:', (o) => {
+    queues(o, (c) => {
+      const q = teamQueue(c);
+      q.resource = q.resources;
+      delete q.resources;
+    });
+  }),
+  edit(QUEUES, 'yunikorn.queues-guaranteed-over-max', 'guaranteed above max', (o) => {
+    queues(o, (c) => {
+      teamQueue(c).resources.guaranteed.vcore = 5000;
+    });
+  }),
+  edit(QUEUES, 'yunikorn.queues-child-over-parent', 'queue children over the parent', (o) => {
+    queues(o, (c) => {
+      teamQueue(c).queues = [{ name: 'etl', resources: { max: { vcore: 100000 } } }];
+    });
+  }),
+  edit(QUEUES, 'yunikorn.queues-shape', 'queue name with a dot', (o) => {
+    queues(o, (c) => {
+      teamQueue(c).name = 'team.a';
+    });
+  }),
+  edit(QUEUES, 'cross.queue-budget', 'queue max different from the team budget', (o) => {
+    queues(o, (c) => {
+      teamQueue(c).resources.max.vcore = 999;
+    });
+  }),
+  {
+    name: 'unknown kind',
+    rule: 'gvk.unknown',
+    file: 'Widget.x.yaml',
+    set: () =>
+      defaultSet([
+        {
+          file: 'default/k8s/x/_cluster/Widget.x.yaml',
+          object: { apiVersion: 'v1', kind: 'Widget', metadata: { name: 'x' } },
+        },
+      ]),
+  },
+  job('schema.type', 'configurationOverrides as an object', (j) => {
+    j.spec.configurationOverrides = JSON.parse(j.spec.configurationOverrides);
+  }),
+  job('jobrun.overrides-unknown-key', 'misspelled configurationOverrides key', (j) => {
+    overrides(j, (o) => {
+      o.monitoringConfig = o.monitoringConfiguration;
+    });
+  }),
+  job('jobrun.overrides-parse', 'configurationOverrides that does not parse', (j) => {
+    j.spec.configurationOverrides = '{"applicationConfiguration": [';
+  }),
+  job('jobrun.monitoring-missing', 'no monitoringConfiguration', (j) => {
+    overrides(j, (o) => {
+      delete o.monitoringConfiguration;
+    });
+  }),
+  job('jobrun.required', 'no execution role', (j) => {
+    delete j.spec.executionRoleARN;
+  }),
+  job('jobrun.pattern', 'release label with a space', (j) => {
+    j.spec.releaseLabel = 'emr 7.12.0';
+  }),
+  job('jobrun.deletion-policy', 'JobRun without the retain policy', (j) => {
+    delete j.metadata.annotations;
+  }),
+  job('cross.fit', 'executor larger than any allowed instance', (j) => {
+    j.spec.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters += ' --conf spark.executor.memory=100g';
+  }),
+  job('cross.s3-prefix', "JobRun reading another team's prefix", (j) => {
+    j.spec.jobDriver.sparkSubmitJobDriver.entryPointArguments[0] =
+      's3://emr-eks-karpenter-111122223333-us-west-2/emr-data-team-b/taxi/input/';
+  }),
+  job('cross.jobrun-virtual-cluster', "JobRun on another team's virtual cluster", (j) => {
+    j.spec.virtualClusterRef.from = {
+      name: 'emr-eks-karpenter-emr-data-team-b',
+      namespace: 'emr-data-team-b',
+    };
+  }),
+  job('cross.trust-policy', "JobRun with another team's execution role", (j) => {
+    j.spec.executionRoleARN = 'arn:aws:iam::111122223333:role/emr-eks-karpenter-emr-data-team-b';
+  }),
+  job('cross.jobrun-pod-template', 'JobRun naming a pod template that is not rendered', (j) => {
+    j.spec.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters +=
+      ' --conf spark.kubernetes.driver.podTemplateFile=s3://b/x/missing.yaml';
+  }),
+  {
+    name: 'JobRun spec edited against HEAD',
+    rule: 'cel.transition',
+    file: SAMPLE_JOBRUN_FILE,
+    set: () => {
+      const before = withJob();
+      return {
+        ...withJob((j) => {
+          j.spec.releaseLabel = 'emr-7.11.0-latest';
+        }),
+        previous: before.documents,
+      };
+    },
+  },
+];
+
+function gang(members: number, memory: string, extraKey?: string): (j: Json) => void {
+  return (j) => {
+    const groups = [
+      { name: 'spark-driver', minMember: 1, minResource: { cpu: '1', memory: '6Gi' } },
+      {
+        name: 'spark-executor',
+        minMember: members,
+        minResource: { cpu: '2', memory },
+        ...(extraKey ? { [extraKey]: 2 } : {}),
+      },
+    ];
+    const pools = {
+      nodeSelector: { NodeGroupType: 'SparkComputeOptimized' },
+      tolerations: [
+        { effect: 'NoSchedule', key: 'spark-compute-optimized', operator: 'Equal', value: 'true' },
+      ],
+    };
+    j.spec.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters += [
+      ` --conf spark.kubernetes.driver.annotation.yunikorn.apache.org/task-groups='${JSON.stringify(groups.map((g) => ({ ...g, ...pools })))}'`,
+      ' --conf spark.kubernetes.driver.annotation.yunikorn.apache.org/task-group-name=spark-driver',
+      ' --conf spark.kubernetes.executor.annotation.yunikorn.apache.org/task-group-name=spark-executor',
+    ].join('');
+  };
+}
+
+corpus.push(
+  job('yunikorn.task-groups-unknown-key', 'task group with minMembers', gang(2, '12Gi', 'minMembers')),
+  job(
+    'yunikorn.task-groups-min-member',
+    'ten placeholders per executor (the upstream bug)',
+    gang(20, '12Gi'),
+  ),
+  job('yunikorn.task-groups-overhead', 'task group memory without the overhead', gang(2, '8Gi')),
+);
+
+describe('validator corpus', () => {
+  it('has at least 40 broken objects', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('passes the default environment and the sample JobRun', () => {
+    expect(findings(withJob())).toEqual([]);
+    expect(findings(withJob(gang(2, '12Gi')))).toEqual([]);
+  });
+
+  it.each(corpus.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const found = findings(c.set());
+    const matching = found.filter((f) => f.rule === c.rule && f.file.endsWith(c.file ?? ''));
+    expect(matching, JSON.stringify(found, null, 2)).not.toEqual([]);
+  });
+});

@@ -1,0 +1,253 @@
+import { load } from 'js-yaml';
+import type { FindingSink } from './findings';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The description-only regexes of the ACK JobRun CRD (v1.4.1), which the API server does not enforce. */
+const PATTERNS: readonly [field: string, pattern: RegExp][] = [
+  ['name', /^[.\-_/#A-Za-z0-9]{1,64}$/],
+  ['virtualClusterID', /^[0-9a-z]+$/],
+  [
+    'executionRoleARN',
+    /^arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\/)|(\/[\u0021-\u007F]+\/))[\w+=,.@-]+)$/,
+  ],
+  ['releaseLabel', /^[.\-_/A-Za-z0-9]+$/],
+];
+
+/** EMR on EKS configuration classifications. */
+export const KNOWN_CLASSIFICATIONS: ReadonlySet<string> = new Set([
+  'core-site',
+  'delta-defaults',
+  'emr-containers-defaults',
+  'emr-job-submitter',
+  'emrfs-site',
+  'hive-site',
+  'hudi-defaults',
+  'iceberg-defaults',
+  'jupyter-kernel-overrides',
+  'spark',
+  'spark-defaults',
+  'spark-driver-log4j2',
+  'spark-env',
+  'spark-executor-log4j2',
+  'spark-hive-site',
+  'spark-log4j',
+  'spark-log4j2',
+  'spark-metrics',
+]);
+
+/** The shape of `ConfigurationOverrides` (AWS SDK), keys as the controller matches them: case-insensitively. */
+interface Shape {
+  readonly fields?: Readonly<Record<string, Shape>>;
+  readonly list?: Shape;
+  readonly map?: 'string';
+  readonly scalar?: 'string' | 'integer';
+  readonly enum?: readonly string[];
+  readonly required?: readonly string[];
+}
+
+const configurationShape: Shape = {
+  fields: {
+    classification: { scalar: 'string' },
+    properties: { map: 'string' },
+    configurations: { list: { fields: {} } },
+  },
+  required: ['classification'],
+};
+// `configurations` nests the same shape recursively.
+(configurationShape.fields as Record<string, Shape>).configurations = { list: configurationShape };
+
+const OVERRIDES_SHAPE: Shape = {
+  fields: {
+    applicationConfiguration: { list: configurationShape },
+    monitoringConfiguration: {
+      fields: {
+        persistentAppUI: { scalar: 'string', enum: ['ENABLED', 'DISABLED'] },
+        cloudWatchMonitoringConfiguration: {
+          fields: { logGroupName: { scalar: 'string' }, logStreamNamePrefix: { scalar: 'string' } },
+          required: ['logGroupName'],
+        },
+        s3MonitoringConfiguration: { fields: { logUri: { scalar: 'string' } }, required: ['logUri'] },
+        containerLogRotationConfiguration: {
+          fields: { rotationSize: { scalar: 'string' }, maxFilesToKeep: { scalar: 'integer' } },
+          required: ['rotationSize', 'maxFilesToKeep'],
+        },
+      },
+    },
+  },
+};
+
+function checkShape(sink: FindingSink, file: string, path: string, value: unknown, shape: Shape): void {
+  if (shape.fields !== undefined) {
+    if (!isObject(value)) {
+      sink.report(file, path, 'jobrun.overrides-shape', 'must be an object');
+      return;
+    }
+    const byLower = new Map(Object.keys(shape.fields).map((k) => [k.toLowerCase(), k]));
+    const present = new Set<string>();
+    for (const [key, child] of Object.entries(value)) {
+      const known = byLower.get(key.toLowerCase());
+      if (known === undefined) {
+        sink.report(
+          file,
+          `${path}.${key}`,
+          'jobrun.overrides-unknown-key',
+          `unknown key "${key}": the ACK controller drops it silently (known: ${[...byLower.values()].join(', ')})`,
+        );
+        continue;
+      }
+      present.add(known);
+      const childShape = shape.fields[known];
+      if (childShape !== undefined && child !== null)
+        checkShape(sink, file, `${path}.${key}`, child, childShape);
+    }
+    for (const required of shape.required ?? []) {
+      if (!present.has(required)) sink.report(file, path, 'jobrun.overrides-shape', `missing "${required}"`);
+    }
+    if (shape.fields.classification !== undefined) {
+      const classification = Object.entries(value).find(([k]) => k.toLowerCase() === 'classification')?.[1];
+      if (typeof classification === 'string' && !KNOWN_CLASSIFICATIONS.has(classification)) {
+        sink.report(
+          file,
+          `${path}.classification`,
+          'jobrun.overrides-classification',
+          `"${classification}" is not an EMR on EKS classification`,
+        );
+      }
+    }
+  } else if (shape.list !== undefined) {
+    if (!Array.isArray(value)) sink.report(file, path, 'jobrun.overrides-shape', 'must be a list');
+    else value.forEach((item, i) => checkShape(sink, file, `${path}[${i}]`, item, shape.list as Shape));
+  } else if (shape.map !== undefined) {
+    if (!isObject(value)) sink.report(file, path, 'jobrun.overrides-shape', 'must be a map of strings');
+    else {
+      for (const [key, child] of Object.entries(value)) {
+        if (typeof child !== 'string') {
+          sink.report(
+            file,
+            `${path}['${key}']`,
+            'jobrun.overrides-shape',
+            'property values must be strings (quote numbers and booleans)',
+          );
+        }
+      }
+    }
+  } else if (shape.scalar === 'string') {
+    if (typeof value !== 'string') sink.report(file, path, 'jobrun.overrides-shape', 'must be a string');
+    else if (shape.enum !== undefined && !shape.enum.includes(value)) {
+      sink.report(file, path, 'jobrun.overrides-shape', `must be one of ${shape.enum.join(', ')}`);
+    }
+  } else if (shape.scalar === 'integer' && !Number.isInteger(value)) {
+    sink.report(file, path, 'jobrun.overrides-shape', 'must be an integer');
+  }
+}
+
+/** The parsed `configurationOverrides` of a JobRun, or undefined when absent or unparsable. */
+export function parseOverrides(spec: Json): Json | undefined {
+  const raw = spec.configurationOverrides;
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed = load(raw);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `spark-defaults` properties of parsed overrides (case-insensitive keys). */
+export function sparkDefaults(overrides: Json | undefined): Record<string, string> {
+  const entry = (o: Json, key: string): unknown =>
+    Object.entries(o).find(([k]) => k.toLowerCase() === key)?.[1];
+  const configurations = overrides === undefined ? undefined : entry(overrides, 'applicationconfiguration');
+  const result: Record<string, string> = {};
+  for (const configuration of Array.isArray(configurations) ? configurations : []) {
+    if (!isObject(configuration) || entry(configuration, 'classification') !== 'spark-defaults') continue;
+    const properties = entry(configuration, 'properties');
+    if (isObject(properties))
+      for (const [k, v] of Object.entries(properties)) if (typeof v === 'string') result[k] = v;
+  }
+  return result;
+}
+
+/**
+ * What the JobRun CRD cannot say: required fields, the description regexes, the
+ * `configurationOverrides` string, explicit monitoring, and the retain deletion policy that keeps
+ * a prune or rename from cancelling a running job.
+ */
+export function checkJobRun(sink: FindingSink, file: string, object: Json): void {
+  const spec = isObject(object.spec) ? object.spec : {};
+  const hasId = typeof spec.virtualClusterID === 'string';
+  const hasRef = isObject(spec.virtualClusterRef);
+  if (hasId === hasRef) {
+    sink.report(
+      file,
+      '$.spec',
+      'jobrun.required',
+      'set exactly one of virtualClusterID and virtualClusterRef',
+    );
+  }
+  const driver =
+    isObject(spec.jobDriver) && isObject(spec.jobDriver.sparkSubmitJobDriver)
+      ? spec.jobDriver.sparkSubmitJobDriver
+      : undefined;
+  for (const [field, present] of [
+    ['name', typeof spec.name === 'string'],
+    ['executionRoleARN', typeof spec.executionRoleARN === 'string'],
+    ['releaseLabel', typeof spec.releaseLabel === 'string'],
+    ['jobDriver.sparkSubmitJobDriver.entryPoint', typeof driver?.entryPoint === 'string'],
+  ] as const) {
+    if (!present) sink.report(file, `$.spec.${field}`, 'jobrun.required', `StartJobRun needs spec.${field}`);
+  }
+  for (const [field, pattern] of PATTERNS) {
+    const value = spec[field];
+    if (typeof value === 'string' && !pattern.test(value)) {
+      sink.report(file, `$.spec.${field}`, 'jobrun.pattern', `"${value}" does not match ${pattern.source}`);
+    }
+  }
+  const annotations =
+    isObject(object.metadata) && isObject(object.metadata.annotations) ? object.metadata.annotations : {};
+  if (annotations['services.k8s.aws/deletion-policy'] !== 'retain') {
+    sink.report(
+      file,
+      "$.metadata.annotations['services.k8s.aws/deletion-policy']",
+      'jobrun.deletion-policy',
+      'set to "retain": deleting or pruning a JobRun otherwise cancels the running job',
+    );
+  }
+  const raw = spec.configurationOverrides;
+  if (raw === undefined) {
+    sink.report(
+      file,
+      '$.spec.configurationOverrides',
+      'jobrun.monitoring-missing',
+      'set configurationOverrides with an explicit monitoringConfiguration',
+    );
+    return;
+  }
+  if (typeof raw !== 'string') return; // the structural schema reports the type
+  let parsed: unknown;
+  try {
+    parsed = load(raw);
+  } catch (error) {
+    sink.report(
+      file,
+      '$.spec.configurationOverrides',
+      'jobrun.overrides-parse',
+      `not valid JSON/YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
+    return;
+  }
+  checkShape(sink, file, '$.spec.configurationOverrides', parsed, OVERRIDES_SHAPE);
+  if (isObject(parsed) && !Object.keys(parsed).some((k) => k.toLowerCase() === 'monitoringconfiguration')) {
+    sink.report(
+      file,
+      '$.spec.configurationOverrides',
+      'jobrun.monitoring-missing',
+      'monitoringConfiguration must be explicit (the controller compares it with what AWS returns)',
+    );
+  }
+}

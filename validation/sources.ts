@@ -1,0 +1,126 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { loadAll } from 'js-yaml';
+import type { ValidationSet, SourceDocument } from './validate';
+
+/** Files under a directory: path relative to it → content. */
+export type FileTree = ReadonlyMap<string, string>;
+
+const MANIFEST = /\.ya?ml$/;
+const TERRAFORM = /(^|\/)cdk\.tf\.json$/;
+
+/** Every YAML document in a file (`file#N` when it holds more than one). */
+export function parseDocuments(file: string, text: string): SourceDocument[] {
+  const objects = loadAll(text).filter((object) => object !== null && object !== undefined);
+  return objects.map((object, index) => ({
+    file: objects.length > 1 ? `${file}#${index + 1}` : file,
+    object,
+  }));
+}
+
+/** The YAML manifests and Terraform JSON under `dir`, sorted. */
+export function readTree(dir: string): FileTree {
+  const files = new Map<string, string>();
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current).sort()) {
+      const full = join(current, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (MANIFEST.test(entry) || TERRAFORM.test(entry))
+        files.set(relative(dir, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/**
+ * The same files as committed at git `HEAD` (empty outside a repository or for new files): the
+ * "old object" the API server would compare transition rules with. One `git cat-file` call.
+ */
+export function headTree(dir: string): FileTree {
+  const absolute = resolve(dir);
+  const files = new Map<string, string>();
+  let root: string;
+  try {
+    root = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd: existsSync(absolute) ? absolute : process.cwd(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return files;
+  }
+  const prefix = relative(root, absolute).split('\\').join('/');
+  if (prefix.startsWith('..')) return files;
+  const listing = spawnSync('git', ['ls-tree', '-r', '-z', 'HEAD', '--', prefix === '' ? '.' : prefix], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (listing.status !== 0) return files;
+  const entries = listing.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta = '', path = ''] = line.split('\t');
+      return { blob: meta.split(' ')[2] ?? '', path: prefix === '' ? path : path.slice(prefix.length + 1) };
+    })
+    .filter((e) => MANIFEST.test(e.path) || TERRAFORM.test(e.path));
+  if (entries.length === 0) return files;
+  const batch = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: root,
+    input: entries.map((e) => e.blob).join('\n') + '\n',
+    maxBuffer: 1 << 30,
+  });
+  if (batch.status !== 0) return files;
+  let offset = 0;
+  const out = batch.stdout;
+  for (const entry of entries) {
+    const headerEnd = out.indexOf(0x0a, offset);
+    const size = Number(out.subarray(offset, headerEnd).toString('utf8').split(' ')[2]);
+    files.set(entry.path, out.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8'));
+    offset = headerEnd + 1 + size + 1;
+  }
+  return files;
+}
+
+/** `<env>/k8s/…`, `<env>/argocd/…`, `<env>/terraform/…`: the dist/ layout. */
+const ENV_LAYOUT = /^([^/]+)\/(k8s|argocd|terraform)\//;
+
+/**
+ * Splits files into validation sets: one per environment when `files` follow the dist/ layout
+ * (`<env>/k8s`, `<env>/argocd`, `<env>/terraform`), else one set for everything. Terraform JSON
+ * joins its environment's set for the IAM cross-checks.
+ */
+export function validationSets(
+  files: FileTree,
+  previous: FileTree = new Map(),
+  label = (path: string) => path,
+): Map<string, ValidationSet> {
+  const groups = new Map<
+    string,
+    { documents: SourceDocument[]; previous: SourceDocument[]; terraform: unknown[] }
+  >();
+  const group = (path: string) => {
+    const env = ENV_LAYOUT.exec(path)?.[1] ?? '';
+    let found = groups.get(env);
+    if (found === undefined) groups.set(env, (found = { documents: [], previous: [], terraform: [] }));
+    return found;
+  };
+  for (const [path, text] of files) {
+    const target = group(path);
+    if (TERRAFORM.test(path)) target.terraform.push(JSON.parse(text));
+    else target.documents.push(...parseDocuments(label(path), text));
+  }
+  for (const [path, text] of previous) {
+    if (!MANIFEST.test(path)) continue;
+    const target = groups.get(ENV_LAYOUT.exec(path)?.[1] ?? '');
+    if (target === undefined) continue;
+    try {
+      target.previous.push(...parseDocuments(path, text));
+    } catch {
+      // An unparsable old file has no old objects to compare with.
+    }
+  }
+  return new Map(groups);
+}

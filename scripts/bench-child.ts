@@ -2,7 +2,7 @@
  * One measured process for `npm run bench`. `floor` loads exactly what synth loads and stops;
  * `synth N` (N = 0 for the embedded default, else N generated teams) renders, validates and
  * writes to a temporary directory, as `npm run synth` does; `validate` renders the default once
- * and times validating it from a cold start (schemas loaded and compiled in the process).
+ * and times validating it (cold when the parent disables the validator cache).
  * Prints `{ maxRssMiB, workMs }` as JSON; the parent times the whole process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

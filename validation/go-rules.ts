@@ -1,5 +1,7 @@
+import { _, str, stringify, type Code, type KeywordCxt } from 'ajv';
 import type Ajv from 'ajv';
-import type { SchemaValidateFunction } from 'ajv';
+import type { KeywordErrorCxt } from 'ajv/dist/types';
+import { usePattern } from 'ajv/dist/vocabularies/code';
 import type { JsonSchema } from './json-schema';
 import { QUANTITY } from './formats';
 
@@ -105,27 +107,25 @@ export function attachGoRules(components: Record<string, JsonSchema>): void {
   }
 }
 
-/** Registers the `x-go-rule` keyword with ajv. */
+/**
+ * Registers the `x-go-rule` keyword with ajv. It generates code (rather than calling a function),
+ * so validators that use it can be saved as standalone modules and reloaded from the cache.
+ */
 export function addGoRuleKeyword(ajv: Ajv): void {
-  const patterns = new Map<string, RegExp>();
-  const check: SchemaValidateFunction = (rule: GoRule, value: unknown): boolean => {
-    if (typeof value !== 'string') return true;
-    let ok = rule.enum === undefined || rule.enum.includes(value);
-    if (ok && rule.pattern !== undefined) {
-      let pattern = patterns.get(rule.pattern);
-      if (pattern === undefined) patterns.set(rule.pattern, (pattern = new RegExp(rule.pattern)));
-      ok = pattern.test(value);
-    }
-    check.errors = ok
-      ? []
-      : [
-          {
-            keyword: 'x-go-rule',
-            params: { rule: rule.rule },
-            message: `${JSON.stringify(value)} is not ${rule.expected}`,
-          },
-        ];
-    return ok;
-  };
-  ajv.addKeyword({ keyword: 'x-go-rule', schemaType: 'object', errors: true, validate: check });
+  ajv.addKeyword({
+    keyword: 'x-go-rule',
+    schemaType: 'object',
+    error: {
+      message: (cxt: KeywordErrorCxt) => str`is not ${(cxt.schema as GoRule).expected}`,
+      params: (cxt: KeywordErrorCxt) => _`{rule: ${(cxt.schema as GoRule).rule}}`,
+    },
+    code(cxt: KeywordCxt) {
+      const rule = cxt.schema as GoRule;
+      const { data } = cxt;
+      const checks: Code[] = [];
+      if (rule.enum !== undefined) checks.push(_`!${stringify(rule.enum)}.includes(${data})`);
+      if (rule.pattern !== undefined) checks.push(_`!${usePattern(cxt, rule.pattern)}.test(${data})`);
+      cxt.fail(_`typeof ${data} == "string" && (${checks.reduce((a, b) => _`${a} || ${b}`)})`);
+    },
+  });
 }

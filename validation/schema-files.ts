@@ -42,17 +42,24 @@ export function gitBlobId(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
 
+function missing(entry: LockedSchema, dir: string): SchemaFilesError {
+  return new SchemaFilesError(
+    `Schema ${entry.path} is missing from ${dir}: run \`npm run schemas\` to download the pinned schemas, or set SCHEMA_DIR to a copy (CI: ../shared/schemas).`,
+  );
+}
+
+/** Fails with the one-sentence fix when a locked schema file is absent (a cheap check). */
+export function assertSchemaPresent(entry: LockedSchema, dir = schemaDir()): void {
+  if (!existsSync(join(dir, entry.path))) throw missing(entry, dir);
+}
+
 /**
  * Reads one locked schema file and checks its blob id, so a validator never runs against a
  * schema other than the pinned one.
  */
 export function readLockedSchema(entry: LockedSchema, dir = schemaDir()): string {
   const file = join(dir, entry.path);
-  if (!existsSync(file)) {
-    throw new SchemaFilesError(
-      `Schema ${entry.path} is missing from ${dir}: run \`npm run schemas\` to download the pinned schemas, or set SCHEMA_DIR to a copy (CI: ../shared/schemas).`,
-    );
-  }
+  if (!existsSync(file)) throw missing(entry, dir);
   const content = readFileSync(file);
   const blob = gitBlobId(content);
   if (blob !== entry.blob) {

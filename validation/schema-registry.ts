@@ -1,8 +1,15 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { load } from 'js-yaml';
+import { ValidatorCache } from './validator-cache';
 import { addGoRuleKeyword, attachGoRules } from './go-rules';
 import { strictSchema, type JsonSchema } from './json-schema';
-import { readLock, readLockedSchema, schemaDir, type LockedSchema } from './schema-files';
+import {
+  assertSchemaPresent,
+  readLock,
+  readLockedSchema,
+  schemaDir,
+  type LockedSchema,
+} from './schema-files';
 
 /** Everything the validator knows about one `apiVersion`/`kind`. */
 export interface KindSchema {
@@ -53,7 +60,13 @@ function apiVersionOf(gvk: Gvk): string {
  * nothing uses (ApplicationSet) cost nothing.
  */
 export class SchemaRegistry {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    verbose: true,
+    validateFormats: false,
+    code: { source: true },
+  });
   private readonly sources = new Map<string, LockedSchema>();
   private readonly loadedDocuments = new Map<
     string,
@@ -64,6 +77,7 @@ export class SchemaRegistry {
   constructor(
     private readonly dir: string = schemaDir(),
     lock: readonly LockedSchema[] = readLock(),
+    private readonly cache: ValidatorCache | undefined = ValidatorCache.default(),
   ) {
     addGoRuleKeyword(this.ajv);
     for (const entry of lock) for (const definition of entry.defines) this.sources.set(definition, entry);
@@ -85,9 +99,22 @@ export class SchemaRegistry {
 
   private load(apiVersion: string, kind: string): KindSchema | undefined {
     const crd = this.sources.get(`${apiVersion} ${kind}`);
-    if (crd !== undefined) return this.loadCustomResource(crd, apiVersion, kind);
-    const document = this.sources.get(apiVersion);
-    if (document === undefined) return undefined;
+    const source = crd ?? this.sources.get(apiVersion);
+    if (source === undefined) return undefined;
+    assertSchemaPresent(source, this.dir);
+    const core = this.sources.get(CORE_DOCUMENT);
+    const key = [apiVersion, kind, source.blob, crd !== undefined ? core?.blob : ''];
+    const cached = this.cache?.read(key, source.path);
+    if (cached !== undefined) return { apiVersion, kind, ...cached };
+    const built =
+      crd !== undefined
+        ? this.loadCustomResource(crd, apiVersion, kind)
+        : this.loadBuiltin(source, apiVersion, kind);
+    if (built !== undefined) this.cache?.write(key, this.ajv, built);
+    return built;
+  }
+
+  private loadBuiltin(document: LockedSchema, apiVersion: string, kind: string): KindSchema | undefined {
     const found = this.builtinKinds(document).get(kind);
     if (found === undefined) return undefined;
     const schema: JsonSchema = { $ref: found.ref };

@@ -60,7 +60,11 @@ function toProblem(error: ErrorObject): StructuralProblem {
         message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
       };
     case 'x-go-rule':
-      return { path, rule: String(params.rule), message: error.message ?? 'invalid value' };
+      return {
+        path,
+        rule: String(params.rule),
+        message: `${JSON.stringify(error.data)} ${error.message ?? 'is invalid'}`,
+      };
     case 'type':
       return { path, rule: 'schema.type', message: `must be ${String(params.type)}` };
     case 'pattern':

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import type { JsonSchema } from './json-schema';
+import { PROJECT_ROOT } from './schema-files';
+
+const loadModule = createRequire(__filename);
+
+/** What the cache keeps of a compiled kind. */
+interface CachedKind {
+  readonly namespaced: boolean;
+  readonly schema: JsonSchema;
+  readonly source: string;
+  readonly validate: ValidateFunction;
+}
+
+/** The files whose content shapes a compiled validator: a change to any of them invalidates the cache. */
+const GENERATOR_FILES = [
+  'json-schema.ts',
+  'go-rules.ts',
+  'schema-registry.ts',
+  'formats.ts',
+  'validator-cache.ts',
+];
+
+/**
+ * Compiled validators saved as ajv standalone modules in `.cache/validators`, keyed by the
+ * schema's git blob, the kind, ajv's version and the validator code itself. Compiling the
+ * Kubernetes Pod or the Argo CD Application schema takes hundreds of milliseconds; loading the
+ * saved module takes a few. A cold cache only costs time; any read or write error is ignored.
+ */
+export class ValidatorCache {
+  private constructor(
+    private readonly dir: string,
+    private readonly salt: string,
+  ) {}
+
+  /** The project's cache, or undefined when `EMR_EKS_GITOPS_NO_CACHE=1`. */
+  static default(): ValidatorCache | undefined {
+    if (process.env.EMR_EKS_GITOPS_NO_CACHE === '1') return undefined;
+    return ValidatorCache.at(join(PROJECT_ROOT, '.cache', 'validators'));
+  }
+
+  /** A cache in `dir`. */
+  static at(dir: string): ValidatorCache {
+    const hash = createHash('sha1');
+    hash.update((loadModule('ajv/package.json') as { version: string }).version);
+    for (const file of GENERATOR_FILES) {
+      try {
+        hash.update(readFileSync(join(__dirname, file)));
+      } catch {
+        hash.update(file);
+      }
+    }
+    return new ValidatorCache(dir, hash.digest('hex'));
+  }
+
+  private file(key: readonly unknown[]): string {
+    const digest = createHash('sha1').update(this.salt).update(JSON.stringify(key)).digest('hex');
+    return join(this.dir, `${digest}.js`);
+  }
+
+  read(key: readonly unknown[], source: string): CachedKind | undefined {
+    const file = this.file(key);
+    if (!existsSync(file)) return undefined;
+    try {
+      // An ajv standalone module generated from the pinned schema; it requires only ajv's runtime.
+      const saved = loadModule(file) as {
+        default?: ValidateFunction;
+        kind?: { namespaced: boolean; schema: JsonSchema };
+      };
+      if (saved.default === undefined || saved.kind === undefined) return undefined;
+      return {
+        namespaced: saved.kind.namespaced,
+        schema: saved.kind.schema,
+        source,
+        validate: saved.default,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(key: readonly unknown[], ajv: Ajv, kind: CachedKind): void {
+    try {
+      const code = standaloneCode(ajv, kind.validate);
+      const file = this.file(key);
+      mkdirSync(this.dir, { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      const meta = JSON.stringify({ namespaced: kind.namespaced, schema: kind.schema });
+      writeFileSync(temporary, `${code}\nmodule.exports.kind = ${meta};\n`);
+      renameSync(temporary, file);
+    } catch {
+      // A cache that cannot be written only means the next run compiles again.
+    }
+  }
+}

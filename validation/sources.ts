@@ -36,9 +36,17 @@ export function readTree(dir: string): FileTree {
 
 /**
  * The same files as committed at git `HEAD` (empty outside a repository or for new files): the
- * "old object" the API server would compare transition rules with. One `git cat-file` call.
+ * "old object" the API server would compare transition rules with.
  */
 export function headTree(dir: string): FileTree {
+  return treeAt(dir, 'HEAD');
+}
+
+/**
+ * The manifests and Terraform JSON under `dir` as committed at `ref` (empty outside a repository
+ * or when `ref` does not exist). One `git ls-tree` and one `git cat-file --batch` call.
+ */
+export function treeAt(dir: string, ref: string): FileTree {
   const absolute = resolve(dir);
   const files = new Map<string, string>();
   let root: string;
@@ -53,7 +61,7 @@ export function headTree(dir: string): FileTree {
   }
   const prefix = relative(root, absolute).split('\\').join('/');
   if (prefix.startsWith('..')) return files;
-  const listing = spawnSync('git', ['ls-tree', '-r', '-z', 'HEAD', '--', prefix === '' ? '.' : prefix], {
+  const listing = spawnSync('git', ['ls-tree', '-r', '-z', ref, '--', prefix === '' ? '.' : prefix], {
     cwd: root,
     encoding: 'utf8',
   });

@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadPlatform } from '../config';
+import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { readPlatformInput } from '../pipeline/config-file';
+import { renderPlatform } from '../pipeline/render';
+import { diffTrees } from '../review/diff';
+import { markdownReport, textReport } from '../review/report';
+import { treeAt } from '../validation/sources';
+
+const HELP = `Usage: npm run diff [-- --base REF] [--committed] [--markdown] [--fail-on destructive]
+                    [--config FILE] [--out DIR]
+
+Compares this branch's rendered dist/ with dist/ at REF and prints, per environment, app and
+kind, the objects and Terraform resources added, changed (field paths, old → new) and removed,
+with warnings for what destroys, replaces or fails: JobRuns edited in place or removed, node pool
+and node class changes that replace nodes, lowered limits, Terraform destroys and replacements,
+widened AppProject permissions.
+
+  --base REF           what to compare with (default: origin/main if it exists, else HEAD~1)
+  --committed          compare dist/ as committed at HEAD instead of a fresh render
+  --markdown           print a PR comment (summary table first, details folded)
+  --fail-on destructive
+                       exit 2 when any warning fires (for CI)
+  --config FILE        render this platform description instead of the embedded one
+  --out DIR            the dist directory in the repository (default: dist)
+  --help               show this help`;
+
+function refExists(ref: string): boolean {
+  return (
+    spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' }).status ===
+    0
+  );
+}
+
+runCli('diff', () => {
+  const { values } = parseOptions('diff', process.argv.slice(2), {
+    base: { type: 'string' },
+    committed: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
+    'fail-on': { type: 'string' },
+    config: { type: 'string' },
+    out: { type: 'string', default: 'dist' },
+    help: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values['fail-on'] !== undefined && values['fail-on'] !== 'destructive') {
+    throw new UsageError(
+      `diff: --fail-on ${values['fail-on']} is not supported (use --fail-on destructive).`,
+    );
+  }
+  const base = values.base ?? (refExists('origin/main') ? 'origin/main' : 'HEAD~1');
+  if (!refExists(base))
+    throw new UsageError(`diff: --base ${base} is not a commit in this repository (try --base HEAD~1).`);
+  const dir = resolve(values.out);
+  let head = values.committed ? 'HEAD' : 'fresh render';
+  let headTree: ReadonlyMap<string, string>;
+  if (values.committed) headTree = treeAt(dir, 'HEAD');
+  else {
+    process.stderr.write('diff: rendering the platform\n');
+    headTree = new Map(
+      [...renderPlatform(loadPlatform(readPlatformInput(values.config))).files].filter(
+        ([path]) => !path.endsWith('.md'),
+      ),
+    );
+    head = values.config ? `render of ${values.config}` : head;
+  }
+  const report = diffTrees(treeAt(dir, base), headTree);
+  process.stdout.write(
+    `${values.markdown ? markdownReport(report, base, head) : textReport(report, base, head)}\n`,
+  );
+  return values['fail-on'] === 'destructive' && report.warnings.length > 0 ? 2 : 0;
+});

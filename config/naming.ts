@@ -50,6 +50,33 @@ export function teamPrefix(team: Team): string {
   return `${team.name}/`;
 }
 
+/** `s3://<bucket>/<team>/<path>`: a location in the team's prefix. */
+export function teamS3Uri(env: Environment, team: Team, path = ''): string {
+  return `s3://${jobBucketName(env)}/${teamPrefix(team)}${path}`;
+}
+
+/** Key prefix of a team's content-addressed job artifacts: `<team>/artifacts/<sha256>/<file>`. */
+export function artifactKeyPrefix(team: Team): string {
+  return `${teamPrefix(team)}artifacts/`;
+}
+
+/** S3 key of one artifact, addressed by the SHA-256 (hex) of its bytes. */
+export function artifactKey(team: Team, sha256: string, file: string): string {
+  return `${artifactKeyPrefix(team)}${sha256}/${file}`;
+}
+
+/** Where EMR ships a team's job logs (the bucket's lifecycle rule expires `<team>/logs/`). */
+export function jobLogUri(env: Environment, team: Team): string {
+  return teamS3Uri(env, team, 'logs/');
+}
+
+/** Where the NYC taxi examples read their input (`npm run sample-data` puts the files there). */
+export const NYC_TAXI_INPUT_PATH = 'data/nyc-taxi/input/';
+
+export function nycTaxiInputUri(env: Environment, team: Team): string {
+  return teamS3Uri(env, team, NYC_TAXI_INPUT_PATH);
+}
+
 export function karpenterNodeRoleName(env: Environment): string {
   return `karpenter-${env.cluster.name}`;
 }

@@ -1,5 +1,6 @@
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
+import { checkJobs } from './job-rules';
 import { allRoleNames, jobBucketName, teamNamespace } from './naming';
 import type { Environment, Platform } from './schema';
 
@@ -44,6 +45,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkCoreNodeGroup(env, at),
     ...checkNodePools(env, at),
     ...checkFsx(env, at),
+    ...checkJobs(env, at),
   ];
 }
 

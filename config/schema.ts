@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobSchema, jobSettingsSchema } from './jobs';
 import { versions } from './versions';
 
 /**
@@ -142,6 +143,10 @@ export const teamSchema = z.strictObject({
   owners: z
     .array(z.string().regex(/^@[\w./-]+$/, { message: 'must be a GitHub owner such as @org/team' }))
     .default([]),
+  /** Settings every job of the team inherits unless the job sets them (see config/jobs.ts). */
+  jobDefaults: jobSettingsSchema.optional(),
+  /** The team's Spark jobs, each rendered as a content-addressed ACK JobRun (see config/jobs.ts). */
+  jobs: z.array(jobSchema).default([]),
 });
 
 export const nodePoolSchema = z.strictObject({

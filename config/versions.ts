@@ -31,6 +31,8 @@ export const versions = {
   busyboxImage: 'public.ecr.aws/docker/library/busybox:1.37.0',
   /** Apache YuniKorn chart. */
   yunikorn: '1.9.0',
+  /** Image of the hook Job that uploads a team's job artifacts to S3 (multi-arch, exact tag). */
+  awsCliImage: 'public.ecr.aws/aws-cli/aws-cli:2.37.9',
 } as const;
 
 export type Versions = typeof versions;

@@ -1,4 +1,6 @@
-import type { Environment, NodePool } from '../config';
+import type { StorageVariant } from '../config/jobs';
+
+export { storageVariants, type StorageVariant } from '../config/jobs';
 
 /** Names shared by several charts (one place, so a reference can never drift from its target). */
 export const YUNIKORN_NAMESPACE = 'yunikorn';
@@ -11,25 +13,17 @@ export const SPARK_DRIVER_PVC = 'spark-driver-pvc';
 export const FSX_STATIC_PVC = 'fsx-static-pvc';
 export const FSX_DYNAMIC_PVC = 'fsx-dynamic-pvc';
 export const POD_TEMPLATES_CONFIG_MAP = 'spark-pod-templates';
+/** ConfigMap with a team's job files (scripts, small data), uploaded to S3 next to the pod templates. */
+export const JOB_FILES_CONFIG_MAP = 'spark-job-files';
+/** Size of each executor's on-demand EBS scratch volume (the seed's 50Gi). */
+export const EBS_EXECUTOR_VOLUME_SIZE = '50Gi';
+/** Prefix of the content-addressed Job that uploads a team's artifacts: `<prefix>-<8 hex>`. */
+export const ARTIFACT_UPLOAD_JOB_PREFIX = 'upload-artifacts';
 /** User EMR on EKS acts as inside a virtual cluster's namespace (its access entry's username). */
 export const EMR_CONTAINERS_USER = 'emr-containers';
 
 export function fsxStaticVolumeName(namespace: string): string {
   return `fsx-static-${namespace}`;
-}
-
-/** Where Spark keeps shuffle and spill data. */
-export type StorageVariant = 'nvme' | 'ebs' | 'fsx-static' | 'fsx-dynamic';
-
-/** The storage variants a pool supports in an environment, in a stable order. */
-export function storageVariants(env: Environment, pool: NodePool): StorageVariant[] {
-  const { storage } = env;
-  return [
-    ...(storage.nvme.enabled && pool.instanceStorePolicy === 'RAID0' ? (['nvme'] as const) : []),
-    ...(storage.ebs.enabled ? (['ebs'] as const) : []),
-    ...(storage.fsx.static.enabled ? (['fsx-static'] as const) : []),
-    ...(storage.fsx.dynamic.enabled ? (['fsx-dynamic'] as const) : []),
-  ];
 }
 
 /** File name of a pod template in the team's ConfigMap and in S3. */

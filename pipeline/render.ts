@@ -3,6 +3,8 @@ import { App } from '../cdktf/framework';
 import { environmentStacks } from '../cdktf/app';
 import type { Environment, Platform } from '../config';
 import { loadOutputs } from '../config/outputs';
+import { renderArgoCd } from '../argocd/render';
+import { withSyncWaves } from '../argocd/sync-waves';
 import { renderManifests } from '../manifests/render';
 import { toJson, toYaml } from './serialize';
 import { countStack, stackToJson } from './terraform';
@@ -44,9 +46,13 @@ function renderEnvironment(env: Environment, files: Map<string, string>): Enviro
     files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, toJson(json));
   }
   const k8sObjects: Record<string, number> = {};
-  for (const k8sApp of renderManifests(env, loadOutputs(env.name))) {
+  const apps = withSyncWaves(renderManifests(env, loadOutputs(env.name)));
+  for (const k8sApp of apps) {
     k8sObjects[k8sApp.name] = k8sApp.objects.length;
     for (const { path, object } of k8sApp.objects) files.set(`${env.name}/k8s/${path}`, toYaml(object));
   }
+  const argocd = renderArgoCd(env, apps);
+  k8sObjects.argocd = argocd.length;
+  for (const { path, object } of argocd) files.set(`${env.name}/argocd/${path}`, toYaml(object));
   return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
 }

@@ -2,21 +2,22 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { KubeConfigMap, KubePersistentVolumeClaim, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { teamNamespace, virtualClusterName, type Environment, type Team } from '../../config';
-import { toYaml } from '../../pipeline/serialize';
+import { teamJobs } from '../../config/jobs';
+import { ArtifactUploadJob } from '../constructs/artifact-upload-job';
+import { EmrJobRun } from '../constructs/emr-job-run';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
-import { sparkPodTemplate } from '../constructs/spark-pod-template';
 import { TeamNetworkPolicies } from '../constructs/team-network-policies';
 import { VirtualCluster } from '../imports/emrcontainers';
+import { teamArtifacts, type Artifact } from '../jobs/artifacts';
 import {
   FSX_DYNAMIC_PVC,
   FSX_STATIC_PVC,
   FSX_STORAGE_CLASS,
+  JOB_FILES_CONFIG_MAP,
   POD_TEMPLATES_CONFIG_MAP,
   SPARK_DRIVER_PVC,
   SPARK_EBS_STORAGE_CLASS,
   fsxStaticVolumeName,
-  podTemplateFile,
-  storageVariants,
 } from '../names';
 
 /** Props for {@link TeamChart}. */
@@ -25,26 +26,11 @@ export interface TeamChartProps {
   readonly team: Team;
 }
 
-/** Every pod template a team may use: (its node pools) × (storage variants) × (driver, executor). */
-export function teamPodTemplates(
-  env: Environment,
-  team: Team,
-): Map<string, ReturnType<typeof sparkPodTemplate>> {
-  const templates = new Map<string, ReturnType<typeof sparkPodTemplate>>();
-  for (const pool of env.nodePools.filter((p) => team.nodePools.includes(p.name))) {
-    for (const variant of storageVariants(env, pool)) {
-      for (const role of ['driver', 'executor'] as const) {
-        templates.set(podTemplateFile(pool.name, variant, role), sparkPodTemplate({ pool, variant, role }));
-      }
-    }
-  }
-  return templates;
-}
-
 /**
  * App `team-<name>`: the team's namespace with RBAC, quota and network isolation, its EMR
- * virtual cluster (ACK), its storage claims, and its Spark pod templates (a ConfigMap whose
- * entries are the files the job artifact step ships to S3 unchanged).
+ * virtual cluster (ACK), its storage claims, its job artifacts (the Spark pod templates and the
+ * jobs' files, as ConfigMaps whose entries the upload Job ships to S3 unchanged), and one
+ * content-addressed JobRun per job.
  */
 export class TeamChart extends Chart {
   constructor(scope: Construct, id: string, props: TeamChartProps) {
@@ -85,10 +71,18 @@ export class TeamChart extends Chart {
     }
     if (env.storage.fsx.dynamic.enabled) claim(FSX_DYNAMIC_PVC, FSX_STORAGE_CLASS, '1200Gi', true);
 
-    const templates = teamPodTemplates(env, team);
-    new KubeConfigMap(this, 'pod-templates', {
-      metadata: { name: POD_TEMPLATES_CONFIG_MAP, namespace },
-      data: Object.fromEntries([...templates].map(([file, template]) => [file, toYaml(template)])),
-    });
+    const artifacts = teamArtifacts(env, team);
+    const configMap = (id: string, name: string, files: ReadonlyMap<string, Artifact>) =>
+      new KubeConfigMap(this, id, {
+        metadata: { name, namespace },
+        data: Object.fromEntries([...files.values()].map((a) => [a.file, a.content])),
+      });
+    configMap('pod-templates', POD_TEMPLATES_CONFIG_MAP, artifacts.podTemplates);
+    if (artifacts.jobFiles.size > 0) configMap('job-files', JOB_FILES_CONFIG_MAP, artifacts.jobFiles);
+    new ArtifactUploadJob(this, 'artifact-upload', { env, team, artifacts });
+
+    for (const job of teamJobs(env, team)) {
+      new EmrJobRun(this, `job-${job.name}`, { env, job, artifacts });
+    }
   }
 }

@@ -89,6 +89,8 @@ describe('loadPlatform', () => {
       'an unknown node pool reference',
       (env) => {
         env.teams[0]!.nodePools = ['spark-gpu'];
+        env.teams[0]!.jobs = []; // its jobs would also report their pools
+        delete env.teams[0]!.jobDefaults;
       },
       'Invalid config at environments[0].teams[0].nodePools[0]: "spark-gpu" names no node pool of this environment (known: spark-compute-optimized, spark-memory-optimized, spark-graviton-memory-optimized).',
     ],
@@ -141,6 +143,7 @@ describe('loadPlatform', () => {
       (env) => {
         env.teams[0]!.nodePools = ['spark-compute-optimized'];
         env.teams[0]!.budget.cpu = 1500;
+        env.teams[0]!.jobs = []; // some of its jobs use the other pools
       },
       'Invalid config at environments[0].teams[0].budget.cpu: 1500 exceeds the 1000 vCPU limit of the node pools the team may use (spark-compute-optimized).',
     ],
@@ -213,6 +216,7 @@ describe('loadPlatform', () => {
       (env) => {
         env.cluster.name = 'a'.repeat(40);
         env.teams[0]!.name = 'b'.repeat(30);
+        env.teams[0]!.jobs = []; // their files live in the old team's folder
       },
       `Invalid config at environments[0].cluster.name: "${'a'.repeat(40)}" makes the IAM role name ${'a'.repeat(40)}-${'b'.repeat(30)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
     ],

@@ -78,6 +78,25 @@ describe('every rendered object', () => {
     }
   });
 
+  it('runs every JobRun in a virtual cluster of its namespace, retained on delete', () => {
+    const jobRuns = rendered.filter(({ object }) => object.kind === 'JobRun');
+    expect(jobRuns.length).toBeGreaterThan(0);
+    for (const { env, object, path } of jobRuns) {
+      const spec = object.spec as { virtualClusterRef: { from: { name: string } }; releaseLabel: string };
+      const target = rendered.find(
+        (r) =>
+          r.env === env &&
+          r.object.kind === 'VirtualCluster' &&
+          r.object.metadata.name === spec.virtualClusterRef.from.name &&
+          r.object.metadata.namespace === object.metadata.namespace,
+      );
+      expect(target, path).toBeDefined();
+      expect(spec.releaseLabel, path).toMatch(/^emr-\d+\.\d+\.\d+-/);
+      const annotations = object.metadata.annotations as Record<string, string> | undefined;
+      expect(annotations?.['services.k8s.aws/deletion-policy'], path).toBe('retain');
+    }
+  });
+
   it('points every pod template at an existing, tolerated NodePool of its environment', () => {
     let checked = 0;
     for (const { env, object, path } of rendered) {

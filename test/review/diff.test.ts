@@ -25,15 +25,6 @@ function git(...args: string[]): string {
 
 const KARPENTER = 'default/k8s/karpenter/_cluster';
 const PROJECT = 'default/argocd/AppProject.team-emr-data-team-a.yaml';
-const appProject = {
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'AppProject',
-  metadata: { name: 'team-emr-data-team-a', namespace: 'argocd' },
-  spec: {
-    sourceRepos: ['https://git.example.com/platform.git'],
-    destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'emr-data-team-a' }],
-  },
-};
 const jobRun = (name: string, releaseLabel: string) => ({
   apiVersion: 'emrcontainers.services.k8s.aws/v1alpha1',
   kind: 'JobRun',
@@ -82,7 +73,6 @@ beforeAll(() => {
     mkdirSync(dirname(join(dist, path)), { recursive: true });
     writeFileSync(join(dist, path), content);
   }
-  write(PROJECT, appProject);
   write(`${JOB_DIR}/JobRun.taxi-0000aaaa.yaml`, jobRun('taxi-0000aaaa', 'emr-7.12.0-latest'));
   git('add', '-A');
   git('commit', '-q', '-m', 'base');

@@ -1,0 +1,343 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Environment, NodePool, Team } from './schema';
+import { versions } from './versions';
+
+/**
+ * Job definitions (DESIGN decision 5): what a data engineer writes to run a Spark job. A job sits
+ * in its team's `jobs` list; the team's `jobDefaults` fill whatever the job leaves out, and the
+ * built-in {@link JOB_BUILT_IN_DEFAULTS} fill the rest. `effectiveJob` returns the merged result
+ * the manifests render; `job-rules.ts` reports every problem before rendering starts.
+ */
+
+/** Where Spark keeps shuffle and spill data; each has driver and executor pod templates. */
+export const STORAGE_VARIANTS = ['nvme', 'ebs', 'fsx-static', 'fsx-dynamic'] as const;
+export type StorageVariant = (typeof STORAGE_VARIANTS)[number];
+
+/** The storage variants a pool supports in an environment, in a stable order. */
+export function storageVariants(env: Environment, pool: NodePool): StorageVariant[] {
+  const { storage } = env;
+  return [
+    ...(storage.nvme.enabled && pool.instanceStorePolicy === 'RAID0' ? (['nvme'] as const) : []),
+    ...(storage.ebs.enabled ? (['ebs'] as const) : []),
+    ...(storage.fsx.static.enabled ? (['fsx-static'] as const) : []),
+    ...(storage.fsx.dynamic.enabled ? (['fsx-dynamic'] as const) : []),
+  ];
+}
+
+/** The repository root: job files are paths relative to it. */
+export const REPO_ROOT = resolve(__dirname, '..');
+
+/** The folder that holds a team's job files (scripts and data shipped with jobs). */
+export function teamJobsFolder(team: Team): string {
+  return `jobs/${team.name}/`;
+}
+
+/** A JobRun is named `<job>-<8 hex>`; Kubernetes and EMR allow 63 characters. */
+export const JOB_NAME_MAX_LENGTH = 63 - 9;
+
+/** Entry points inside the EMR image start with this scheme (e.g. Spark's own examples). */
+export const IMAGE_SCHEME = 'local://';
+
+/** `{{name}}` in arguments and Spark conf values; see {@link PLACEHOLDERS}. */
+export const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+
+/**
+ * Placeholders a job may use in `arguments` and `sparkConf` values, replaced at render time, so
+ * a job names S3 locations without spelling the bucket. `{{artifact:<file>}}` is the
+ * content-addressed S3 URI of the job's script or one of its `files` (by file name).
+ */
+export const PLACEHOLDERS = {
+  bucket: 'the job bucket of the environment',
+  team: 'the team name',
+  job: 'the job name (without the hash)',
+  teamS3: 's3://<bucket>/<team>, the S3 prefix the team owns',
+} as const;
+export const ARTIFACT_PLACEHOLDER = 'artifact:';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const positiveInt = z
+  .number()
+  .int({ message: 'must be a whole number' })
+  .positive({ message: 'must be > 0' });
+const nonNegativeInt = z.number().int({ message: 'must be a whole number' }).min(0);
+const sparkMemory = z
+  .string()
+  .regex(/^[1-9]\d*[kmgt]$/, { message: 'must be a Spark memory size such as 4g or 512m' });
+
+/** Cores and memory of the driver or of each executor. */
+export const sparkPodSettingsSchema = z.strictObject({
+  /** `spark.<role>.cores`; also the pod's CPU request. */
+  cores: positiveInt.optional(),
+  /** JVM heap, `spark.<role>.memory` (e.g. `4g`). */
+  memory: sparkMemory.optional(),
+  /** Non-heap memory; default max(384m, factor × memory) with factor 0.4 for PySpark, 0.1 for JVM jobs. */
+  memoryOverhead: sparkMemory.optional(),
+});
+
+export const executorSettingsSchema = z.strictObject({
+  ...sparkPodSettingsSchema.shape,
+  /** A fixed executor count (`spark.executor.instances`); exclusive with `dynamicAllocation`. */
+  instances: positiveInt.optional(),
+});
+
+/** Spark dynamic allocation with shuffle tracking (EMR on EKS has no external shuffle service). */
+export const dynamicAllocationSchema = z.strictObject({
+  minExecutors: nonNegativeInt,
+  maxExecutors: positiveInt,
+  initialExecutors: nonNegativeInt.optional(),
+});
+
+/** YuniKorn gang scheduling: placeholders reserve the whole job before any pod starts. */
+export const gangSchedulingSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** `Soft` falls back to normal scheduling after the timeout; `Hard` fails the job. */
+  style: z.enum(['Soft', 'Hard']).optional(),
+  /** How long placeholders may wait for capacity (YuniKorn's default is 900). */
+  placeholderTimeoutSeconds: positiveInt.optional(),
+});
+
+export const jobMonitoringSchema = z.strictObject({
+  /** CloudWatch log stream prefix in the team's log group; default: the job name. */
+  logStreamNamePrefix: z
+    .string()
+    .regex(/^[^:*]{1,256}$/, { message: "must be 1-256 characters without ':' or '*'" })
+    .optional(),
+  /** Also ship driver and executor logs to `s3://<bucket>/<team>/logs/` (default true). */
+  s3Logs: z.boolean().optional(),
+});
+
+/** Everything a team may default for its jobs (and a job may override). */
+export const jobSettingsSchema = z.strictObject({
+  /** Node pool (by name) the driver and executors run on; one of the team's `nodePools`. */
+  nodePool: z.string().optional(),
+  /** Scratch storage for shuffle and spill; must be enabled for the pool in this environment. */
+  storage: z.enum(STORAGE_VARIANTS).optional(),
+  driver: sparkPodSettingsSchema.optional(),
+  executor: executorSettingsSchema.optional(),
+  dynamicAllocation: dynamicAllocationSchema.optional(),
+  /** Extra `spark-defaults` properties (values may use placeholders). Keys the typed fields own are refused. */
+  sparkConf: z
+    .record(
+      z.string().regex(/^spark\.[\w.*/-]+$/, {
+        message: 'must be a Spark property such as spark.sql.shuffle.partitions',
+      }),
+      z.string(),
+    )
+    .optional(),
+  /** EMR on EKS release; default `versions.emrReleaseLabel`. */
+  releaseLabel: z
+    .string()
+    .regex(/^emr-\d+\.\d+\.\d+(-[a-z0-9]+)*$/, {
+      message: 'must be an EMR release label such as emr-7.12.0-latest',
+    })
+    .optional(),
+  monitoring: jobMonitoringSchema.optional(),
+  gangScheduling: gangSchedulingSchema.optional(),
+});
+
+/** One job: a Spark application that runs once per JobRun name. */
+export const jobSchema = z.strictObject({
+  /** DNS-1123 label, unique in the team, at most 54 characters (the JobRun adds `-<8 hex>`). */
+  name: z.string().regex(DNS_LABEL, {
+    message:
+      "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+  }),
+  description: z.string().default(''),
+  /** `jobs/<team>/<file>` (uploaded with the job) or `local:///<path>` inside the EMR image. */
+  script: z.string().min(1),
+  /** Arguments after the script (placeholders allowed). */
+  arguments: z.array(z.string()).default([]),
+  /** More files from `jobs/<team>/` uploaded with the job (data, modules), for `{{artifact:<file>}}`. */
+  files: z.array(z.string()).default([]),
+  /** Bump to run the job again with an unchanged definition (a new JobRun name). */
+  rerun: nonNegativeInt.default(0),
+  ...jobSettingsSchema.shape,
+});
+
+export type JobSettings = z.output<typeof jobSettingsSchema>;
+export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
+export type Job = z.output<typeof jobSchema>;
+export type JobInput = z.input<typeof jobSchema>;
+
+/** What applies when neither the job nor its team's `jobDefaults` say (the seed's sizes). */
+export const JOB_BUILT_IN_DEFAULTS = {
+  driver: { cores: 1, memory: '4g' },
+  executor: { cores: 1, memory: '4g', instances: 2 },
+  gangScheduling: { style: 'Soft', placeholderTimeoutSeconds: 900 },
+  s3Logs: true,
+} as const;
+
+/** A job's settings after the team defaults are merged under it (maps and sizes merge per key). */
+export function mergeJobSettings(team: Team, job: Job): JobSettings {
+  const defaults: JobSettings = team.jobDefaults ?? {};
+  // The more specific level that chooses a sizing mode wins it entirely.
+  const jobChoosesSizing = job.dynamicAllocation !== undefined || job.executor?.instances !== undefined;
+  const inherited = jobChoosesSizing ? { ...defaults, dynamicAllocation: undefined } : defaults;
+  const inheritedExecutor =
+    jobChoosesSizing && inherited.executor
+      ? { ...inherited.executor, instances: undefined }
+      : inherited.executor;
+  return {
+    nodePool: job.nodePool ?? inherited.nodePool,
+    storage: job.storage ?? inherited.storage,
+    driver: merged(inherited.driver, job.driver),
+    executor: merged(inheritedExecutor, job.executor),
+    dynamicAllocation: job.dynamicAllocation ?? inherited.dynamicAllocation,
+    sparkConf: merged(inherited.sparkConf, job.sparkConf),
+    releaseLabel: job.releaseLabel ?? inherited.releaseLabel,
+    monitoring: merged(inherited.monitoring, job.monitoring),
+    gangScheduling: merged(inherited.gangScheduling, job.gangScheduling),
+  };
+}
+
+function merged<T extends object>(under: T | undefined, over: T | undefined): T | undefined {
+  if (under === undefined) return over;
+  if (over === undefined) return under;
+  const defined = Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined));
+  return { ...under, ...defined };
+}
+
+/** A file from `jobs/<team>/` that travels with a job. */
+export interface JobFile {
+  /** Repository-relative path, e.g. `jobs/emr-data-team-a/taxi-trip.py`. */
+  readonly path: string;
+  /** File name: the ConfigMap key and the last segment of its S3 key. */
+  readonly file: string;
+}
+
+/** How Spark finds the application. */
+export type JobEntryPoint =
+  { readonly kind: 'artifact'; readonly source: JobFile } | { readonly kind: 'image'; readonly uri: string };
+
+/** Sizes of one Spark pod role. */
+export interface SparkPodSize {
+  readonly cores: number;
+  readonly memory: string;
+  readonly memoryOverhead?: string;
+}
+
+/** How many executors a job runs. */
+export type ExecutorCount =
+  | { readonly kind: 'fixed'; readonly instances: number }
+  | { readonly kind: 'dynamic'; readonly min: number; readonly max: number; readonly initial?: number };
+
+/** A job with every default applied and every reference resolved. */
+export interface EffectiveJob {
+  readonly team: Team;
+  readonly name: string;
+  readonly description: string;
+  readonly entryPoint: JobEntryPoint;
+  /** Arguments with placeholders still in them (the manifests side knows the artifact hashes). */
+  readonly arguments: readonly string[];
+  readonly files: readonly JobFile[];
+  readonly rerun: number;
+  readonly nodePool: NodePool;
+  readonly storage: StorageVariant;
+  readonly driver: SparkPodSize;
+  readonly executor: SparkPodSize;
+  readonly executors: ExecutorCount;
+  readonly sparkConf: Readonly<Record<string, string>>;
+  readonly releaseLabel: string;
+  readonly monitoring: { readonly logStreamNamePrefix: string; readonly s3Logs: boolean };
+  readonly gangScheduling?: { readonly style: 'Soft' | 'Hard'; readonly placeholderTimeoutSeconds: number };
+  /** PySpark (a `.py` entry point): Spark's default memory overhead factor is 0.4, not 0.1. */
+  readonly python: boolean;
+}
+
+/** `jobs/<team>/<file>` → the file, or undefined for anything else. */
+export function jobFile(team: Team, path: string): JobFile | undefined {
+  const folder = teamJobsFolder(team);
+  if (!path.startsWith(folder)) return undefined;
+  const file = path.slice(folder.length);
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(file) ? { path, file } : undefined;
+}
+
+const fileCache = new Map<string, string>();
+
+/** The UTF-8 text of a repository file (cached: renders read each file once). */
+export function readJobFile(path: string): string {
+  let text = fileCache.get(path);
+  if (text === undefined) {
+    text = readFileSync(join(REPO_ROOT, path), 'utf8');
+    fileCache.set(path, text);
+  }
+  return text;
+}
+
+/**
+ * The job as the manifests render it. Call only on a loaded platform: `loadPlatform` has
+ * reported every problem this function would stumble on, so it throws a plain Error if one
+ * slipped through.
+ */
+export function effectiveJob(env: Environment, team: Team, job: Job): EffectiveJob {
+  const settings = mergeJobSettings(team, job);
+  const fail = (what: string): never => {
+    throw new Error(`job ${team.name}/${job.name}: ${what} (loadPlatform should have reported it)`);
+  };
+  const nodePool = env.nodePools.find((p) => p.name === settings.nodePool) ?? fail('no node pool');
+  const storage = settings.storage ?? fail('no storage variant');
+  const entryPoint: JobEntryPoint = job.script.startsWith(IMAGE_SCHEME)
+    ? { kind: 'image', uri: job.script }
+    : {
+        kind: 'artifact',
+        source: jobFile(team, job.script) ?? fail(`script ${job.script} is not a job file`),
+      };
+  const files = job.files.map((path) => jobFile(team, path) ?? fail(`${path} is not a job file`));
+  const size = (
+    role: 'driver' | 'executor',
+    given: { cores?: number; memory?: string; memoryOverhead?: string } | undefined,
+  ): SparkPodSize => ({
+    cores: given?.cores ?? JOB_BUILT_IN_DEFAULTS[role].cores,
+    memory: given?.memory ?? JOB_BUILT_IN_DEFAULTS[role].memory,
+    ...(given?.memoryOverhead !== undefined ? { memoryOverhead: given.memoryOverhead } : {}),
+  });
+  const dynamic = settings.dynamicAllocation;
+  const executors: ExecutorCount = dynamic
+    ? {
+        kind: 'dynamic',
+        min: dynamic.minExecutors,
+        max: dynamic.maxExecutors,
+        ...(dynamic.initialExecutors !== undefined ? { initial: dynamic.initialExecutors } : {}),
+      }
+    : { kind: 'fixed', instances: settings.executor?.instances ?? JOB_BUILT_IN_DEFAULTS.executor.instances };
+  const gang = settings.gangScheduling;
+  const script = entryPoint.kind === 'image' ? entryPoint.uri : entryPoint.source.file;
+  return {
+    team,
+    name: job.name,
+    description: job.description,
+    entryPoint,
+    arguments: job.arguments,
+    files,
+    rerun: job.rerun,
+    nodePool,
+    storage,
+    driver: size('driver', settings.driver),
+    executor: size('executor', settings.executor),
+    executors,
+    sparkConf: settings.sparkConf ?? {},
+    releaseLabel: settings.releaseLabel ?? versions.emrReleaseLabel,
+    monitoring: {
+      logStreamNamePrefix: settings.monitoring?.logStreamNamePrefix ?? job.name,
+      s3Logs: settings.monitoring?.s3Logs ?? JOB_BUILT_IN_DEFAULTS.s3Logs,
+    },
+    ...(gang?.enabled === true
+      ? {
+          gangScheduling: {
+            style: gang.style ?? JOB_BUILT_IN_DEFAULTS.gangScheduling.style,
+            placeholderTimeoutSeconds:
+              gang.placeholderTimeoutSeconds ??
+              JOB_BUILT_IN_DEFAULTS.gangScheduling.placeholderTimeoutSeconds,
+          },
+        }
+      : {}),
+    python: script.endsWith('.py'),
+  };
+}
+
+/** Every job of a team, effective. */
+export function teamJobs(env: Environment, team: Team): EffectiveJob[] {
+  return team.jobs.map((job) => effectiveJob(env, team, job));
+}

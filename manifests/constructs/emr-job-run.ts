@@ -1,0 +1,110 @@
+import { Construct } from 'constructs';
+import {
+  jobExecutionRoleArn,
+  jobLogUri,
+  teamLogGroupName,
+  teamNamespace,
+  virtualClusterName,
+  type Environment,
+} from '../../config';
+import type { EffectiveJob } from '../../config/jobs';
+import { JobRun, type JobRunSpec } from '../imports/emrcontainers';
+import type { TeamArtifacts } from '../jobs/artifacts';
+import {
+  configurationOverrides,
+  serializeConfigurationOverrides,
+  type ConfigurationOverrides,
+} from '../jobs/configuration-overrides';
+import { contentHash } from '../jobs/content-hash';
+import { expandPlaceholders } from '../jobs/placeholders';
+import { jobSparkDefaults } from '../jobs/spark-defaults';
+
+/** Props for {@link EmrJobRun}. */
+export interface EmrJobRunProps {
+  readonly env: Environment;
+  /** The job with its team's defaults merged in. */
+  readonly job: EffectiveJob;
+  /** The team's artifacts: the JobRun points at their content-addressed S3 URIs. */
+  readonly artifacts: TeamArtifacts;
+}
+
+/** Annotation that keeps the EMR job running when the JobRun object is deleted (prune, rename). */
+export const DELETION_POLICY_ANNOTATION = 'services.k8s.aws/deletion-policy';
+/** Labels and annotations this project puts on a JobRun. */
+export const JOB_LABEL = 'emr-eks-gitops/job';
+export const TEAM_LABEL = 'emr-eks-gitops/team';
+export const RERUN_ANNOTATION = 'emr-eks-gitops/rerun';
+/** The job's description, for reviewers (metadata only: editing it does not rename the JobRun). */
+export const DESCRIPTION_ANNOTATION = 'emr-eks-gitops/description';
+
+/**
+ * One job as an ACK `JobRun` (DESIGN decision 5). Every spec field is immutable and deleting the
+ * object cancels the job, so the object is content-addressed: `metadata.name` = `spec.name` =
+ * `<job>-<8 hex of the SHA-256 of the effective spec and the rerun counter>`. Any change to the
+ * job, its script, its pod templates or the platform values it reads is a new JobRun (a new
+ * run); the old one leaves git and is pruned with `deletion-policy: retain`, which removes the
+ * object without cancelling the AWS job.
+ */
+export class EmrJobRun extends Construct {
+  /** `<job>-<8 hex>`. */
+  readonly name: string;
+  readonly spec: JobRunSpec;
+  readonly overrides: ConfigurationOverrides;
+
+  constructor(scope: Construct, id: string, props: EmrJobRunProps) {
+    super(scope, id);
+    const { env, job, artifacts } = props;
+    const team = job.team;
+    const namespace = teamNamespace(team);
+
+    const entryPoint =
+      job.entryPoint.kind === 'image'
+        ? job.entryPoint.uri
+        : (artifacts.jobFiles.get(job.entryPoint.source.file)?.uri ??
+          fail(`job ${team.name}/${job.name}: no artifact for ${job.entryPoint.source.file}`));
+    const args = job.arguments.map((argument) => expandPlaceholders(argument, env, job, artifacts));
+
+    this.overrides = configurationOverrides({
+      sparkDefaults: jobSparkDefaults(env, job, artifacts),
+      monitoring: {
+        persistentAppUI: 'ENABLED',
+        cloudWatchMonitoringConfiguration: {
+          logGroupName: teamLogGroupName(env, team),
+          logStreamNamePrefix: job.monitoring.logStreamNamePrefix,
+        },
+        ...(job.monitoring.s3Logs ? { s3MonitoringConfiguration: { logUri: jobLogUri(env, team) } } : {}),
+      },
+    });
+
+    const unnamed: Omit<JobRunSpec, 'name'> = {
+      virtualClusterRef: { from: { name: virtualClusterName(env, team) } },
+      executionRoleARN: jobExecutionRoleArn(env, team),
+      releaseLabel: job.releaseLabel,
+      jobDriver: {
+        sparkSubmitJobDriver: { entryPoint, ...(args.length > 0 ? { entryPointArguments: args } : {}) },
+      },
+      configurationOverrides: serializeConfigurationOverrides(this.overrides),
+      tags: { team: team.name, job: job.name },
+    };
+    this.name = `${job.name}-${contentHash({ namespace, spec: unnamed, rerun: job.rerun })}`;
+    this.spec = { name: this.name, ...unnamed };
+
+    new JobRun(this, 'job-run', {
+      metadata: {
+        name: this.name,
+        namespace,
+        labels: { [TEAM_LABEL]: team.name, [JOB_LABEL]: job.name },
+        annotations: {
+          [DELETION_POLICY_ANNOTATION]: 'retain',
+          [RERUN_ANNOTATION]: String(job.rerun),
+          ...(job.description ? { [DESCRIPTION_ANNOTATION]: job.description } : {}),
+        },
+      },
+      spec: this.spec,
+    });
+  }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}

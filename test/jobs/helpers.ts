@@ -1,0 +1,97 @@
+import {
+  ConfigError,
+  defaultPlatform,
+  loadPlatform,
+  type Environment,
+  type EnvironmentInput,
+} from '../../config';
+import { defaultEnvironment } from '../../config/environments/default';
+import { teamAFsxJobs } from '../../config/jobs-default';
+import type { TerraformOutputs } from '../../config/outputs';
+import type { ConfigurationOverrides } from '../../manifests/jobs/configuration-overrides';
+import type { K8sObject } from '../../manifests/render';
+import { apps, objectsOf } from '../helpers/manifests';
+
+/** A mutable copy of the default environment for one test. */
+export type EnvironmentDraft = EnvironmentInput & Record<string, unknown>;
+
+/** The default platform with one change applied to a deep copy of its environment. */
+export function platformWith(change: (env: EnvironmentDraft) => void): { environments: EnvironmentInput[] } {
+  const env = structuredClone(defaultEnvironment) as EnvironmentDraft;
+  change(env);
+  return { environments: [env] };
+}
+
+/** The config problems of an input, one sentence each (empty when it loads). */
+export function problemsOf(input: unknown): string[] {
+  try {
+    loadPlatform(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split('\n');
+    throw error;
+  }
+  return [];
+}
+
+/** The loaded environment of an input (the default when none is given). */
+export function loaded(input: unknown = defaultPlatform): Environment {
+  const env = loadPlatform(input).environments[0];
+  if (!env) throw new Error('no environment');
+  return env;
+}
+
+/** The objects of a team's app, by `<Kind>/<name>`. */
+export function teamObjects(
+  env: Environment,
+  team = 'emr-data-team-a',
+  outputs: TerraformOutputs = {},
+): Map<string, K8sObject> {
+  return objectsOf(apps(env, outputs).get(`team-${team}`));
+}
+
+/** The JobRuns among objects, by job name (the `emr-eks-gitops/job` label). */
+export function jobRuns(objects: Map<string, K8sObject>): Map<string, K8sObject> {
+  return new Map(
+    [...objects.values()]
+      .filter((o) => o.kind === 'JobRun')
+      .map((o) => [(o.metadata.labels as Record<string, string>)['emr-eks-gitops/job'] ?? '', o]),
+  );
+}
+
+/** A JobRun's spec, typed loosely for assertions. */
+export interface JobRunSpecJson {
+  name: string;
+  executionRoleARN: string;
+  releaseLabel: string;
+  virtualClusterRef: { from: { name: string } };
+  jobDriver: { sparkSubmitJobDriver: { entryPoint: string; entryPointArguments?: string[] } };
+  configurationOverrides: string;
+  tags: Record<string, string>;
+}
+
+export function specOf(jobRun: K8sObject | undefined): JobRunSpecJson {
+  if (!jobRun) throw new Error('no such JobRun');
+  return jobRun.spec as JobRunSpecJson;
+}
+
+export function overridesOf(jobRun: K8sObject | undefined): ConfigurationOverrides {
+  return JSON.parse(specOf(jobRun).configurationOverrides) as ConfigurationOverrides;
+}
+
+/** The `spark-defaults` properties of a JobRun. */
+export function sparkDefaultsOf(jobRun: K8sObject | undefined): Record<string, string> {
+  const defaults = overridesOf(jobRun).applicationConfiguration?.find(
+    (c) => c.classification === 'spark-defaults',
+  );
+  return { ...(defaults?.properties ?? {}) };
+}
+
+/** The default environment with FSx static and dynamic on and the FSx example jobs added. */
+export function fsxPlatform(): { environments: EnvironmentInput[] } {
+  return platformWith((env) => {
+    env.storage = { fsx: { static: { enabled: true }, dynamic: { enabled: true } } };
+    env.addons = { ...env.addons, fsxCsiDriver: true };
+    const team = env.teams[0]!;
+    team.jobs = [...(team.jobs ?? []), ...structuredClone(teamAFsxJobs)];
+  });
+}

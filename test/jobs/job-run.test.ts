@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { defaultPlatform, loadPlatform } from '../../config';
+import { renderPlatform } from '../../pipeline/render';
+import type { K8sObject } from '../../manifests/render';
+import { jobRuns, loaded, platformWith, specOf, teamObjects, type EnvironmentDraft } from './helpers';
+
+const env = loaded();
+const objects = teamObjects(env);
+const runs = jobRuns(objects);
+
+function namesOf(input: unknown): Map<string, string> {
+  return new Map([...jobRuns(teamObjects(loaded(input)))].map(([job, run]) => [job, run.metadata.name]));
+}
+
+function jobOf(draft: EnvironmentDraft, name: string) {
+  const found = draft.teams[0]?.jobs?.find((j) => j.name === name);
+  if (!found) throw new Error(`no job ${name}`);
+  return found;
+}
+
+/** Job names whose JobRun name differs between two renders. */
+function renamed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...before].filter(([job, name]) => after.get(job) !== name).map(([job]) => job);
+}
+
+describe('JobRun', () => {
+  it('renders one JobRun per job of the team, and none for a team without jobs', () => {
+    expect([...runs.keys()]).toEqual([
+      'taxi-nvme-compute',
+      'taxi-nvme-memory',
+      'taxi-nvme-graviton',
+      'taxi-ebs',
+      'taxi-yunikorn-gang',
+      'delta-create',
+      'delta-merge',
+      'sample-pi',
+    ]);
+    expect(jobRuns(teamObjects(env, 'emr-data-team-b')).size).toBe(0);
+  });
+
+  it('is named <job>-<8 hex> in metadata and spec, at most 63 characters', () => {
+    for (const [job, run] of runs) {
+      expect(run.metadata.name).toMatch(new RegExp(`^${job}-[0-9a-f]{8}$`));
+      expect(specOf(run).name).toBe(run.metadata.name);
+      expect(run.metadata.name.length).toBeLessThanOrEqual(63);
+    }
+  });
+
+  it('keeps its names stable (a change here re-runs every job)', () => {
+    expect(Object.fromEntries(namesOf(defaultPlatform))).toMatchSnapshot();
+  });
+
+  it('gets the same name from the same definition, on every render', () => {
+    expect(namesOf(structuredClone(defaultPlatform))).toEqual(namesOf(defaultPlatform));
+  });
+
+  it('gets a new name when the rerun counter is bumped, and only that job does', () => {
+    const after = namesOf(platformWith((d) => void (jobOf(d, 'taxi-ebs').rerun = 1)));
+    expect(renamed(namesOf(defaultPlatform), after)).toEqual(['taxi-ebs']);
+  });
+
+  it('gets a new name when any part of the spec changes', () => {
+    const before = namesOf(defaultPlatform);
+    const changes: [string, (d: EnvironmentDraft) => void][] = [
+      ['release label', (d) => void (jobOf(d, 'sample-pi').releaseLabel = 'emr-7.11.0-latest')],
+      ['argument', (d) => void (jobOf(d, 'sample-pi').arguments = ['20'])],
+      [
+        'spark property',
+        (d) => void (jobOf(d, 'sample-pi').sparkConf = { 'spark.sql.shuffle.partitions': '8' }),
+      ],
+      ['log stream prefix', (d) => void (jobOf(d, 'sample-pi').monitoring = { logStreamNamePrefix: 'pi' })],
+      ['executor memory', (d) => void (jobOf(d, 'sample-pi').executor = { memory: '3g', instances: 2 })],
+    ];
+    for (const [what, change] of changes) {
+      expect(renamed(before, namesOf(platformWith(change))), what).toEqual(['sample-pi']);
+    }
+  });
+
+  it('gets a new name when a pod template it uses changes (content-addressed URI)', () => {
+    const after = namesOf(platformWith((d) => void (d.nodePools[1]!.driverOnDemand = false)));
+    expect(renamed(namesOf(defaultPlatform), after).sort()).toEqual([
+      'taxi-nvme-memory',
+      'taxi-yunikorn-gang',
+    ]);
+  });
+
+  it('changes exactly one file pair in dist/ when one job changes its executor count', () => {
+    const before = renderPlatform(loadPlatform(defaultPlatform)).files;
+    const after = renderPlatform(
+      loadPlatform(platformWith((d) => void (jobOf(d, 'taxi-ebs').executor = { instances: 8 }))),
+    ).files;
+    const removed = [...before.keys()].filter((path) => !after.has(path));
+    const added = [...after.keys()].filter((path) => !before.has(path));
+    const changed = [...before.keys()].filter(
+      (path) => after.has(path) && after.get(path) !== before.get(path),
+    );
+    expect(removed).toEqual([
+      expect.stringMatching(
+        /^default\/k8s\/team-emr-data-team-a\/emr-data-team-a\/JobRun\.taxi-ebs-[0-9a-f]{8}\.yaml$/,
+      ),
+    ]);
+    expect(added).toEqual([
+      expect.stringMatching(
+        /^default\/k8s\/team-emr-data-team-a\/emr-data-team-a\/JobRun\.taxi-ebs-[0-9a-f]{8}\.yaml$/,
+      ),
+    ]);
+    expect(changed).toEqual([]);
+  });
+
+  it('keeps the AWS job running when the object is pruned (ACK deletion policy retain)', () => {
+    for (const run of runs.values()) {
+      expect(run.metadata.annotations).toMatchObject({
+        'services.k8s.aws/deletion-policy': 'retain',
+        'emr-eks-gitops/rerun': '0',
+      });
+    }
+    expect(runs.get('taxi-ebs')?.metadata.labels).toEqual({
+      'emr-eks-gitops/team': 'emr-data-team-a',
+      'emr-eks-gitops/job': 'taxi-ebs',
+    });
+  });
+
+  it("refers to the team's virtual cluster, execution role and release label", () => {
+    const virtualCluster = objects.get('VirtualCluster/emr-eks-karpenter-emr-data-team-a');
+    expect(virtualCluster).toBeDefined();
+    for (const [job, run] of runs) {
+      expect(specOf(run)).toMatchObject({
+        virtualClusterRef: { from: { name: 'emr-eks-karpenter-emr-data-team-a' } },
+        executionRoleARN: 'arn:aws:iam::111122223333:role/emr-eks-karpenter-emr-data-team-a',
+        releaseLabel: 'emr-7.12.0-latest',
+        tags: { team: 'emr-data-team-a', job },
+      });
+      expect(run.metadata.namespace).toBe('emr-data-team-a');
+    }
+  });
+
+  it('matches the snapshot (gang-scheduled example)', () => {
+    expect(runs.get('taxi-yunikorn-gang')).toMatchSnapshot();
+  });
+});
+
+describe('JobRun against the ACK emrcontainers v1.4.1 CRD', () => {
+  const schemaDir = process.env.SCHEMA_DIR ?? '../shared/schemas';
+  const crd = load(
+    readFileSync(join(schemaDir, 'crds', 'emrcontainers.services.k8s.aws_jobruns.yaml'), 'utf8'),
+  ) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
+  const version = crd.spec.versions.find((v) => v.name === 'v1alpha1');
+  if (!version) throw new Error('the CRD serves no v1alpha1');
+  const schema = version.schema.openAPIV3Schema;
+  const specSchema = schema.properties?.spec;
+
+  interface Schema {
+    type?: string;
+    description?: string;
+    properties?: Record<string, Schema>;
+    additionalProperties?: Schema | boolean;
+    items?: Schema;
+    [key: string]: unknown;
+  }
+
+  /** The API server's strict field validation: unknown fields are errors wherever properties are listed. */
+  function strict(node: Schema): Schema {
+    const copy: Schema = { ...node };
+    delete copy['x-kubernetes-validations'];
+    if (copy.properties) {
+      copy.properties = Object.fromEntries(Object.entries(copy.properties).map(([k, v]) => [k, strict(v)]));
+      if (copy.additionalProperties === undefined) copy.additionalProperties = false;
+    }
+    if (copy.items) copy.items = strict(copy.items);
+    if (typeof copy.additionalProperties === 'object')
+      copy.additionalProperties = strict(copy.additionalProperties);
+    return copy;
+  }
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(strict(schema));
+
+  /** The description-only regex of a spec field (`Regex Pattern: \`…\``). */
+  function pattern(field: string): RegExp {
+    const text = specSchema?.properties?.[field]?.description ?? '';
+    const match = /Regex Pattern: `(.+)`/.exec(text);
+    if (!match?.[1]) throw new Error(`no pattern for ${field}`);
+    return new RegExp(match[1].replace(/\\u002F/g, '/'));
+  }
+
+  it('is valid against the schema with unknown fields rejected', () => {
+    for (const run of runs.values()) {
+      const valid = validate(run);
+      expect(validate.errors ?? [], run.metadata.name).toEqual([]);
+      expect(valid).toBe(true);
+    }
+  });
+
+  it('uses only spec fields the CRD declares', () => {
+    const declared = Object.keys(specSchema?.properties ?? {});
+    for (const run of runs.values()) {
+      for (const key of Object.keys(run.spec as object)) expect(declared, key).toContain(key);
+    }
+  });
+
+  it('has the fields StartJobRun needs, which the CRD does not require', () => {
+    for (const run of runs.values()) {
+      const spec = specOf(run);
+      expect(typeof spec.name).toBe('string');
+      expect(typeof spec.executionRoleARN).toBe('string');
+      expect(typeof spec.releaseLabel).toBe('string');
+      expect(typeof spec.jobDriver.sparkSubmitJobDriver.entryPoint).toBe('string');
+      expect(typeof spec.configurationOverrides).toBe('string');
+      // Exactly one of virtualClusterID and virtualClusterRef.
+      expect('virtualClusterID' in spec).toBe(false);
+      expect(spec.virtualClusterRef.from.name).toBeTruthy();
+    }
+  });
+
+  it('matches the regexes the CRD only states in its descriptions', () => {
+    for (const run of runs.values()) {
+      const spec = specOf(run);
+      expect(spec.name).toMatch(pattern('name'));
+      expect(spec.executionRoleARN).toMatch(pattern('executionRoleARN'));
+      expect(spec.releaseLabel).toMatch(pattern('releaseLabel'));
+    }
+  });
+
+  it('rejects what the strict schema must reject (the check is live)', () => {
+    const run = structuredClone(runs.get('sample-pi')) as K8sObject & { spec: Record<string, unknown> };
+    run.spec.retryPolicyConfiguration = { maxAttempts: 2 };
+    expect(validate(run)).toBe(false);
+  });
+});

@@ -109,6 +109,36 @@ export function fsxFilesystemName(env: Environment): string {
   return `${env.cluster.name}-static`;
 }
 
+/** Role of the ACK EMR on EKS controller (Pod Identity): virtual clusters and job runs. */
+export function ackEmrContainersRoleName(env: Environment): string {
+  return `${env.cluster.name}-ack-emrcontainers`;
+}
+
+/** Role of the FSx for Lustre CSI controller (Pod Identity): dynamic filesystems. */
+export function fsxCsiDriverRoleName(env: Environment): string {
+  return `${env.cluster.name}-fsx-csi-driver`;
+}
+
+/** Role Prometheus signs its remote writes to Amazon Managed Prometheus with (Pod Identity). */
+export function ampIngestRoleName(env: Environment): string {
+  return `${env.cluster.name}-amp-ingest`;
+}
+
+/** Role of Fluent Bit (Pod Identity): its CloudWatch log group and S3 prefix. */
+export function fluentBitRoleName(env: Environment): string {
+  return `${env.cluster.name}-fluent-bit`;
+}
+
+/** Log group Fluent Bit ships the platform pods' logs to. */
+export function fluentBitLogGroupName(env: Environment): string {
+  return `/${env.cluster.name}/aws-fluentbit-logs`;
+}
+
+/** Role of the Cluster Autoscaler (Pod Identity): the core node group's Auto Scaling group. */
+export function clusterAutoscalerRoleName(env: Environment): string {
+  return `${env.cluster.name}-cluster-autoscaler`;
+}
+
 /** Every IAM role name the project derives, for length checks (IAM allows 64 characters). */
 export function allRoleNames(env: Environment): string[] {
   return [
@@ -117,6 +147,11 @@ export function allRoleNames(env: Environment): string[] {
     ebsCsiRoleName(env),
     karpenterNodeRoleName(env),
     karpenterControllerRoleName(env),
+    ackEmrContainersRoleName(env),
+    fsxCsiDriverRoleName(env),
+    ampIngestRoleName(env),
+    fluentBitRoleName(env),
+    clusterAutoscalerRoleName(env),
     ...env.teams.flatMap((team) => [jobExecutionRoleName(env, team), artifactUploaderRoleName(env, team)]),
   ];
 }

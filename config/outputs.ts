@@ -59,7 +59,7 @@ export function requireOutputs<K extends keyof TerraformOutputs>(
       {
         path: feature,
         value: true,
-        rule: `needs ${missing.join(', ')} from Terraform: apply dist/${envName}/terraform/base, then record them in config/outputs/${envName}.json`,
+        rule: `needs ${missing.join(', ')} from Terraform: apply dist/${envName}/terraform/base, then run \`npm run outputs -- --env ${envName}\` to record them in config/outputs/${envName}.json`,
       },
     ]);
   }

@@ -36,3 +36,83 @@ export const versions = {
 } as const;
 
 export type Versions = typeof versions;
+
+/** A Helm chart pinned to one exact version. */
+export interface ChartPin {
+  /** Chart repository: an `https://` Helm repository or an `oci://` registry path. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version (never a range): an upgrade is a reviewed diff. */
+  readonly version: string;
+}
+
+/**
+ * Every Helm chart the `addons` Terraform stack installs (DESIGN decision 2), keyed by add-on.
+ * Charts whose version equals an application version above reuse it.
+ */
+export const charts = {
+  /** Karpenter's CRDs, installed (and upgraded) before the controller. */
+  karpenterCrd: {
+    repository: 'oci://public.ecr.aws/karpenter',
+    chart: 'karpenter-crd',
+    version: versions.karpenter,
+  },
+  karpenter: {
+    repository: 'oci://public.ecr.aws/karpenter',
+    chart: 'karpenter',
+    version: versions.karpenter,
+  },
+  ackEmrContainers: {
+    repository: 'oci://public.ecr.aws/aws-controllers-k8s',
+    chart: 'emrcontainers-chart',
+    version: versions.ackEmrContainers,
+  },
+  yunikorn: {
+    repository: 'https://apache.github.io/yunikorn-release',
+    chart: 'yunikorn',
+    version: versions.yunikorn,
+  },
+  /** Chart 1.17.0 ships the driver v1.9.0. */
+  fsxCsiDriver: {
+    repository: 'https://kubernetes-sigs.github.io/aws-fsx-csi-driver',
+    chart: 'aws-fsx-csi-driver',
+    version: '1.17.0',
+  },
+  /** The version data-on-eks pins at HEAD (Prometheus v3: SigV4 with EKS Pod Identity credentials). */
+  kubePrometheusStack: {
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    version: '82.13.3',
+  },
+  kubecost: {
+    repository: 'https://kubecost.github.io/cost-analyzer/',
+    chart: 'cost-analyzer',
+    version: '2.9.7',
+  },
+  /** The version data-on-eks pins at HEAD. */
+  fluentBit: {
+    repository: 'https://aws.github.io/eks-charts',
+    chart: 'aws-for-fluent-bit',
+    version: '0.2.0',
+  },
+  /** Chart 9.53.0 ships Cluster Autoscaler 1.34.2, the minor of `kubernetes` above. */
+  clusterAutoscaler: {
+    repository: 'https://kubernetes.github.io/autoscaler',
+    chart: 'cluster-autoscaler',
+    version: '9.53.0',
+  },
+  clusterProportionalAutoscaler: {
+    repository: 'https://kubernetes-sigs.github.io/cluster-proportional-autoscaler',
+    chart: 'cluster-proportional-autoscaler',
+    version: '1.1.0',
+  },
+  /**
+   * Chart 10.3.3 is the argo-helm release that moved to Argo CD v3.5.1 (`argocd` above, whose
+   * CRDs the validator uses): argo-helm PR #4015. Bump both together.
+   */
+  argocd: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.3.3' },
+  /** Creates the bootstrap AppProject and the root Application from values. */
+  argocdApps: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.4' },
+} as const satisfies Readonly<Record<string, ChartPin>>;
+
+export type Charts = typeof charts;

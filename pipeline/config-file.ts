@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
-import { defaultPlatform } from '../config';
+import { defaultPlatform, loadPlatform, type Environment } from '../config';
 import { UsageError } from './cli';
 
 /**
@@ -24,4 +24,20 @@ export function readPlatformInput(file: string | undefined): unknown {
       error instanceof YAMLException ? `line ${error.mark.line + 1}: ${error.reason}` : String(error);
     throw new UsageError(`Config file ${file} is not valid YAML/JSON (${where}).`);
   }
+}
+
+/** The environment `--env NAME` names in the platform of `--config FILE` (or the embedded one). */
+export function selectEnvironment(
+  command: string,
+  file: string | undefined,
+  name: string | undefined,
+): Environment {
+  const platform = loadPlatform(readPlatformInput(file));
+  const env = platform.environments.find((e) => e.name === name);
+  if (env === undefined) {
+    throw new UsageError(
+      `${command}: --env ${name ?? '(missing)'} names no environment (known: ${platform.environments.map((e) => e.name).join(', ')}).`,
+    );
+  }
+  return env;
 }

@@ -6,6 +6,7 @@ import { loadOutputs } from '../config/outputs';
 import { renderArgoCd } from '../argocd/render';
 import { withSyncWaves } from '../argocd/sync-waves';
 import { renderManifests } from '../manifests/render';
+import { environmentOverview } from './overview';
 import { toJson, toYaml } from './serialize';
 import { countStack, stackToJson } from './terraform';
 
@@ -54,5 +55,6 @@ function renderEnvironment(env: Environment, files: Map<string, string>): Enviro
   const argocd = renderArgoCd(env, apps);
   k8sObjects.argocd = argocd.length;
   for (const { path, object } of argocd) files.set(`${env.name}/argocd/${path}`, toYaml(object));
+  files.set(`${env.name}/README.md`, environmentOverview(env, apps));
   return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
 }

@@ -4,6 +4,7 @@ import { parseOptions, runCli, UsageError } from '../pipeline/cli';
 import { readPlatformInput } from '../pipeline/config-file';
 import { renderPlatform } from '../pipeline/render';
 import { synthSummary } from '../pipeline/summary';
+import { writeCodeowners } from '../pipeline/codeowners';
 import { validateRender } from '../pipeline/validate-render';
 import { replaceDirectory } from '../pipeline/write';
 import { formatFinding } from '../validation/findings';
@@ -62,6 +63,8 @@ runCli('synth', () => {
   }
   const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
   replaceDirectory(resolve(values.out), result.files, { keep });
+  if (writeCodeowners(platform, resolve(values.out)) !== 'unchanged')
+    log('synth: updated .github/CODEOWNERS');
   if (!values.quiet) {
     process.stdout.write(
       `${synthSummary(result.summaries, result.files.size, performance.now() - started, validation)}\n`,

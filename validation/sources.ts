@@ -116,9 +116,10 @@ export function validationSets(
     return found;
   };
   for (const [path, text] of files) {
+    if (!MANIFEST.test(path) && !TERRAFORM.test(path)) continue;
     const target = group(path);
     if (TERRAFORM.test(path)) target.terraform.push(JSON.parse(text));
-    else target.documents.push(...parseDocuments(label(path), text));
+    else if (MANIFEST.test(path)) target.documents.push(...parseDocuments(label(path), text));
   }
   for (const [path, text] of previous) {
     if (!MANIFEST.test(path)) continue;

@@ -114,7 +114,7 @@ describe('the FSx examples', () => {
     expect(env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled).toBe(false);
     expect(runs.has('taxi-fsx-static')).toBe(false);
     expect(() => apps(loaded(fsxPlatform()))).toThrow(
-      'Invalid config at storage.fsx.dynamic: true needs fsxSubnetId, fsxSecurityGroupId from Terraform: apply dist/default/terraform/base, then record them in config/outputs/default.json.',
+      'Invalid config at storage.fsx.dynamic: true needs fsxSubnetId, fsxSecurityGroupId from Terraform: apply dist/default/terraform/base, then run `npm run outputs -- --env default` to record them in config/outputs/default.json.',
     );
   });
 

@@ -108,7 +108,8 @@ describe('JobRun', () => {
         /^default\/k8s\/team-emr-data-team-a\/emr-data-team-a\/JobRun\.taxi-ebs-[0-9a-f]{8}\.yaml$/,
       ),
     ]);
-    expect(changed).toEqual([]);
+    // Only the generated overview, which lists each job's executors and current JobRun.
+    expect(changed).toEqual(['default/README.md']);
   });
 
   it('keeps the AWS job running when the object is pruned (ACK deletion policy retain)', () => {

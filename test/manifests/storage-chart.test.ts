@@ -45,7 +45,7 @@ describe('storage chart', () => {
   it('fails with one sentence when FSx needs Terraform outputs that are not recorded', () => {
     expect(() => apps(withFsx, {})).toThrow(ConfigError);
     expect(() => apps(withFsx, {})).toThrow(
-      'Invalid config at storage.fsx.dynamic: true needs fsxSubnetId, fsxSecurityGroupId from Terraform: apply dist/default/terraform/base, then record them in config/outputs/default.json.',
+      'Invalid config at storage.fsx.dynamic: true needs fsxSubnetId, fsxSecurityGroupId from Terraform: apply dist/default/terraform/base, then run `npm run outputs -- --env default` to record them in config/outputs/default.json.',
     );
   });
 

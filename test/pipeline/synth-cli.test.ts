@@ -26,7 +26,7 @@ describe('npm run synth', () => {
     expect(first.stderr).toContain('synth: rendering default');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^env\s+stacks\s+resources\s+k8s objects per app\s+ms$/m);
-    expect(first.stdout).toMatch(/^default\s+2\s+\d+\s/m);
+    expect(first.stdout).toMatch(/^default\s+3\s+\d+\s/m);
   });
 
   it('writes the dist/ layout contract', () => {

@@ -1,0 +1,64 @@
+import { Construct } from 'constructs';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from '../framework';
+import type { Environment } from '../../config';
+import { charts } from '../../config/versions';
+import { GP3_STORAGE_CLASS } from '../../manifests/names';
+import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
+import { PROMETHEUS_URL } from './helm-kube-prometheus-stack';
+
+export const KUBECOST_NAMESPACE = 'kubecost';
+
+/** Props for {@link HelmKubecost}. */
+export interface HelmKubecostProps {
+  readonly env: Environment;
+  /** The kube-prometheus-stack release: Kubecost reads its Prometheus and uses its ServiceMonitor CRD. */
+  readonly prometheus: ITerraformDependable;
+}
+
+/** The subset of the cost-analyzer chart's values this project sets. */
+type KubecostValues = {
+  readonly global: {
+    readonly prometheus: { readonly enabled: false; readonly fqdn: string };
+    readonly grafana: { readonly enabled: false; readonly proxy: false };
+  };
+  readonly kubecostProductConfigs: { readonly clusterName: string };
+  readonly nodeSelector: typeof CORE_NODE_SELECTOR;
+  readonly persistentVolume: { readonly storageClass: string; readonly size: string };
+  readonly serviceMonitor: { readonly enabled: true };
+  readonly networkCosts: { readonly enabled: false };
+  readonly reporting: { readonly productAnalytics: false };
+};
+
+/**
+ * Kubecost without its bundled Prometheus and Grafana: it reads the cluster's kube-prometheus-stack
+ * Prometheus (which scrapes Kubecost through the ServiceMonitor) and reports nothing home. Its
+ * volume uses the `gp3` class the `storage` app creates, so the release does not wait for it.
+ */
+export class HelmKubecost extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: HelmKubecostProps) {
+    super(scope, id);
+    const values: KubecostValues = {
+      global: {
+        prometheus: { enabled: false, fqdn: PROMETHEUS_URL },
+        grafana: { enabled: false, proxy: false },
+      },
+      kubecostProductConfigs: { clusterName: props.env.cluster.name },
+      nodeSelector: CORE_NODE_SELECTOR,
+      persistentVolume: { storageClass: GP3_STORAGE_CLASS, size: '32Gi' },
+      serviceMonitor: { enabled: true },
+      networkCosts: { enabled: false },
+      reporting: { productAnalytics: false },
+    };
+    this.release = pinnedRelease(this, 'Resource', {
+      chart: charts.kubecost,
+      name: 'kubecost',
+      namespace: KUBECOST_NAMESPACE,
+      values,
+      wait: false,
+      dependsOn: [props.prometheus],
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { ConfigError, problemsFromZod } from '../config/errors';
+import { terraformOutputsSchema, type TerraformOutputs } from '../config/outputs';
+import type { Environment } from '../config';
+
+/** `terraform output` name in the `base` stack → field of the committed contract. */
+export const OUTPUT_FIELDS: Readonly<Record<string, keyof TerraformOutputs>> = {
+  fsx_file_system_id: 'fsxFileSystemId',
+  fsx_dns_name: 'fsxDnsName',
+  fsx_mount_name: 'fsxMountName',
+  fsx_subnet_id: 'fsxSubnetId',
+  fsx_security_group_id: 'fsxSecurityGroupId',
+};
+
+/** Which rendered feature needs each contract field. */
+export const FEATURES: Readonly<Record<keyof TerraformOutputs, string>> = {
+  fsxFileSystemId: 'storage.fsx.static (static PV per team)',
+  fsxDnsName: 'storage.fsx.static (static PV per team)',
+  fsxMountName: 'storage.fsx.static (static PV per team)',
+  fsxSubnetId: 'storage.fsx.dynamic (fsx StorageClass)',
+  fsxSecurityGroupId: 'storage.fsx.dynamic (fsx StorageClass)',
+};
+
+/**
+ * The contract file's content from `terraform output -json` of the `base` stack: the known
+ * outputs, validated against the typed contract; refuses outputs of another cluster.
+ */
+export function contractFromTerraform(env: Environment, json: unknown, source: string): TerraformOutputs {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ConfigError([
+      { path: source, value: json, rule: 'is not the JSON object `terraform output -json` prints' },
+    ]);
+  }
+  const outputs = json as Record<string, { value?: unknown } | undefined>;
+  const cluster = outputs.cluster_name?.value;
+  if (cluster !== undefined && cluster !== env.cluster.name) {
+    throw new ConfigError([
+      {
+        path: `${source}: cluster_name`,
+        value: cluster,
+        rule: `is not environment ${env.name}'s cluster ${env.cluster.name} (wrong stack or workspace?)`,
+      },
+    ]);
+  }
+  const input: Record<string, unknown> = {};
+  for (const [output, field] of Object.entries(OUTPUT_FIELDS)) {
+    const entry = outputs[output];
+    if (entry !== undefined) input[field] = entry.value;
+  }
+  const parsed = terraformOutputsSchema.safeParse(input);
+  if (!parsed.success) {
+    const byField = Object.fromEntries(
+      Object.entries(OUTPUT_FIELDS).map(([output, field]) => [field, output]),
+    );
+    throw new ConfigError(
+      problemsFromZod(input, parsed.error).map((p) => ({
+        ...p,
+        path: `${source}: ${byField[p.path] ?? p.path}`,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+/** Features the config enables whose outputs the contract does not have yet. */
+export function waitingFeatures(env: Environment, outputs: TerraformOutputs): string[] {
+  const needed: (keyof TerraformOutputs)[] = [];
+  if (env.storage.fsx.static.enabled) needed.push('fsxFileSystemId', 'fsxDnsName', 'fsxMountName');
+  if (env.storage.fsx.dynamic.enabled) needed.push('fsxSubnetId', 'fsxSecurityGroupId');
+  return [...new Set(needed.filter((field) => outputs[field] === undefined).map((field) => FEATURES[field]))];
+}

@@ -248,6 +248,19 @@ function checkAddons(env: Environment, at: string): ConfigProblem[] {
     ['kubecost', 'prometheus', 'Kubecost reads its metrics from Prometheus'],
     ['amazonManagedPrometheus', 'prometheus', 'the AMP workspace is fed by Prometheus remote write'],
     ['karpenter', 'podIdentityAgent', 'the Karpenter controller authenticates through EKS Pod Identity'],
+    ['ackEmrContainers', 'podIdentityAgent', 'the ACK controller authenticates through EKS Pod Identity'],
+    ['fsxCsiDriver', 'podIdentityAgent', 'the FSx CSI controller authenticates through EKS Pod Identity'],
+    [
+      'amazonManagedPrometheus',
+      'podIdentityAgent',
+      'Prometheus signs its remote writes with a Pod Identity role',
+    ],
+    ['fluentBit', 'podIdentityAgent', 'Fluent Bit authenticates through EKS Pod Identity'],
+    [
+      'clusterAutoscaler',
+      'podIdentityAgent',
+      'the Cluster Autoscaler authenticates through EKS Pod Identity',
+    ],
   ];
   const problems: ConfigProblem[] = [];
   for (const [addon, needed, why] of requires) {

@@ -23,19 +23,26 @@ export interface EnvironmentSummary {
 /** The whole render, in memory: `dist/`-relative path → file content. */
 export interface RenderResult {
   readonly files: ReadonlyMap<string, string>;
+  /** The Kubernetes objects behind the YAML files, by the same path (validation reuses them). */
+  readonly objects: ReadonlyMap<string, unknown>;
   readonly summaries: readonly EnvironmentSummary[];
 }
 
 /** Renders every environment (or only `only`) without touching the disk. */
 export function renderPlatform(platform: Platform, only?: readonly string[]): RenderResult {
   const files = new Map<string, string>();
+  const objects = new Map<string, unknown>();
   const summaries = platform.environments
     .filter((env) => !only || only.includes(env.name))
-    .map((env) => renderEnvironment(env, files));
-  return { files, summaries };
+    .map((env) => renderEnvironment(env, files, objects));
+  return { files, objects, summaries };
 }
 
-function renderEnvironment(env: Environment, files: Map<string, string>): EnvironmentSummary {
+function renderEnvironment(
+  env: Environment,
+  files: Map<string, string>,
+  objects: Map<string, unknown>,
+): EnvironmentSummary {
   const started = performance.now();
   // CDKTF's App wants an output directory that exists; nothing is written to it.
   const app = new App({ outdir: tmpdir(), stackTraces: false, skipValidation: true });
@@ -50,11 +57,17 @@ function renderEnvironment(env: Environment, files: Map<string, string>): Enviro
   const apps = withSyncWaves(renderManifests(env, loadOutputs(env.name)));
   for (const k8sApp of apps) {
     k8sObjects[k8sApp.name] = k8sApp.objects.length;
-    for (const { path, object } of k8sApp.objects) files.set(`${env.name}/k8s/${path}`, toYaml(object));
+    for (const { path, object } of k8sApp.objects) {
+      files.set(`${env.name}/k8s/${path}`, toYaml(object));
+      objects.set(`${env.name}/k8s/${path}`, object);
+    }
   }
   const argocd = renderArgoCd(env, apps);
   k8sObjects.argocd = argocd.length;
-  for (const { path, object } of argocd) files.set(`${env.name}/argocd/${path}`, toYaml(object));
+  for (const { path, object } of argocd) {
+    files.set(`${env.name}/argocd/${path}`, toYaml(object));
+    objects.set(`${env.name}/argocd/${path}`, object);
+  }
   files.set(`${env.name}/README.md`, environmentOverview(env, apps));
   return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
 }

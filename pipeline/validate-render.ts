@@ -15,10 +15,14 @@ export interface RenderValidation {
  * the objects committed at git HEAD under `outDir` as the old side of transition rules. Files
  * are named as they will be in the repository (`dist/<env>/…`).
  */
-export function validateRender(files: ReadonlyMap<string, string>, outDir: string): RenderValidation {
+export function validateRender(
+  files: ReadonlyMap<string, string>,
+  outDir: string,
+  objects: ReadonlyMap<string, unknown> = new Map(),
+): RenderValidation {
   const started = performance.now();
   const prefix = relative(process.cwd(), resolve(outDir)).split('\\').join('/') || '.';
-  const sets = validationSets(files, headTree(outDir), (path) => `${prefix}/${path}`);
+  const sets = validationSets(files, headTree(outDir), (path) => `${prefix}/${path}`, objects);
   const findings: Finding[] = [];
   let documents = 0;
   for (const set of sets.values()) {

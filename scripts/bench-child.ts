@@ -21,16 +21,16 @@ if (mode === 'synth') {
   const teams = Number(teamsArg);
   const platform = loadPlatform(teams === 0 ? defaultPlatform : generatedPlatform(teams));
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
-  const { files } = renderPlatform(platform);
-  const { findings } = validateRender(files, join(out, 'dist'));
+  const { files, objects } = renderPlatform(platform);
+  const { findings } = validateRender(files, join(out, 'dist'), objects);
   if (findings.length > 0) throw new Error(`${findings.length} validation findings`);
   replaceDirectory(join(out, 'dist'), files);
   rmSync(out, { recursive: true, force: true });
   workMs = performance.now() - started;
 } else if (mode === 'validate') {
-  const { files } = renderPlatform(loadPlatform(defaultPlatform));
+  const { files, objects } = renderPlatform(loadPlatform(defaultPlatform));
   const started = performance.now();
-  const { findings } = validateRender(files, join(tmpdir(), 'bench-validate-dist'));
+  const { findings } = validateRender(files, join(tmpdir(), 'bench-validate-dist'), objects);
   if (findings.length > 0) throw new Error(`${findings.length} validation findings`);
   workMs = performance.now() - started;
 }

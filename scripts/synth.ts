@@ -52,7 +52,7 @@ runCli('synth', () => {
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
   const result = renderPlatform(platform, values.env);
   log(`synth: validating ${result.files.size} files`);
-  const validation = validateRender(result.files, values.out);
+  const validation = validateRender(result.files, values.out, result.objects);
   if (validation.findings.length > 0) {
     if (values.format === 'json') process.stdout.write(`${JSON.stringify(validation.findings, null, 2)}\n`);
     else for (const finding of validation.findings) process.stderr.write(`${formatFinding(finding)}\n`);

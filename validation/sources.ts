@@ -104,6 +104,8 @@ export function validationSets(
   files: FileTree,
   previous: FileTree = new Map(),
   label = (path: string) => path,
+  /** Objects already in memory for some of the files (synth's render): not parsed again. */
+  parsed: ReadonlyMap<string, unknown> = new Map(),
 ): Map<string, ValidationSet> {
   const groups = new Map<
     string,
@@ -119,6 +121,7 @@ export function validationSets(
     if (!MANIFEST.test(path) && !TERRAFORM.test(path)) continue;
     const target = group(path);
     if (TERRAFORM.test(path)) target.terraform.push(JSON.parse(text));
+    else if (parsed.has(path)) target.documents.push({ file: label(path), object: parsed.get(path) });
     else if (MANIFEST.test(path)) target.documents.push(...parseDocuments(label(path), text));
   }
   for (const [path, text] of previous) {

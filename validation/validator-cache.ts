@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { compileFunction } from 'node:vm';
 import { join } from 'node:path';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
@@ -69,7 +70,13 @@ export class ValidatorCache {
     if (!existsSync(file)) return undefined;
     try {
       // An ajv standalone module generated from the pinned schema; it requires only ajv's runtime.
-      const saved = loadModule(file) as {
+      // Compiled directly (not through require), so no loader hook transforms the large file.
+      const module = { exports: {} };
+      const body = compileFunction(readFileSync(file, 'utf8'), ['module', 'exports', 'require'], {
+        filename: file,
+      }) as (module: { exports: object }, exports: object, require: NodeJS.Require) => void;
+      body(module, module.exports, loadModule);
+      const saved = module.exports as {
         default?: ValidateFunction;
         kind?: { namespaced: boolean; schema: JsonSchema };
       };

@@ -212,6 +212,19 @@ describe('loadPlatform', () => {
       'Invalid config at environments[0].addons.kubecost: true needs addons.prometheus enabled (Kubecost reads its metrics from Prometheus).',
     ],
     [
+      'the ACK controller without the Pod Identity agent',
+      (env) => {
+        env.addons = {
+          ...env.addons,
+          podIdentityAgent: false,
+          karpenter: false,
+          amazonManagedPrometheus: false,
+          clusterAutoscaler: false,
+        };
+      },
+      'Invalid config at environments[0].addons.ackEmrContainers: true needs addons.podIdentityAgent enabled (the ACK controller authenticates through EKS Pod Identity).',
+    ],
+    [
       'a cluster name that makes IAM names too long',
       (env) => {
         env.cluster.name = 'a'.repeat(40);

@@ -1,3 +1,4 @@
+import type { CommandStep } from './command-step';
 import { nycTaxiInputUri, type Environment } from '../config';
 
 /** Where the NYC TLC publishes the trip records the taxi examples read (the seed's source). */
@@ -6,20 +7,14 @@ export const NYC_TAXI_SOURCE =
 /** The seed copies the month ten times to give the jobs enough input to spread over executors. */
 export const NYC_TAXI_COPIES = 10;
 
-/** One command of the sample-data plan. */
-export interface SampleDataStep {
-  readonly title: string;
-  readonly command: readonly string[];
-}
-
 /**
  * Download the sample month once, then copy it `NYC_TAXI_COPIES` times under every team's
  * `data/nyc-taxi/input/` (what the taxi jobs read), with the execution roles' own prefix rules
  * in mind: each team gets its own copy, never a shared prefix.
  */
-export function sampleDataPlan(env: Environment, workDir: string): SampleDataStep[] {
+export function sampleDataPlan(env: Environment, workDir: string): CommandStep[] {
   const local = `${workDir}/yellow_tripdata_2022-01.parquet`;
-  const steps: SampleDataStep[] = [
+  const steps: CommandStep[] = [
     {
       title: 'Download one month of NYC taxi trips',
       command: ['curl', '-fsSL', '-o', local, NYC_TAXI_SOURCE],

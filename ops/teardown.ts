@@ -1,10 +1,5 @@
+import type { CommandStep } from './command-step';
 import { teamNamespace, type Environment } from '../config';
-
-/** One step of the teardown: what it does, and the command that does it. */
-export interface TeardownStep {
-  readonly title: string;
-  readonly command: readonly string[];
-}
 
 const ARGOCD_NAMESPACE = 'argocd';
 
@@ -19,11 +14,11 @@ export function teardownPlan(
   env: Environment,
   stacks: readonly string[],
   applications: readonly string[],
-): TeardownStep[] {
+): CommandStep[] {
   const namespaces = env.teams.map(teamNamespace);
   const kubectl = (...args: string[]) => ['kubectl', '--context', env.cluster.name, ...args];
   // The root Application first: with self-heal on, it would restore its children's sync policy.
-  const steps: TeardownStep[] = applications.map((name) => ({
+  const steps: CommandStep[] = applications.map((name) => ({
     title: `Pause Argo CD auto-sync of Application ${name}`,
     command: kubectl(
       '-n',

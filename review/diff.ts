@@ -2,10 +2,8 @@ import { load } from 'js-yaml';
 import type { FileTree } from '../validation/sources';
 import { replacementReason } from './destructive';
 import { valueDiff, type FieldChange } from './value-diff';
-
-type Json = Record<string, unknown>;
-const obj = (value: unknown): Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+import { quantityValue as quantity } from '../validation/formats';
+import { asObject as obj, type Json } from '../validation/json';
 
 /** Added, removed or changed: one Kubernetes object or one Terraform resource. */
 export interface Change {
@@ -133,16 +131,6 @@ const NODE_CLASS_REPLACING = [
 ];
 const under = (path: string, prefixes: readonly string[]): boolean =>
   prefixes.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
-
-function quantity(value: unknown): number | undefined {
-  const match =
-    typeof value === 'string' || typeof value === 'number'
-      ? /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti)?$/.exec(String(value))
-      : null;
-  if (!match) return undefined;
-  const factor: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-  return Number(match[1]) * (factor[match[2] ?? ''] ?? 1);
-}
 
 function warningsFor(changes: readonly Change[], before: Map<string, Entry>): Warning[] {
   const warnings: Warning[] = [];

@@ -1,13 +1,11 @@
+import { isObject } from '../validation/json';
+
 /** One changed leaf between two versions of an object. */
 export interface FieldChange {
   /** `.spec.template.spec.requirements[1].values` style. */
   readonly path: string;
   readonly before: unknown;
   readonly after: unknown;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 const scalarList = (value: unknown): value is (string | number | boolean)[] =>

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runStep, shellLine } from '../ops/command-step';
 import { sampleDataPlan } from '../ops/sample-data';
 import { parseOptions, runCli, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
@@ -17,8 +17,6 @@ write the team prefixes). Prints each step as it runs.
   --dry-run      print the commands, run nothing
   --config FILE  a YAML/JSON platform description instead of the embedded one
   --help         show this help`;
-
-const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 runCli('sample-data', () => {
   const { values } = parseOptions('sample-data', process.argv.slice(2), {
@@ -36,12 +34,13 @@ runCli('sample-data', () => {
   const steps = sampleDataPlan(env, work);
   try {
     for (const [i, step] of steps.entries()) {
-      process.stdout.write(`${i + 1}/${steps.length} ${step.title}: ${step.command.map(quote).join(' ')}\n`);
+      process.stdout.write(`${i + 1}/${steps.length} ${step.title}: ${shellLine(step.command)}\n`);
       if (values['dry-run']) continue;
-      const [program = '', ...args] = step.command;
-      const run = spawnSync(program, args, { stdio: 'inherit' });
+      const run = runStep(step);
       if (run.error !== undefined)
-        throw new UsageError(`sample-data: ${program} is not available (${run.error.message}).`);
+        throw new UsageError(
+          `sample-data: ${step.command[0] ?? ''} is not available (${run.error.message}).`,
+        );
       if (run.status !== 0)
         throw new UsageError(
           `sample-data: step ${i + 1} failed (exit ${String(run.status)}); nothing after it ran.`,

@@ -9,6 +9,7 @@ import { loadOutputs } from '../config/outputs';
 import { renderManifests } from '../manifests/render';
 import { parseOptions, runCli, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
+import { runStep, shellLine } from '../ops/command-step';
 import { identityChecks, teardownPlan } from '../ops/teardown';
 
 const HELP = `Usage: npm run teardown -- --env NAME [--execute] [--config FILE]
@@ -24,8 +25,6 @@ all match the config, and refuses to run otherwise. terraform destroy still asks
   --execute      run the steps instead of printing them
   --config FILE  a YAML/JSON platform description instead of the embedded one
   --help         show this help`;
-
-const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 runCli('teardown', () => {
   const { values } = parseOptions('teardown', process.argv.slice(2), {
@@ -51,7 +50,7 @@ runCli('teardown', () => {
       `Teardown of ${env.name} (cluster ${env.cluster.name}, ${env.cluster.region}); run in this order:\n\n`,
     );
     steps.forEach((step, i) =>
-      process.stdout.write(`${i + 1}. ${step.title}\n   ${step.command.map(quote).join(' ')}\n`),
+      process.stdout.write(`${i + 1}. ${step.title}\n   ${shellLine(step.command)}\n`),
     );
     process.stdout.write('\nOr run them with: npm run teardown -- --env ' + env.name + ' --execute\n');
     return 0;
@@ -65,11 +64,10 @@ runCli('teardown', () => {
   }
   for (const [i, step] of steps.entries()) {
     process.stderr.write(`teardown: ${i + 1}/${steps.length} ${step.title}\n`);
-    const [program = '', ...args] = step.command;
-    const run = spawnSync(program, args, { stdio: 'inherit' });
+    const run = runStep(step);
     if (run.status !== 0) {
       throw new UsageError(
-        `teardown: step ${i + 1} failed (${step.command.map(quote).join(' ')}); fix it and run again: finished steps are no-ops.`,
+        `teardown: step ${i + 1} failed (${shellLine(step.command)}); fix it and run again: finished steps are no-ops.`,
       );
     }
   }

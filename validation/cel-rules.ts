@@ -10,6 +10,7 @@ import {
 } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { CelRule, JsonSchema } from './json-schema';
+import { isObject } from './json';
 
 /** A `x-kubernetes-validations` rule that did not hold. */
 export interface CelViolation {
@@ -64,10 +65,6 @@ function toCel(value: unknown, schema: JsonSchema | undefined): CelInput {
     return result;
   }
   return value as CelInput;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** For `x-kubernetes-list-type: map`, the old item with the same keys (transition rules compare it). */

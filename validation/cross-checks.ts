@@ -1,28 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseQuantity } from './formats';
+import { quantityValue as quantity } from './formats';
 import type { FindingSink } from './findings';
 import { allocatable, INSTANCE_CATALOG } from './instance-catalog';
 import { parseOverrides, sparkDefaults } from './jobrun-checks';
 import { sparkPodRequest, sparkSubmitConf, type SparkConf, type SparkPodRequest } from './spark-conf';
 import { iamLike, iamRoles, type IamRole } from './terraform-iam';
 import { checkTaskGroups, type QueueIndex, type TaskGroup } from './yunikorn-checks';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-/** A quantity's value, or undefined when malformed (the per-object checks report that). */
-function quantity(value: unknown): number | undefined {
-  try {
-    return typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from './json';
 
 /** A rendered object with the file it came from. */
 export interface Located {

@@ -80,3 +80,12 @@ export function parseQuantity(quantity: string | number): number {
     suffix in BINARY ? BINARY[suffix as keyof typeof BINARY] : DECIMAL[suffix as keyof typeof DECIMAL];
   return number * factor;
 }
+
+/** A quantity's value, or undefined when it is absent or malformed (callers report that elsewhere). */
+export function quantityValue(value: unknown): number | undefined {
+  try {
+    return typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}

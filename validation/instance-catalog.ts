@@ -24,6 +24,52 @@ function family(
   ]);
 }
 
+type Sizes = Record<string, readonly [vcpu: number, nvmeGB: number, maxPods: number]>;
+
+/** A family whose sizes follow a shared table, with a fixed memory per vCPU (2, 4 or 8 GiB). */
+function sizedFamily(
+  prefix: string,
+  arch: InstanceType['arch'],
+  memoryPerVcpu: number,
+  sizes: Sizes,
+): [string, InstanceType][] {
+  return family(
+    prefix,
+    arch,
+    Object.fromEntries(
+      Object.entries(sizes).map(([size, [vcpu, nvmeGB, maxPods]]) => [
+        size,
+        [vcpu, vcpu * memoryPerVcpu, nvmeGB, maxPods] as const,
+      ]),
+    ),
+  );
+}
+
+/** Sizes of the Graviton families with local NVMe (c/m/r 6gd, 7gd): vCPU, NVMe GB, max pods. */
+const GRAVITON_D_SIZES: Sizes = {
+  medium: [1, 59, 8],
+  large: [2, 118, 29],
+  xlarge: [4, 237, 58],
+  '2xlarge': [8, 474, 58],
+  '4xlarge': [16, 950, 234],
+  '8xlarge': [32, 1900, 234],
+  '12xlarge': [48, 2850, 234],
+  '16xlarge': [64, 3800, 737],
+};
+
+/** Sizes of the Intel 6th-generation families with local NVMe (c/m/r 6id). */
+const INTEL_6ID_SIZES: Sizes = {
+  large: [2, 118, 29],
+  xlarge: [4, 237, 58],
+  '2xlarge': [8, 474, 58],
+  '4xlarge': [16, 950, 234],
+  '8xlarge': [32, 1900, 234],
+  '12xlarge': [48, 2850, 234],
+  '16xlarge': [64, 3800, 737],
+  '24xlarge': [96, 5700, 737],
+  '32xlarge': [128, 7600, 737],
+};
+
 export const INSTANCE_CATALOG: ReadonlyMap<string, InstanceType> = new Map([
   ...family('c5d', 'amd64', {
     large: [2, 4, 50, 29],
@@ -55,99 +101,15 @@ export const INSTANCE_CATALOG: ReadonlyMap<string, InstanceType> = new Map([
     '16xlarge': [64, 256, 2400, 737],
     '24xlarge': [96, 384, 3600, 737],
   }),
-  ...family('r6gd', 'arm64', {
-    medium: [1, 8, 59, 8],
-    large: [2, 16, 118, 29],
-    xlarge: [4, 32, 237, 58],
-    '2xlarge': [8, 64, 474, 58],
-    '4xlarge': [16, 128, 950, 234],
-    '8xlarge': [32, 256, 1900, 234],
-    '12xlarge': [48, 384, 2850, 234],
-    '16xlarge': [64, 512, 3800, 737],
-  }),
-  ...family('c6gd', 'arm64', {
-    medium: [1, 2, 59, 8],
-    large: [2, 4, 118, 29],
-    xlarge: [4, 8, 237, 58],
-    '2xlarge': [8, 16, 474, 58],
-    '4xlarge': [16, 32, 950, 234],
-    '8xlarge': [32, 64, 1900, 234],
-    '12xlarge': [48, 96, 2850, 234],
-    '16xlarge': [64, 128, 3800, 737],
-  }),
-  ...family('m6gd', 'arm64', {
-    medium: [1, 4, 59, 8],
-    large: [2, 8, 118, 29],
-    xlarge: [4, 16, 237, 58],
-    '2xlarge': [8, 32, 474, 58],
-    '4xlarge': [16, 64, 950, 234],
-    '8xlarge': [32, 128, 1900, 234],
-    '12xlarge': [48, 192, 2850, 234],
-    '16xlarge': [64, 256, 3800, 737],
-  }),
-  ...family('c6id', 'amd64', {
-    large: [2, 4, 118, 29],
-    xlarge: [4, 8, 237, 58],
-    '2xlarge': [8, 16, 474, 58],
-    '4xlarge': [16, 32, 950, 234],
-    '8xlarge': [32, 64, 1900, 234],
-    '12xlarge': [48, 96, 2850, 234],
-    '16xlarge': [64, 128, 3800, 737],
-    '24xlarge': [96, 192, 5700, 737],
-    '32xlarge': [128, 256, 7600, 737],
-  }),
-  ...family('m6id', 'amd64', {
-    large: [2, 8, 118, 29],
-    xlarge: [4, 16, 237, 58],
-    '2xlarge': [8, 32, 474, 58],
-    '4xlarge': [16, 64, 950, 234],
-    '8xlarge': [32, 128, 1900, 234],
-    '12xlarge': [48, 192, 2850, 234],
-    '16xlarge': [64, 256, 3800, 737],
-    '24xlarge': [96, 384, 5700, 737],
-    '32xlarge': [128, 512, 7600, 737],
-  }),
-  ...family('r6id', 'amd64', {
-    large: [2, 16, 118, 29],
-    xlarge: [4, 32, 237, 58],
-    '2xlarge': [8, 64, 474, 58],
-    '4xlarge': [16, 128, 950, 234],
-    '8xlarge': [32, 256, 1900, 234],
-    '12xlarge': [48, 384, 2850, 234],
-    '16xlarge': [64, 512, 3800, 737],
-    '24xlarge': [96, 768, 5700, 737],
-    '32xlarge': [128, 1024, 7600, 737],
-  }),
-  ...family('c7gd', 'arm64', {
-    medium: [1, 2, 59, 8],
-    large: [2, 4, 118, 29],
-    xlarge: [4, 8, 237, 58],
-    '2xlarge': [8, 16, 474, 58],
-    '4xlarge': [16, 32, 950, 234],
-    '8xlarge': [32, 64, 1900, 234],
-    '12xlarge': [48, 96, 2850, 234],
-    '16xlarge': [64, 128, 3800, 737],
-  }),
-  ...family('m7gd', 'arm64', {
-    medium: [1, 4, 59, 8],
-    large: [2, 8, 118, 29],
-    xlarge: [4, 16, 237, 58],
-    '2xlarge': [8, 32, 474, 58],
-    '4xlarge': [16, 64, 950, 234],
-    '8xlarge': [32, 128, 1900, 234],
-    '12xlarge': [48, 192, 2850, 234],
-    '16xlarge': [64, 256, 3800, 737],
-  }),
-  ...family('r7gd', 'arm64', {
-    medium: [1, 8, 59, 8],
-    large: [2, 16, 118, 29],
-    xlarge: [4, 32, 237, 58],
-    '2xlarge': [8, 64, 474, 58],
-    '4xlarge': [16, 128, 950, 234],
-    '8xlarge': [32, 256, 1900, 234],
-    '12xlarge': [48, 384, 2850, 234],
-    '16xlarge': [64, 512, 3800, 737],
-  }),
+  ...sizedFamily('c6gd', 'arm64', 2, GRAVITON_D_SIZES),
+  ...sizedFamily('m6gd', 'arm64', 4, GRAVITON_D_SIZES),
+  ...sizedFamily('r6gd', 'arm64', 8, GRAVITON_D_SIZES),
+  ...sizedFamily('c7gd', 'arm64', 2, GRAVITON_D_SIZES),
+  ...sizedFamily('m7gd', 'arm64', 4, GRAVITON_D_SIZES),
+  ...sizedFamily('r7gd', 'arm64', 8, GRAVITON_D_SIZES),
+  ...sizedFamily('c6id', 'amd64', 2, INTEL_6ID_SIZES),
+  ...sizedFamily('m6id', 'amd64', 4, INTEL_6ID_SIZES),
+  ...sizedFamily('r6id', 'amd64', 8, INTEL_6ID_SIZES),
 ]);
 
 /**

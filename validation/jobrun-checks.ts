@@ -1,11 +1,7 @@
 import { load } from 'js-yaml';
 import type { FindingSink } from './findings';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isObject, type Json } from './json';
+import { CONFIGURATION_OVERRIDES_SHAPE, type OverridesShape } from './overrides-shape';
 
 /** The description-only regexes of the ACK JobRun CRD (v1.4.1), which the API server does not enforce. */
 const PATTERNS: readonly [field: string, pattern: RegExp][] = [
@@ -18,70 +14,13 @@ const PATTERNS: readonly [field: string, pattern: RegExp][] = [
   ['releaseLabel', /^[.\-_/A-Za-z0-9]+$/],
 ];
 
-/** EMR on EKS configuration classifications. */
-export const KNOWN_CLASSIFICATIONS: ReadonlySet<string> = new Set([
-  'core-site',
-  'delta-defaults',
-  'emr-containers-defaults',
-  'emr-job-submitter',
-  'emrfs-site',
-  'hive-site',
-  'hudi-defaults',
-  'iceberg-defaults',
-  'jupyter-kernel-overrides',
-  'spark',
-  'spark-defaults',
-  'spark-driver-log4j2',
-  'spark-env',
-  'spark-executor-log4j2',
-  'spark-hive-site',
-  'spark-log4j',
-  'spark-log4j2',
-  'spark-metrics',
-]);
-
-/** The shape of `ConfigurationOverrides` (AWS SDK), keys as the controller matches them: case-insensitively. */
-interface Shape {
-  readonly fields?: Readonly<Record<string, Shape>>;
-  readonly list?: Shape;
-  readonly map?: 'string';
-  readonly scalar?: 'string' | 'integer';
-  readonly enum?: readonly string[];
-  readonly required?: readonly string[];
-}
-
-const configurationShape: Shape = {
-  fields: {
-    classification: { scalar: 'string' },
-    properties: { map: 'string' },
-    configurations: { list: { fields: {} } },
-  },
-  required: ['classification'],
-};
-// `configurations` nests the same shape recursively.
-(configurationShape.fields as Record<string, Shape>).configurations = { list: configurationShape };
-
-const OVERRIDES_SHAPE: Shape = {
-  fields: {
-    applicationConfiguration: { list: configurationShape },
-    monitoringConfiguration: {
-      fields: {
-        persistentAppUI: { scalar: 'string', enum: ['ENABLED', 'DISABLED'] },
-        cloudWatchMonitoringConfiguration: {
-          fields: { logGroupName: { scalar: 'string' }, logStreamNamePrefix: { scalar: 'string' } },
-          required: ['logGroupName'],
-        },
-        s3MonitoringConfiguration: { fields: { logUri: { scalar: 'string' } }, required: ['logUri'] },
-        containerLogRotationConfiguration: {
-          fields: { rotationSize: { scalar: 'string' }, maxFilesToKeep: { scalar: 'integer' } },
-          required: ['rotationSize', 'maxFilesToKeep'],
-        },
-      },
-    },
-  },
-};
-
-function checkShape(sink: FindingSink, file: string, path: string, value: unknown, shape: Shape): void {
+function checkShape(
+  sink: FindingSink,
+  file: string,
+  path: string,
+  value: unknown,
+  shape: OverridesShape,
+): void {
   if (shape.fields !== undefined) {
     if (!isObject(value)) {
       sink.report(file, path, 'jobrun.overrides-shape', 'must be an object');
@@ -106,22 +45,19 @@ function checkShape(sink: FindingSink, file: string, path: string, value: unknow
         checkShape(sink, file, `${path}.${key}`, child, childShape);
     }
     for (const required of shape.required ?? []) {
-      if (!present.has(required)) sink.report(file, path, 'jobrun.overrides-shape', `missing "${required}"`);
-    }
-    if (shape.fields.classification !== undefined) {
-      const classification = Object.entries(value).find(([k]) => k.toLowerCase() === 'classification')?.[1];
-      if (typeof classification === 'string' && !KNOWN_CLASSIFICATIONS.has(classification)) {
-        sink.report(
-          file,
-          `${path}.classification`,
-          'jobrun.overrides-classification',
-          `"${classification}" is not an EMR on EKS classification`,
-        );
-      }
+      if (present.has(required)) continue;
+      const missing = shape.fields[required]?.missing;
+      sink.report(
+        file,
+        path,
+        missing?.rule ?? 'jobrun.overrides-shape',
+        missing?.reason ?? `missing "${required}"`,
+      );
     }
   } else if (shape.list !== undefined) {
     if (!Array.isArray(value)) sink.report(file, path, 'jobrun.overrides-shape', 'must be a list');
-    else value.forEach((item, i) => checkShape(sink, file, `${path}[${i}]`, item, shape.list as Shape));
+    else
+      value.forEach((item, i) => checkShape(sink, file, `${path}[${i}]`, item, shape.list as OverridesShape));
   } else if (shape.map !== undefined) {
     if (!isObject(value)) sink.report(file, path, 'jobrun.overrides-shape', 'must be a map of strings');
     else {
@@ -139,7 +75,12 @@ function checkShape(sink: FindingSink, file: string, path: string, value: unknow
   } else if (shape.scalar === 'string') {
     if (typeof value !== 'string') sink.report(file, path, 'jobrun.overrides-shape', 'must be a string');
     else if (shape.enum !== undefined && !shape.enum.includes(value)) {
-      sink.report(file, path, 'jobrun.overrides-shape', `must be one of ${shape.enum.join(', ')}`);
+      sink.report(
+        file,
+        path,
+        shape.enumRule ?? 'jobrun.overrides-shape',
+        `"${value}" is not one of ${shape.enum.join(', ')}`,
+      );
     }
   } else if (shape.scalar === 'integer' && !Number.isInteger(value)) {
     sink.report(file, path, 'jobrun.overrides-shape', 'must be an integer');
@@ -241,13 +182,5 @@ export function checkJobRun(sink: FindingSink, file: string, object: Json): void
     );
     return;
   }
-  checkShape(sink, file, '$.spec.configurationOverrides', parsed, OVERRIDES_SHAPE);
-  if (isObject(parsed) && !Object.keys(parsed).some((k) => k.toLowerCase() === 'monitoringconfiguration')) {
-    sink.report(
-      file,
-      '$.spec.configurationOverrides',
-      'jobrun.monitoring-missing',
-      'monitoringConfiguration must be explicit (the controller compares it with what AWS returns)',
-    );
-  }
+  checkShape(sink, file, '$.spec.configurationOverrides', parsed, CONFIGURATION_OVERRIDES_SHAPE);
 }

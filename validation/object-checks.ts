@@ -6,17 +6,12 @@ import {
   qualifiedNameProblem,
 } from './formats';
 import type { FindingSink } from './findings';
+import { isObject, type Json } from './json';
 
 /** Kinds whose names are DNS-1123 labels rather than subdomains. */
 const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 /** Kinds whose names are only path segments (RBAC). */
 const PATH_SEGMENT_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Names, namespace, labels and annotations, as the API server's ObjectMeta validation checks them. */
 export function checkMetadata(

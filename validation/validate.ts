@@ -7,13 +7,7 @@ import { checkMetadata, checkPodSpec } from './object-checks';
 import { SchemaRegistry } from './schema-registry';
 import { structuralProblems } from './structural';
 import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
+import { asObject as obj, isObject, type Json } from './json';
 
 /** One parsed YAML document and where it came from. */
 export interface SourceDocument {

@@ -2,8 +2,7 @@ import { load } from 'js-yaml';
 import { z } from 'zod';
 import { parseQuantity, QUANTITY } from './formats';
 import type { FindingSink } from './findings';
-
-type Json = Record<string, unknown>;
+import type { Json } from './json';
 
 const QUEUE_NAME = /^[a-zA-Z0-9_:#/@-]{1,64}$/;
 const quantity = z.union([z.number(), z.string().regex(QUANTITY, { message: 'must be a quantity' })]);

@@ -1,34 +1,19 @@
 import { sortKeys } from '../../pipeline/serialize';
+import type { Classification } from '../../validation/overrides-shape';
 
 /**
  * EMR on EKS `ConfigurationOverrides`, typed. The ACK JobRun carries it as a string the CRD
  * cannot check, and the controller silently drops keys it does not know (it matches them
  * case-insensitively), so the object is built from these types only and serialized one way.
- * {@link CONFIGURATION_OVERRIDES_SHAPE} describes the same shape as data, for validators.
+ * `CONFIGURATION_OVERRIDES_SHAPE` (validation/overrides-shape.ts) describes the same shape as data.
  */
 
-/** Configuration classifications EMR on EKS accepts (EMR 6.x/7.x). */
-export const KNOWN_CLASSIFICATIONS = [
-  'core-site',
-  'delta-defaults',
-  'emr-containers-defaults',
-  'emr-job-submitter',
-  'emrfs-site',
-  'hive-site',
-  'hudi-defaults',
-  'iceberg-defaults',
-  'jupyter-kernel-overrides',
-  'spark',
-  'spark-defaults',
-  'spark-driver-log4j2',
-  'spark-env',
-  'spark-executor-log4j2',
-  'spark-hive-site',
-  'spark-log4j',
-  'spark-log4j2',
-  'spark-metrics',
-] as const;
-export type Classification = (typeof KNOWN_CLASSIFICATIONS)[number];
+export {
+  CONFIGURATION_OVERRIDES_SHAPE,
+  KNOWN_CLASSIFICATIONS,
+  type Classification,
+  type OverridesShape,
+} from '../../validation/overrides-shape';
 
 /** One classification with its properties (and nested classifications, e.g. `export` under `spark-env`). */
 export interface ApplicationConfiguration {
@@ -97,47 +82,3 @@ export function configurationOverrides(props: ConfigurationOverridesProps): Conf
 export function serializeConfigurationOverrides(overrides: ConfigurationOverrides): string {
   return JSON.stringify(sortKeys(overrides), null, 2);
 }
-
-/**
- * The allowed shape as data: `fields` for objects (keys matched case-insensitively, as the
- * controller does), `list` for arrays, `map` for string maps, `scalar` and `enum` for values,
- * `required` for keys that must be present. Anything not described is a key the controller drops.
- */
-export interface OverridesShape {
-  readonly fields?: Readonly<Record<string, OverridesShape>>;
-  readonly list?: OverridesShape;
-  readonly map?: 'string';
-  readonly scalar?: 'string' | 'integer';
-  readonly enum?: readonly string[];
-  readonly required?: readonly string[];
-}
-
-const configurationFields: Record<string, OverridesShape> = {
-  classification: { scalar: 'string', enum: KNOWN_CLASSIFICATIONS },
-  properties: { map: 'string' },
-};
-const configurationShape: OverridesShape = { fields: configurationFields, required: ['classification'] };
-// `configurations` nests the same shape recursively.
-configurationFields.configurations = { list: configurationShape };
-
-/** The shape of {@link ConfigurationOverrides}, for validators that read the JSON back. */
-export const CONFIGURATION_OVERRIDES_SHAPE: OverridesShape = {
-  fields: {
-    applicationConfiguration: { list: configurationShape },
-    monitoringConfiguration: {
-      fields: {
-        persistentAppUI: { scalar: 'string', enum: ['ENABLED', 'DISABLED'] },
-        cloudWatchMonitoringConfiguration: {
-          fields: { logGroupName: { scalar: 'string' }, logStreamNamePrefix: { scalar: 'string' } },
-          required: ['logGroupName'],
-        },
-        s3MonitoringConfiguration: { fields: { logUri: { scalar: 'string' } }, required: ['logUri'] },
-        containerLogRotationConfiguration: {
-          fields: { rotationSize: { scalar: 'string' }, maxFilesToKeep: { scalar: 'integer' } },
-          required: ['rotationSize', 'maxFilesToKeep'],
-        },
-      },
-    },
-  },
-  required: ['monitoringConfiguration'],
-};

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseOptions, runCli } from '../pipeline/cli';
+import { parseOptions } from '../pipeline/cli';
 import { table } from '../pipeline/summary';
 
 const HELP = `Usage: npm run bench [-- --runs N] [--json FILE]
@@ -75,8 +75,9 @@ function measure(testCase: Case, runs: number): Result {
   };
 }
 
-runCli('bench', () => {
-  const { values } = parseOptions('bench', process.argv.slice(2), {
+/** `emr-eks-gitops bench`: returns the exit code. */
+export function run(args: readonly string[]): number {
+  const { values } = parseOptions('bench', args, {
     runs: { type: 'string', default: '5' },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -128,4 +129,4 @@ runCli('bench', () => {
     );
   }
   return budgets.every(([, , ok]) => ok) ? 0 : 1;
-});
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadPlatform } from '../config';
-import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { readPlatformInput } from '../pipeline/config-file';
 import { renderPlatform } from '../pipeline/render';
 import { diffTrees } from '../review/diff';
@@ -33,8 +33,9 @@ function refExists(ref: string): boolean {
   );
 }
 
-runCli('diff', () => {
-  const { values } = parseOptions('diff', process.argv.slice(2), {
+/** `emr-eks-gitops diff`: returns the exit code. */
+export function run(args: readonly string[]): number {
+  const { values } = parseOptions('diff', args, {
     base: { type: 'string' },
     committed: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
@@ -73,4 +74,4 @@ runCli('diff', () => {
     `${values.markdown ? markdownReport(report, base, head) : textReport(report, base, head)}\n`,
   );
   return values['fail-on'] === 'destructive' && report.warnings.length > 0 ? 2 : 0;
-});
+}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { OUTPUTS_DIR } from '../config/outputs';
-import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
 import { toJson } from '../pipeline/serialize';
 import { table } from '../pipeline/summary';
@@ -20,8 +20,9 @@ file saved from it. Then run npm run synth.
   --config FILE  a YAML/JSON platform description instead of the embedded one
   --help         show this help`;
 
-runCli('outputs', () => {
-  const { values } = parseOptions('outputs', process.argv.slice(2), {
+/** `emr-eks-gitops outputs`: returns the exit code. */
+export function run(args: readonly string[]): number {
+  const { values } = parseOptions('outputs', args, {
     env: { type: 'string' },
     from: { type: 'string' },
     config: { type: 'string' },
@@ -73,4 +74,4 @@ runCli('outputs', () => {
     `wrote ${relative(process.cwd(), file)}; ${waiting.length === 0 ? 'nothing is waiting for outputs' : `still waiting: ${waiting.join('; ')}`}. Next: npm run synth\n`,
   );
   return 0;
-});
+}

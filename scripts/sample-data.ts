@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStep, shellLine } from '../ops/command-step';
 import { sampleDataPlan } from '../ops/sample-data';
-import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
 
 const HELP = `Usage: npm run sample-data -- --env NAME [--dry-run] [--config FILE]
@@ -18,8 +18,9 @@ write the team prefixes). Prints each step as it runs.
   --config FILE  a YAML/JSON platform description instead of the embedded one
   --help         show this help`;
 
-runCli('sample-data', () => {
-  const { values } = parseOptions('sample-data', process.argv.slice(2), {
+/** `emr-eks-gitops sample-data`: returns the exit code. */
+export function run(args: readonly string[]): number {
+  const { values } = parseOptions('sample-data', args, {
     env: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     config: { type: 'string' },
@@ -53,4 +54,4 @@ runCli('sample-data', () => {
     values['dry-run'] ? 'dry run: nothing was downloaded or copied.\n' : 'sample data is in place.\n',
   );
   return 0;
-});
+}

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseOptions, runCli } from '../pipeline/cli';
+import { parseOptions } from '../pipeline/cli';
 import { table } from '../pipeline/summary';
 import { gitBlobId, readLock, schemaDir, SchemaFilesError } from '../validation/schema-files';
 
@@ -13,8 +13,9 @@ With SCHEMA_DIR set, nothing is downloaded: the copy there is verified instead.
   --check   only verify what is there; download nothing
   --help    show this help`;
 
-runCli('schemas', async () => {
-  const { values } = parseOptions('schemas', process.argv.slice(2), {
+/** `emr-eks-gitops schemas`: returns the exit code. */
+export async function run(args: readonly string[]): Promise<number> {
+  const { values } = parseOptions('schemas', args, {
     check: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
@@ -68,4 +69,4 @@ runCli('schemas', async () => {
     return 1;
   }
   return 0;
-});
+}

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadPlatform } from '../config';
-import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { readPlatformInput } from '../pipeline/config-file';
 import { renderPlatform } from '../pipeline/render';
 import { synthSummary } from '../pipeline/summary';
@@ -22,8 +22,9 @@ it is left exactly as it was.
   --format json  print validation findings as a JSON array on stdout (for tools)
   --help         show this help`;
 
-runCli('synth', () => {
-  const { values } = parseOptions('synth', process.argv.slice(2), {
+/** `emr-eks-gitops synth`: returns the exit code. */
+export function run(args: readonly string[]): number {
+  const { values } = parseOptions('synth', args, {
     env: { type: 'string', multiple: true },
     config: { type: 'string' },
     out: { type: 'string', default: 'dist' },
@@ -71,4 +72,4 @@ runCli('synth', () => {
     );
   }
   return 0;
-});
+}

@@ -7,7 +7,7 @@ import { withSyncWaves } from '../argocd/sync-waves';
 import { ROOT_APPLICATION } from '../cdktf/constructs/helm-argocd';
 import { loadOutputs } from '../config/outputs';
 import { renderManifests } from '../manifests/render';
-import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
 import { runStep, shellLine } from '../ops/command-step';
 import { identityChecks, teardownPlan } from '../ops/teardown';
@@ -26,8 +26,9 @@ all match the config, and refuses to run otherwise. terraform destroy still asks
   --config FILE  a YAML/JSON platform description instead of the embedded one
   --help         show this help`;
 
-runCli('teardown', () => {
-  const { values } = parseOptions('teardown', process.argv.slice(2), {
+/** `emr-eks-gitops teardown`: returns the exit code. */
+export function run(args: readonly string[]): number {
+  const { values } = parseOptions('teardown', args, {
     env: { type: 'string' },
     execute: { type: 'boolean', default: false },
     config: { type: 'string' },
@@ -73,4 +74,4 @@ runCli('teardown', () => {
   }
   process.stderr.write(`teardown: ${env.name} is gone.\n`);
   return 0;
-});
+}

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { parseOptions, runCli, UsageError } from '../pipeline/cli';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { table } from '../pipeline/summary';
 import { formatFinding, type Finding } from '../validation/findings';
 import { headTree, readTree, validationSets } from '../validation/sources';
@@ -20,10 +20,11 @@ Findings print one per line: file: json-path: rule-id: message. Exit code 1 when
 
 Schemas are read from $SCHEMA_DIR, else from .cache/schemas (npm run schemas).`;
 
-runCli('validate', () => {
+/** `emr-eks-gitops validate`: returns the exit code. */
+export function run(args: readonly string[]): number {
   const { values, positionals } = parseOptions(
     'validate',
-    process.argv.slice(2),
+    args,
     { format: { type: 'string', default: 'text' }, help: { type: 'boolean', default: false } },
     true,
   );
@@ -60,4 +61,4 @@ runCli('validate', () => {
     process.stdout.write(`${findings.length} finding(s) in ${Math.round(performance.now() - started)} ms\n`);
   }
   return findings.length > 0 ? 1 : 0;
-});
+}

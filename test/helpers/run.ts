@@ -5,13 +5,13 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-/** Runs `scripts/<name>.ts` like `npm run <name>` would, from `cwd`. */
+/** Runs the `<name>` verb of `scripts/cli.ts` like `npm run <name>` would, from `cwd`. */
 export function runScript(
   name: string,
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): SpawnSyncReturns<string> {
-  return spawnSync(TSX, [join(ROOT, 'scripts', `${name}.ts`), ...args], {
+  return spawnSync(TSX, [join(ROOT, 'scripts', 'cli.ts'), name, ...args], {
     cwd: options.cwd ?? ROOT,
     // SCHEMA_DIR is relative to where it was exported; scripts here may run from another cwd.
     env: { ...process.env, ...schemaDir(), ...options.env },

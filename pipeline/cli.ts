@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config';
+import { InputFileError } from '../config/input-file';
 import { SchemaFilesError } from '../validation/schema-files';
 
 /** Bad command-line input: printed as one line, exit code 1. */
@@ -13,7 +14,12 @@ export class UsageError extends Error {
  */
 export function runCli(name: string, main: () => Promise<number> | number): void {
   const fail = (error: unknown): void => {
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof SchemaFilesError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof SchemaFilesError ||
+      error instanceof InputFileError
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

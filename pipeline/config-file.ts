@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { load, YAMLException } from 'js-yaml';
 import { defaultPlatform, loadPlatform, type Environment } from '../config';
+import { parseYamlInput, readInputText } from '../config/input-file';
 import { UsageError } from './cli';
 
 /**
@@ -9,21 +8,8 @@ import { UsageError } from './cli';
  */
 export function readPlatformInput(file: string | undefined): unknown {
   if (file === undefined) return defaultPlatform;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(
-      `Cannot read config file ${file}: check the path (--config FILE takes a YAML or JSON file).`,
-    );
-  }
-  try {
-    return load(text, { filename: file });
-  } catch (error) {
-    const where =
-      error instanceof YAMLException ? `line ${error.mark.line + 1}: ${error.reason}` : String(error);
-    throw new UsageError(`Config file ${file} is not valid YAML/JSON (${where}).`);
-  }
+  const what = 'config file';
+  return parseYamlInput(file, readInputText(file, what), what).value;
 }
 
 /** The environment `--env NAME` names in the platform of `--config FILE` (or the embedded one). */

@@ -59,7 +59,7 @@ describe('npm run synth', () => {
     [['--bogus'], "synth: Unknown option '--bogus' (run with --help for usage)"],
     [
       ['--config', '/nonexistent.yaml'],
-      'Cannot read config file /nonexistent.yaml: check the path (--config FILE takes a YAML or JSON file).',
+      'Cannot read config file /nonexistent.yaml (ENOENT): check the path.',
     ],
   ])('rejects %j with one line, exit 1, dist/ untouched', (args, message) => {
     const before = snapshotDir(out);

@@ -1,0 +1,189 @@
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+/**
+ * Bounds for every YAML or JSON file a user hands us (platform config, job files, outputs): a
+ * hostile or broken file fails in milliseconds with one sentence, never after gigabytes.
+ */
+export interface InputLimits {
+  /** Largest file read, in bytes. */
+  readonly maxBytes: number;
+  /** Alias (`*name`) expansions allowed while building the value (yaml's `maxAliasCount`). */
+  readonly maxAliases: number;
+  /** Deepest nesting of mappings and sequences. */
+  readonly maxDepth: number;
+}
+
+export const INPUT_LIMITS: InputLimits = { maxBytes: 4 * 1024 * 1024, maxAliases: 100, maxDepth: 64 };
+
+/** A user's input file is unreadable, too large, hostile or of the wrong shape: one sentence. */
+export class InputFileError extends Error {
+  override readonly name = 'InputFileError';
+}
+
+/** A parsed YAML file that keeps its source positions, so problems can say `file:line:col`. */
+export interface YamlInput {
+  readonly file: string;
+  readonly value: unknown;
+  readonly document: Document;
+  readonly lines: LineCounter;
+}
+
+/** Reads a regular file of at most `limits.maxBytes` as UTF-8. */
+export function readInputText(file: string, what: string, limits: InputLimits = INPUT_LIMITS): string {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile())
+      throw new InputFileError(`${what} ${file} is not a regular file: pass a YAML or JSON file.`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    throw new InputFileError(`Cannot read ${what} ${file} (${reason(error)}): check the path.`);
+  }
+  if (size > limits.maxBytes) {
+    throw new InputFileError(
+      `${what} ${file} is ${size} bytes, over the ${limits.maxBytes}-byte limit for input files: split it or remove what it does not need.`,
+    );
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputFileError(
+      `Cannot read ${what} ${file} (${reason(error)}): check the path and its permissions.`,
+    );
+  }
+}
+
+/**
+ * Parses one YAML (or JSON) document that must hold a mapping, within `limits`. Every failure
+ * names the file, the line and column where known, what is wrong and the fix.
+ */
+export function parseYamlInput(
+  file: string,
+  text: string,
+  what: string,
+  limits: InputLimits = INPUT_LIMITS,
+): YamlInput {
+  if (text.length > limits.maxBytes) {
+    throw new InputFileError(
+      `${what} ${file} is ${text.length} characters, over the ${limits.maxBytes}-byte limit for input files: split it or remove what it does not need.`,
+    );
+  }
+  const lines = new LineCounter();
+  const flow = flowDepthOffset(text, limits.maxDepth);
+  if (flow !== undefined) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < flow; i = text.indexOf('\n', i + 1))
+      lines.addNewLine(i + 1);
+    throw new InputFileError(
+      `${file}:${position(lines, flow)}: ${what} nests deeper than ${limits.maxDepth} levels, the limit for input files: flatten it.`,
+    );
+  }
+  let document: Document;
+  try {
+    document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    throw new InputFileError(`${what} ${file} cannot be parsed (${reason(error)}): check its syntax.`);
+  }
+  const first = document.errors[0];
+  if (first !== undefined) {
+    const where = position(lines, first.pos[0]);
+    const message = /call stack/i.test(first.message)
+      ? `nests deeper than the parser can follow (limit ${limits.maxDepth} levels)`
+      : first.message.split('\n')[0];
+    throw new InputFileError(`${file}:${where}: ${what} is not valid YAML: ${message}.`);
+  }
+  if (document.contents === null) {
+    throw new InputFileError(
+      `${what} ${file} is empty: it must hold a YAML mapping (see the example in the README).`,
+    );
+  }
+  const depth = nodeDepth(document.contents, limits.maxDepth);
+  if (depth !== undefined) {
+    throw new InputFileError(
+      `${file}:${position(lines, depth)}: ${what} nests deeper than ${limits.maxDepth} levels, the limit for input files: flatten it.`,
+    );
+  }
+  if (!isMap(document.contents)) {
+    const kind = isSeq(document.contents)
+      ? 'a list'
+      : isScalar(document.contents)
+        ? 'a single value'
+        : 'no mapping';
+    throw new InputFileError(
+      `${file}:${position(lines, document.contents.range?.[0] ?? 0)}: ${what} holds ${kind}, not a mapping of fields: start it with the top-level keys.`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: limits.maxAliases });
+  } catch (error) {
+    const bomb = /alias/i.test(reason(error));
+    throw new InputFileError(
+      bomb
+        ? `${what} ${file} expands aliases more than ${limits.maxAliases} times, the limit for input files: write the values out instead of nesting aliases.`
+        : `${what} ${file} cannot be read as data (${reason(error)}): check its syntax.`,
+    );
+  }
+  return { file, value, document, lines };
+}
+
+/** `line:col` (1-based) of a field path in a parsed file, or of the nearest parent that exists. */
+export function locate(input: YamlInput, path: readonly PropertyKey[]): string {
+  for (let length = path.length; length >= 0; length--) {
+    const keys = path.slice(0, length).map((part) => (typeof part === 'symbol' ? String(part) : part));
+    const node = input.document.getIn(keys, true) as Node | undefined;
+    const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+    if (offset !== undefined) return position(input.lines, offset);
+  }
+  return '1:1';
+}
+
+function position(lines: LineCounter, offset: number): string {
+  const { line, col } = lines.linePos(offset);
+  return `${line}:${col}`;
+}
+
+/** The source offset of the first node deeper than `max`, if any (iterative: no stack to blow). */
+function nodeDepth(root: Node, max: number): number | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > max) return node.range?.[0] ?? 0;
+    for (const item of node.items as unknown[]) {
+      if (isMap(node)) {
+        const pair = item as { value: unknown };
+        stack.push({ node: pair.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The offset where `[`/`{` nesting first goes deeper than `max`, skipping quoted strings and
+ * comments: checked before parsing, because the parser recurses on flow collections and takes
+ * seconds to overflow its stack on a deep one.
+ */
+function flowDepthOffset(text: string, max: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) if (c === '"' && text[i] === '\\') i++;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+function reason(error: unknown): string {
+  const text =
+    error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+  return text.split('\n')[0] ?? text;
+}

@@ -9,11 +9,13 @@ import { runScript } from '../helpers/run';
 const work = mkdtempSync(join(tmpdir(), 'codeowners-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const fixture = join(__dirname, 'fixtures', 'platform.yaml');
+// The fixture platform has its own environments: a repository without job files goes with it.
+const env = { EMR_EKS_GITOPS_ROOT: join(__dirname, 'fixtures') };
 
 describe('CODEOWNERS', () => {
   it('is generated beside dist/ for teams that name owners, and removed when none do', () => {
     const out = join(work, 'dist');
-    expect(runScript('synth', ['--config', fixture, '--out', out, '--quiet']).status).toBe(0);
+    expect(runScript('synth', ['--config', fixture, '--out', out, '--quiet'], { env }).status).toBe(0);
     const file = join(work, '.github', 'CODEOWNERS');
     expect(readFileSync(file, 'utf8')).toBe(
       [
@@ -31,7 +33,7 @@ describe('CODEOWNERS', () => {
     const out = join(work, 'other', 'dist');
     mkdirSync(join(work, 'other', '.github'), { recursive: true });
     writeFileSync(join(work, 'other', '.github', 'CODEOWNERS'), '* @platform\n');
-    expect(runScript('synth', ['--config', fixture, '--out', out, '--quiet']).status).toBe(0);
+    expect(runScript('synth', ['--config', fixture, '--out', out, '--quiet'], { env }).status).toBe(0);
     expect(readFileSync(join(work, 'other', '.github', 'CODEOWNERS'), 'utf8')).toBe('* @platform\n');
   });
 

@@ -172,13 +172,13 @@ function parseJobFile(path: string, team: string, file: string, text: string): F
   const input = parseYamlInput(path, text, WHAT);
   const parsed = jobFileSchema.safeParse(input.value);
   if (!parsed.success) {
-    return {
-      problems: problemsFromZod(input.value, parsed.error, {
-        location: (fieldPath, at) =>
-          `${path}:${at === 'key' ? keyPosition(input, fieldPath) : locate(input, fieldPath)}`,
-        unknownKey: (parent, key) => unknownKeyRule(parent, key),
-      }),
-    };
+    const problems = problemsFromZod(input.value, parsed.error, {
+      location: (fieldPath, at) =>
+        `${path}:${at === 'key' ? keyPosition(input, fieldPath) : locate(input, fieldPath)}`,
+      unknownKey: (parent, key) => unknownKeyRule(parent, key),
+    });
+    // In the order of the file, as an editor lists them.
+    return { problems: problems.sort((a, b) => position(a) - position(b)) };
   }
   const { environments, ...job } = parsed.data;
   const stem = fileStem(path);
@@ -207,6 +207,12 @@ function parseJobFile(path: string, team: string, file: string, text: string): F
     loaded: { path, team, job, input, text, ...(environments !== undefined ? { environments } : {}) },
     problems,
   };
+}
+
+/** A problem's place in its file as one sortable number (line, then column). */
+function position(problem: ConfigProblem): number {
+  const [, line = '0', col = '0'] = /:(\d+):(\d+)$/.exec(problem.location ?? '') ?? [];
+  return Number(line) * 1e6 + Number(col);
 }
 
 /** `.yml` files are data unless they look like a job definition, which must end in `.yaml`. */

@@ -1,10 +1,11 @@
 /**
  * "Did you mean …" for misspelt names: the closest candidate by edit distance, if it is close
- * enough to be a likely typo (a third of the word's length, at least 1, at most 3 edits; case
- * differences count as half an edit, so `nodepool` finds `nodePool`).
+ * enough to be a likely typo (a third of the word's length, at least 1, at most 3 edits; a case
+ * difference counts as half an edit, so `nodepool` finds `nodePool`; words of one or two
+ * letters only match in another case).
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = word.length <= 2 ? 0.5 * word.length : Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -7,6 +7,12 @@ export interface ConfigProblem {
   readonly value: unknown;
   /** The rule the value breaks, phrased to follow the value ("must be …", "overlaps …"). */
   readonly rule: string;
+  /**
+   * `file:line:col` when the problem is in a file a person edits (a job file): the message then
+   * starts there, editors and terminals link it, and `path` is the field path inside that file
+   * (empty for the file as a whole).
+   */
+  readonly location?: string;
 }
 
 /** Raised for invalid config; each problem renders as one sentence. Never shows a stack trace. */
@@ -19,7 +25,14 @@ export class ConfigError extends Error {
 
 export function formatProblem(problem: ConfigProblem): string {
   const value = problem.value === undefined ? 'missing' : shorten(JSON.stringify(problem.value));
-  return `Invalid config at ${problem.path}: ${value} ${problem.rule}.`;
+  // A rule may end in a question ("did you mean …?"); every other sentence ends with a period.
+  const rule = /[.?]$/.test(problem.rule) ? problem.rule : `${problem.rule}.`;
+  if (problem.location !== undefined) {
+    // A problem with the file as a whole (no field, no value) is one sentence after the location.
+    if (problem.path === '' && problem.value === undefined) return `${problem.location}: ${rule}`;
+    return `${problem.location}: ${problem.path === '' ? '' : `${problem.path}: `}${value} ${rule}`;
+  }
+  return `Invalid config at ${problem.path}: ${value} ${rule}`;
 }
 
 function shorten(text: string): string {
@@ -41,18 +54,37 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
+/** How a file other than the platform config words and places its zod problems. */
+export interface ZodProblemOptions {
+  /** `file:line:col` of a field path: of its key for an unknown key, else of its value. */
+  readonly location: (path: readonly PropertyKey[], at: 'key' | 'value') => string;
+  /** The rule for an unknown key under `parent` ("is not a job field; did you mean …"). */
+  readonly unknownKey: (parent: readonly PropertyKey[], key: string) => string;
+}
+
 /** Turns zod's issues into config problems with our wording. */
-export function problemsFromZod(input: unknown, error: z.ZodError): ConfigProblem[] {
+export function problemsFromZod(
+  input: unknown,
+  error: z.ZodError,
+  options?: ZodProblemOptions,
+): ConfigProblem[] {
+  const place = (path: readonly PropertyKey[], at: 'key' | 'value') =>
+    options === undefined ? {} : { location: options.location(path, at) };
   return error.issues.flatMap((issue): ConfigProblem[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
         value: valueAt(input, [...issue.path, key]),
-        rule: 'is not a known field (check the spelling against config/schema.ts)',
+        rule:
+          options?.unknownKey(issue.path, key) ??
+          'is not a known field (check the spelling against config/schema.ts)',
+        ...place([...issue.path, key], 'key'),
       }));
     }
     const value = valueAt(input, issue.path);
-    return [{ path: formatPath(issue.path), value, rule: ruleFor(issue, value) }];
+    return [
+      { path: formatPath(issue.path), value, rule: ruleFor(issue, value), ...place(issue.path, 'value') },
+    ];
   });
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigProblem } from './errors';
 import {
@@ -16,6 +16,7 @@ import {
   type JobSettings,
 } from './jobs';
 import type { Environment, Team } from './schema';
+import { closest } from './suggest';
 
 /**
  * Rules for job definitions: references (node pools, storage, add-ons), sizing, files, Spark
@@ -230,20 +231,24 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
       }
       return;
     }
+    const base = value.split('/').pop() ?? value;
     if (jobFile(team, value) === undefined) {
+      // A bare file name, `./x` or another team's copy: the team folder may have that file.
+      const same = folderFiles(folder).includes(base) ? `; did you mean ${folder}${base}?` : '';
       problems.push({
         path: at,
         value,
-        rule: `must be a file directly in ${folder} (such as ${folder}etl.py)${allowImage ? ` or a local:/// path in the EMR image` : ''} (job ${job.name})`,
+        rule: `must be a file directly in ${folder} (such as ${folder}etl.py)${allowImage ? ` or a local:/// path in the EMR image` : ''} (job ${job.name})${same}`,
       });
       return;
     }
     const absolute = join(REPO_ROOT, value);
     if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+      const near = closest(base, folderFiles(folder));
       problems.push({
         path: at,
         value,
-        rule: `names no file in the repository (job ${job.name}); add the file or fix the path`,
+        rule: `names no file in the repository (job ${job.name}); ${near === undefined ? 'add the file or fix the path' : `did you mean ${folder}${near}?`}`,
       });
       return;
     }
@@ -258,6 +263,17 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
   check(job.script, `${path}.script`, true);
   job.files.forEach((file, i) => check(file, `${path}.files[${i}]`, false));
   return problems;
+}
+
+/** The files a job may ship from a team folder (not the job definitions; none without a folder). */
+function folderFiles(folder: string): string[] {
+  try {
+    return readdirSync(join(REPO_ROOT, folder), { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.endsWith('.yaml'))
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
 }
 
 function isUtf8Text(bytes: Buffer): boolean {

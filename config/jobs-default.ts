@@ -2,11 +2,11 @@ import type { JobInput, JobSettingsInput } from './jobs';
 import { NYC_TAXI_INPUT_PATH } from './naming';
 
 /**
- * The seed's example jobs for `emr-data-team-a`, as committed job definitions (the upstream
- * shell scripts called `aws emr-containers start-job-run`). Release labels are modernized to
- * `versions.emrReleaseLabel` (the seed used emr-6.7.0 / 6.8.0 / 6.9.0); the scripts in
- * `jobs/emr-data-team-a/` are this project's own. The README lists every difference from the
- * seed's `start-job-run` parameters.
+ * The seed's example jobs of `emr-data-team-a` are job files in `jobs/emr-data-team-a/` (one YAML
+ * file per job, owned by the team). What stays here is platform config: the team's job defaults,
+ * and the FSx examples, which only render where FSx is enabled (a job file would apply to the
+ * default environment, which keeps FSx off like the seed). Jobs in TypeScript use the same
+ * schema as job files (`config/jobs.ts`); generated jobs belong here too.
  */
 
 const FOLDER = 'jobs/emr-data-team-a/';
@@ -29,66 +29,6 @@ function taxi(name: string, description: string, settings: Partial<JobInput> = {
     ...settings,
   };
 }
-
-/** Delta Lake from the jars in the EMR image (Delta 3 since EMR 7.0), tables addressed by path. */
-const DELTA_CONF: Record<string, string> = {
-  'spark.jars':
-    'local:///usr/share/aws/delta/lib/delta-spark.jar,local:///usr/share/aws/delta/lib/delta-storage.jar',
-  'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
-  'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
-  'spark.serializer': 'org.apache.spark.serializer.KryoSerializer',
-};
-const DELTA_TABLE = '{{teamS3}}/data/delta/employees/';
-
-/** Every seed example that runs with the default environment's storage (NVMe and EBS). */
-export const teamASeedJobs: JobInput[] = [
-  taxi('taxi-nvme-compute', 'Seed example nvme-ssd/karpenter-compute-provisioner.'),
-  taxi('taxi-nvme-memory', 'Seed example nvme-ssd/karpenter-memory-provisioner.', {
-    nodePool: 'spark-memory-optimized',
-  }),
-  taxi('taxi-nvme-graviton', 'Seed example nvme-ssd/karpenter-graviton-memory-provisioner.', {
-    nodePool: 'spark-graviton-memory-optimized',
-  }),
-  taxi(
-    'taxi-ebs',
-    'Seed example ebs-pvc/karpenter-compute-provisioner-ebs: driver PVC, one EBS volume per executor.',
-    {
-      storage: 'ebs',
-      executor: { instances: 6 },
-    },
-  ),
-  taxi('taxi-yunikorn-gang', 'Seed example nvme-ssd/karpenter-yunikorn-gangscheduling.', {
-    nodePool: 'spark-memory-optimized',
-    gangScheduling: { enabled: true, style: 'Hard', placeholderTimeoutSeconds: 900 },
-  }),
-  {
-    name: 'delta-create',
-    description: 'Seed example nvme-ssd/deltalake, execute-deltacreate.sh.',
-    script: `${FOLDER}delta-create.py`,
-    files: [`${FOLDER}employees-initial.csv`],
-    arguments: ['{{artifact:employees-initial.csv}}', DELTA_TABLE],
-    driver: { cores: 1, memory: '1g' },
-    executor: { cores: 2, memory: '2g' },
-    sparkConf: DELTA_CONF,
-  },
-  {
-    name: 'delta-merge',
-    description: 'Seed example nvme-ssd/deltalake, execute-deltamerge.sh (waits for delta-create).',
-    script: `${FOLDER}delta-merge.py`,
-    files: [`${FOLDER}employees-updates.csv`],
-    arguments: ['{{artifact:employees-updates.csv}}', DELTA_TABLE],
-    driver: { cores: 1, memory: '1g' },
-    executor: { cores: 2, memory: '2g' },
-    sparkConf: DELTA_CONF,
-  },
-  {
-    name: 'sample-pi',
-    description: "Seed example start-emr-job-sample-pi.sh: Spark's own Pi example from the image.",
-    script: 'local:///usr/lib/spark/examples/src/main/python/pi.py',
-    driver: { cores: 1, memory: '1g' },
-    executor: { cores: 1, memory: '2g', instances: 2 },
-  },
-];
 
 /**
  * The FSx for Lustre examples. They need `storage.fsx.static` / `storage.fsx.dynamic` (and

@@ -26,8 +26,12 @@ export function storageVariants(env: Environment, pool: NodePool): StorageVarian
   ];
 }
 
-/** The repository root: job files are paths relative to it. */
-export const REPO_ROOT = resolve(__dirname, '..');
+/**
+ * The repository root: job definitions and job files (`jobs/<team>/…`) are paths relative to it,
+ * whatever the working directory. `EMR_EKS_GITOPS_ROOT` points the tool at another checkout of
+ * the same layout (the tests use scratch repositories).
+ */
+export const REPO_ROOT = resolve(process.env.EMR_EKS_GITOPS_ROOT || resolve(__dirname, '..'));
 
 /** The folder that holds a team's job files (scripts and data shipped with jobs). */
 export function teamJobsFolder(team: Team): string {
@@ -66,58 +70,81 @@ const sparkMemory = z
   .string()
   .regex(/^[1-9]\d*[kmgt]$/, { message: 'must be a Spark memory size such as 4g or 512m' });
 
+/*
+ * Every field carries its documentation as a zod description: it is the hover text editors show
+ * for job files (through jobs/job.schema.json, generated from these schemas).
+ */
+
 /** Cores and memory of the driver or of each executor. */
 export const sparkPodSettingsSchema = z.strictObject({
-  /** `spark.<role>.cores`; also the pod's CPU request. */
-  cores: positiveInt.optional(),
-  /** JVM heap, `spark.<role>.memory` (e.g. `4g`). */
-  memory: sparkMemory.optional(),
-  /** Non-heap memory; default max(384m, factor × memory) with factor 0.4 for PySpark, 0.1 for JVM jobs. */
-  memoryOverhead: sparkMemory.optional(),
+  cores: positiveInt.optional().describe("`spark.<role>.cores`; also the pod's CPU request."),
+  memory: sparkMemory.optional().describe('JVM heap, `spark.<role>.memory` (e.g. `4g`).'),
+  memoryOverhead: sparkMemory
+    .optional()
+    .describe(
+      'Non-heap memory; default max(384m, factor × memory) with factor 0.4 for PySpark, 0.1 for JVM jobs.',
+    ),
 });
 
 export const executorSettingsSchema = z.strictObject({
   ...sparkPodSettingsSchema.shape,
-  /** A fixed executor count (`spark.executor.instances`); exclusive with `dynamicAllocation`. */
-  instances: positiveInt.optional(),
+  instances: positiveInt
+    .optional()
+    .describe('A fixed executor count (`spark.executor.instances`); exclusive with `dynamicAllocation`.'),
 });
 
 /** Spark dynamic allocation with shuffle tracking (EMR on EKS has no external shuffle service). */
 export const dynamicAllocationSchema = z.strictObject({
-  minExecutors: nonNegativeInt,
-  maxExecutors: positiveInt,
-  initialExecutors: nonNegativeInt.optional(),
+  minExecutors: nonNegativeInt.describe('Fewest executors (at least 1 for a gang-scheduled job).'),
+  maxExecutors: positiveInt.describe('Most executors.'),
+  initialExecutors: nonNegativeInt
+    .optional()
+    .describe('Executors at start, between minExecutors and maxExecutors.'),
 });
 
 /** YuniKorn gang scheduling: placeholders reserve the whole job before any pod starts. */
 export const gangSchedulingSchema = z.strictObject({
-  enabled: z.boolean(),
-  /** `Soft` falls back to normal scheduling after the timeout; `Hard` fails the job. */
-  style: z.enum(['Soft', 'Hard']).optional(),
-  /** How long placeholders may wait for capacity (YuniKorn's default is 900). */
-  placeholderTimeoutSeconds: positiveInt.optional(),
+  enabled: z.boolean().describe('Reserve the driver and every executor before any of them starts.'),
+  style: z
+    .enum(['Soft', 'Hard'])
+    .optional()
+    .describe('`Soft` falls back to normal scheduling after the timeout; `Hard` fails the job.'),
+  placeholderTimeoutSeconds: positiveInt
+    .optional()
+    .describe("How long placeholders may wait for capacity (YuniKorn's default is 900)."),
 });
 
 export const jobMonitoringSchema = z.strictObject({
-  /** CloudWatch log stream prefix in the team's log group; default: the job name. */
   logStreamNamePrefix: z
     .string()
     .regex(/^[^:*]{1,256}$/, { message: "must be 1-256 characters without ':' or '*'" })
-    .optional(),
-  /** Also ship driver and executor logs to `s3://<bucket>/<team>/logs/` (default true). */
-  s3Logs: z.boolean().optional(),
+    .optional()
+    .describe("CloudWatch log stream prefix in the team's log group; default: the job name."),
+  s3Logs: z
+    .boolean()
+    .optional()
+    .describe('Also ship driver and executor logs to `s3://<bucket>/<team>/logs/` (default true).'),
 });
 
 /** Everything a team may default for its jobs (and a job may override). */
 export const jobSettingsSchema = z.strictObject({
-  /** Node pool (by name) the driver and executors run on; one of the team's `nodePools`. */
-  nodePool: z.string().optional(),
-  /** Scratch storage for shuffle and spill; must be enabled for the pool in this environment. */
-  storage: z.enum(STORAGE_VARIANTS).optional(),
-  driver: sparkPodSettingsSchema.optional(),
-  executor: executorSettingsSchema.optional(),
-  dynamicAllocation: dynamicAllocationSchema.optional(),
-  /** Extra `spark-defaults` properties (values may use placeholders). Keys the typed fields own are refused. */
+  nodePool: z
+    .string()
+    .optional()
+    .describe(
+      "Node pool (by name) the driver and executors run on; one of the team's `nodePools`. Default: the team's jobDefaults.",
+    ),
+  storage: z
+    .enum(STORAGE_VARIANTS)
+    .optional()
+    .describe(
+      "Scratch storage for shuffle and spill; must be enabled for the pool in this environment. Default: the team's jobDefaults.",
+    ),
+  driver: sparkPodSettingsSchema.optional().describe('Cores and memory of the Spark driver.'),
+  executor: executorSettingsSchema.optional().describe('Cores, memory and count of the Spark executors.'),
+  dynamicAllocation: dynamicAllocationSchema
+    .optional()
+    .describe('Scale executors between a minimum and a maximum instead of `executor.instances`.'),
   sparkConf: z
     .record(
       z.string().regex(/^spark\.[\w.*/-]+$/, {
@@ -125,41 +152,89 @@ export const jobSettingsSchema = z.strictObject({
       }),
       z.string(),
     )
-    .optional(),
-  /** EMR on EKS release; default `versions.emrReleaseLabel`. */
+    .optional()
+    .describe(
+      'Extra `spark-defaults` properties (values may use placeholders). Keys the typed fields own are refused.',
+    ),
   releaseLabel: z
     .string()
     .regex(/^emr-\d+\.\d+\.\d+(-[a-z0-9]+)*$/, {
       message: 'must be an EMR release label such as emr-7.12.0-latest',
     })
-    .optional(),
-  monitoring: jobMonitoringSchema.optional(),
-  gangScheduling: gangSchedulingSchema.optional(),
+    .optional()
+    .describe(`EMR on EKS release; default \`${versions.emrReleaseLabel}\`.`),
+  monitoring: jobMonitoringSchema.optional().describe("Where the job's logs go."),
+  gangScheduling: gangSchedulingSchema
+    .optional()
+    .describe('YuniKorn gang scheduling (needs the YuniKorn add-on).'),
 });
 
 /** One job: a Spark application that runs once per JobRun name. */
 export const jobSchema = z.strictObject({
-  /** DNS-1123 label, unique in the team, at most 54 characters (the JobRun adds `-<8 hex>`). */
-  name: z.string().regex(DNS_LABEL, {
-    message:
-      "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
-  }),
-  description: z.string().default(''),
-  /** `jobs/<team>/<file>` (uploaded with the job) or `local:///<path>` inside the EMR image. */
-  script: z.string().min(1),
-  /** Arguments after the script (placeholders allowed). */
-  arguments: z.array(z.string()).default([]),
-  /** More files from `jobs/<team>/` uploaded with the job (data, modules), for `{{artifact:<file>}}`. */
-  files: z.array(z.string()).default([]),
-  /** Bump to run the job again with an unchanged definition (a new JobRun name). */
-  rerun: nonNegativeInt.default(0),
+  name: z
+    .string()
+    .regex(DNS_LABEL, {
+      message:
+        "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    })
+    .describe(
+      'DNS-1123 label, unique in the team, at most 54 characters (the JobRun adds `-<8 hex>`). In a job file: the file name without `.yaml`.',
+    ),
+  description: z.string().default('').describe('What the job does, for people.'),
+  script: z
+    .string()
+    .min(1)
+    .describe(
+      '`jobs/<team>/<file>` (uploaded with the job; a path from the repository root) or `local:///<path>` inside the EMR image.',
+    ),
+  arguments: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Arguments after the script. Placeholders: {{bucket}}, {{team}}, {{job}}, {{teamS3}} (s3://<bucket>/<team>), {{artifact:<file>}}.',
+    ),
+  files: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'More files from `jobs/<team>/` uploaded with the job (data, modules), for `{{artifact:<file>}}`.',
+    ),
+  rerun: nonNegativeInt
+    .default(0)
+    .describe(
+      'Bump to run the job again with an unchanged definition (a new JobRun name); `npm run rerun -- <team>/<job>` does it.',
+    ),
   ...jobSettingsSchema.shape,
 });
+
+const ENVIRONMENT_NAME = z
+  .string()
+  .max(32, { message: 'must be at most 32 characters' })
+  .regex(DNS_LABEL, { message: 'must be an environment name (a DNS-1123 label)' });
+
+/**
+ * A job file, `jobs/<team>/<job>.yaml`: one job, in the team of its folder, plus the environments
+ * it runs in. The same job fields as a job in TypeScript config; `config/job-files.ts` loads it.
+ */
+export const jobFileSchema = jobSchema
+  .extend({
+    environments: z
+      .array(ENVIRONMENT_NAME)
+      .min(1, { message: 'must list at least one environment (or leave the field out for all)' })
+      .optional()
+      .describe("Environments the job runs in. Default: every environment that has the folder's team."),
+  })
+  .meta({
+    title: 'emr-eks-gitops job',
+    description:
+      "One Spark job, rendered as an ACK JobRun in its team's namespace. The file is jobs/<team>/<job>.yaml; see jobs/README.md.",
+  });
 
 export type JobSettings = z.output<typeof jobSettingsSchema>;
 export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
 export type Job = z.output<typeof jobSchema>;
 export type JobInput = z.input<typeof jobSchema>;
+export type JobFileInput = z.input<typeof jobFileSchema>;
 
 /** What applies when neither the job nor its team's `jobDefaults` say (the seed's sizes). */
 export const JOB_BUILT_IN_DEFAULTS = {

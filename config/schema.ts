@@ -24,6 +24,7 @@ const positiveInt = z
   .number()
   .int({ message: 'must be a whole number' })
   .positive({ message: 'must be > 0' });
+const githubOwner = z.string().regex(/^@[\w./-]+$/, { message: 'must be a GitHub owner such as @org/team' });
 const tags = z.record(z.string().min(1).max(128), z.string().max(256)).default({});
 
 export const terraformBackendSchema = z.discriminatedUnion('type', [
@@ -140,9 +141,7 @@ export const teamSchema = z.strictObject({
   nodePools: z.array(z.string()).min(1, { message: 'must name at least one node pool' }),
   logRetentionDays: positiveInt.default(7),
   /** GitHub owners (`@org/team`) for the team's folders, used for CODEOWNERS. */
-  owners: z
-    .array(z.string().regex(/^@[\w./-]+$/, { message: 'must be a GitHub owner such as @org/team' }))
-    .default([]),
+  owners: z.array(githubOwner).default([]),
   /** Settings every job of the team inherits unless the job sets them (see config/jobs.ts). */
   jobDefaults: jobSettingsSchema.optional(),
   /** The team's Spark jobs, each rendered as a content-addressed ACK JobRun (see config/jobs.ts). */
@@ -285,6 +284,11 @@ export const environmentSchema = z.strictObject({
 
 export const platformSchema = z.strictObject({
   environments: z.array(environmentSchema).min(1, { message: 'must define at least one environment' }),
+  /**
+   * GitHub owners (`@org/team`) of everything that is not a team's: config/, the code, the docs,
+   * `jobs/README.md` and the job schema. CODEOWNERS gives them `*`; teams keep their folders.
+   */
+  owners: z.array(githubOwner).default([]),
 });
 
 /** What a user writes (defaults may be omitted). */

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPlatform, loadPlatform } from '../config';
+import { NO_JOB_FILES } from '../config/job-files';
 import { generatedPlatform } from '../pipeline/generate';
 import { renderPlatform } from '../pipeline/render';
 import { validateRender } from '../pipeline/validate-render';
@@ -19,7 +20,9 @@ let workMs = 0;
 if (mode === 'synth') {
   const started = performance.now();
   const teams = Number(teamsArg);
-  const platform = loadPlatform(teams === 0 ? defaultPlatform : generatedPlatform(teams));
+  // Generated teams have no job files; the repository's (the seed's, in team a) are the default's.
+  const platform =
+    teams === 0 ? loadPlatform(defaultPlatform) : loadPlatform(generatedPlatform(teams), NO_JOB_FILES);
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   const { files, objects } = renderPlatform(platform);
   const { findings } = validateRender(files, join(out, 'dist'), objects);

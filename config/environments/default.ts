@@ -1,4 +1,4 @@
-import { teamAJobDefaults, teamASeedJobs } from '../jobs-default';
+import { teamAJobDefaults } from '../jobs-default';
 import type { EnvironmentInput } from '../schema';
 
 /**
@@ -41,9 +41,9 @@ export const defaultEnvironment: EnvironmentInput = {
       name: 'emr-data-team-a',
       budget: { cpu: 1200, memoryGiB: 6000 },
       nodePools: ['spark-compute-optimized', 'spark-memory-optimized', 'spark-graviton-memory-optimized'],
-      // The seed's examples; the FSx ones (teamAFsxJobs) need storage.fsx enabled.
+      // The seed's examples are job files in jobs/emr-data-team-a/; the FSx ones (teamAFsxJobs)
+      // need storage.fsx enabled.
       jobDefaults: teamAJobDefaults,
-      jobs: teamASeedJobs,
     },
     {
       name: 'emr-data-team-b',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultPlatform, loadPlatform, type EnvironmentInput } from '../../config';
 import { defaultEnvironment } from '../../config/environments/default';
+import { NO_JOB_FILES, type JobFileSet } from '../../config/job-files';
 
 /** The default environment with one change applied (a deep copy; the default stays untouched). */
 function platformWith(change: (env: EnvironmentInput & Record<string, unknown>) => void): unknown {
@@ -9,9 +10,9 @@ function platformWith(change: (env: EnvironmentInput & Record<string, unknown>) 
   return { environments: [env] };
 }
 
-function problemsOf(input: unknown): string[] {
+function problemsOf(input: unknown, jobFiles?: JobFileSet): string[] {
   try {
-    loadPlatform(input);
+    loadPlatform(input, jobFiles);
   } catch (error) {
     if (error instanceof ConfigError) return error.message.split('\n');
     throw error;
@@ -56,7 +57,7 @@ describe('loadPlatform', () => {
     });
   });
 
-  const bad: [string, (env: EnvironmentInput & Record<string, unknown>) => void, string][] = [
+  const bad: [string, (env: EnvironmentInput & Record<string, unknown>) => void, string, JobFileSet?][] = [
     [
       'a non-DNS-1123 team name',
       (env) => {
@@ -89,10 +90,10 @@ describe('loadPlatform', () => {
       'an unknown node pool reference',
       (env) => {
         env.teams[0]!.nodePools = ['spark-gpu'];
-        env.teams[0]!.jobs = []; // its jobs would also report their pools
         delete env.teams[0]!.jobDefaults;
       },
       'Invalid config at environments[0].teams[0].nodePools[0]: "spark-gpu" names no node pool of this environment (known: spark-compute-optimized, spark-memory-optimized, spark-graviton-memory-optimized).',
+      NO_JOB_FILES, // its jobs would also report their pools
     ],
     [
       'overlapping subnets',
@@ -143,9 +144,9 @@ describe('loadPlatform', () => {
       (env) => {
         env.teams[0]!.nodePools = ['spark-compute-optimized'];
         env.teams[0]!.budget.cpu = 1500;
-        env.teams[0]!.jobs = []; // some of its jobs use the other pools
       },
       'Invalid config at environments[0].teams[0].budget.cpu: 1500 exceeds the 1000 vCPU limit of the node pools the team may use (spark-compute-optimized).',
+      NO_JOB_FILES, // some of its jobs use the other pools
     ],
     [
       'budgets that do not add up across teams',
@@ -229,9 +230,9 @@ describe('loadPlatform', () => {
       (env) => {
         env.cluster.name = 'a'.repeat(40);
         env.teams[0]!.name = 'b'.repeat(30);
-        env.teams[0]!.jobs = []; // their files live in the old team's folder
       },
       `Invalid config at environments[0].cluster.name: "${'a'.repeat(40)}" makes the IAM role name ${'a'.repeat(40)}-${'b'.repeat(30)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
+      NO_JOB_FILES, // the job files live in the old team's folder
     ],
     [
       'a wrong number of subnets',
@@ -249,8 +250,8 @@ describe('loadPlatform', () => {
     ],
   ];
 
-  it.each(bad)('rejects %s with one sentence', (_name, change, message) => {
-    expect(problemsOf(platformWith(change))).toEqual([message]);
+  it.each(bad)('rejects %s with one sentence', (_name, change, message, jobFiles) => {
+    expect(problemsOf(platformWith(change), jobFiles)).toEqual([message]);
   });
 
   it('rejects duplicate environment names', () => {

@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { loadPlatform, type Environment } from '../../config';
+import { NO_JOB_FILES } from '../../config/job-files';
 import type { TerraformOutputs } from '../../config/outputs';
 import { renderManifests, type K8sApp, type K8sObject } from '../../manifests/render';
 
-/** The two-environment test platform (dev: eu-west-1; prod: three zones, three teams). */
+/**
+ * The two-environment test platform (dev: eu-west-1; prod: three zones, three teams), without
+ * the repository's job files (the seed's name the default environment, which it does not have).
+ */
 export function fixturePlatform(): Environment[] {
   return loadPlatform(
     load(readFileSync(join(__dirname, '..', 'pipeline', 'fixtures', 'platform.yaml'), 'utf8')),
+    NO_JOB_FILES,
   ).environments;
 }
 

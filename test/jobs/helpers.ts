@@ -6,6 +6,8 @@ import {
   type EnvironmentInput,
 } from '../../config';
 import { defaultEnvironment } from '../../config/environments/default';
+import { NO_JOB_FILES, readJobFiles, type JobFileSet } from '../../config/job-files';
+import type { JobInput } from '../../config/jobs';
 import { teamAFsxJobs } from '../../config/jobs-default';
 import type { TerraformOutputs } from '../../config/outputs';
 import type { ConfigurationOverrides } from '../../manifests/jobs/configuration-overrides';
@@ -15,17 +17,60 @@ import { apps, objectsOf } from '../helpers/manifests';
 /** A mutable copy of the default environment for one test. */
 export type EnvironmentDraft = EnvironmentInput & Record<string, unknown>;
 
-/** The default platform with one change applied to a deep copy of its environment. */
+/** The seed's jobs in the order the seed lists them (the job files sort by name). */
+const SEED_ORDER = [
+  'taxi-nvme-compute',
+  'taxi-nvme-memory',
+  'taxi-nvme-graviton',
+  'taxi-ebs',
+  'taxi-yunikorn-gang',
+  'delta-create',
+  'delta-merge',
+  'sample-pi',
+];
+
+/**
+ * The seed's jobs as read from `jobs/emr-data-team-a/*.yaml`, as platform config would hold them
+ * (fresh copies), so a test can change one job in place.
+ */
+export function seedJobs(): JobInput[] {
+  const jobs = readJobFiles()
+    .files.filter((file) => file.team === 'emr-data-team-a')
+    .map((file) => structuredClone(file.job));
+  return SEED_ORDER.map((name) => {
+    const job = jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`no job file for the seed job ${name}`);
+    return job;
+  });
+}
+
+/** Inputs whose seed jobs are inline: they load without the job files (else every job twice). */
+const drafts = new WeakSet<object>();
+
+/** Which job files an input loads with: none for a draft, the repository's otherwise. */
+export function jobFilesFor(input: unknown): JobFileSet | undefined {
+  return typeof input === 'object' && input !== null && drafts.has(input) ? NO_JOB_FILES : undefined;
+}
+
+/**
+ * The default platform with one change applied to a deep copy of its environment. Team a holds
+ * the seed's jobs inline (in TypeScript form, in the seed's order), so a change may edit them.
+ */
 export function platformWith(change: (env: EnvironmentDraft) => void): { environments: EnvironmentInput[] } {
   const env = structuredClone(defaultEnvironment) as EnvironmentDraft;
+  const team = env.teams[0];
+  if (!team) throw new Error('no team a');
+  team.jobs = [...(team.jobs ?? []), ...seedJobs()];
   change(env);
-  return { environments: [env] };
+  const input = { environments: [env] };
+  drafts.add(input);
+  return input;
 }
 
 /** The config problems of an input, one sentence each (empty when it loads). */
 export function problemsOf(input: unknown): string[] {
   try {
-    loadPlatform(input);
+    loadPlatform(input, jobFilesFor(input));
   } catch (error) {
     if (error instanceof ConfigError) return error.message.split('\n');
     throw error;
@@ -33,9 +78,9 @@ export function problemsOf(input: unknown): string[] {
   return [];
 }
 
-/** The loaded environment of an input (the default when none is given). */
+/** The loaded environment of an input (the default, with its job files, when none is given). */
 export function loaded(input: unknown = defaultPlatform): Environment {
-  const env = loadPlatform(input).environments[0];
+  const env = loadPlatform(input, jobFilesFor(input)).environments[0];
   if (!env) throw new Error('no environment');
   return env;
 }

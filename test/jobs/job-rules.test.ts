@@ -104,7 +104,7 @@ describe('job definitions', () => {
         job(env, 'delta-create').script = 'jobs/emr-data-team-a/delta-creat.py';
       },
       [
-        `Invalid config at ${AT}.jobs[5].script: "jobs/emr-data-team-a/delta-creat.py" names no file in the repository (job delta-create); add the file or fix the path.`,
+        `Invalid config at ${AT}.jobs[5].script: "jobs/emr-data-team-a/delta-creat.py" names no file in the repository (job delta-create); did you mean jobs/emr-data-team-a/delta-create.py?`,
       ],
     ],
     [
@@ -113,7 +113,7 @@ describe('job definitions', () => {
         job(env, 'delta-create').script = 'jobs/emr-data-team-b/delta-create.py';
       },
       [
-        `Invalid config at ${AT}.jobs[5].script: "jobs/emr-data-team-b/delta-create.py" must be a file directly in jobs/emr-data-team-a/ (such as jobs/emr-data-team-a/etl.py) or a local:/// path in the EMR image (job delta-create).`,
+        `Invalid config at ${AT}.jobs[5].script: "jobs/emr-data-team-b/delta-create.py" must be a file directly in jobs/emr-data-team-a/ (such as jobs/emr-data-team-a/etl.py) or a local:/// path in the EMR image (job delta-create); did you mean jobs/emr-data-team-a/delta-create.py?`,
       ],
     ],
     [

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { defaultPlatform, loadPlatform } from '../../config';
 import { renderPlatform } from '../../pipeline/render';
 import type { K8sObject } from '../../manifests/render';
-import { jobRuns, loaded, platformWith, specOf, teamObjects, type EnvironmentDraft } from './helpers';
+import {
+  jobFilesFor,
+  jobRuns,
+  loaded,
+  platformWith,
+  specOf,
+  teamObjects,
+  type EnvironmentDraft,
+} from './helpers';
 
 const env = loaded();
 const objects = teamObjects(env);
@@ -28,16 +36,16 @@ function renamed(before: Map<string, string>, after: Map<string, string>): strin
 }
 
 describe('JobRun', () => {
-  it('renders one JobRun per job of the team, and none for a team without jobs', () => {
+  it('renders one JobRun per job of the team (job files by name), and none for a team without jobs', () => {
     expect([...runs.keys()]).toEqual([
-      'taxi-nvme-compute',
-      'taxi-nvme-memory',
-      'taxi-nvme-graviton',
-      'taxi-ebs',
-      'taxi-yunikorn-gang',
       'delta-create',
       'delta-merge',
       'sample-pi',
+      'taxi-ebs',
+      'taxi-nvme-compute',
+      'taxi-nvme-graviton',
+      'taxi-nvme-memory',
+      'taxi-yunikorn-gang',
     ]);
     expect(jobRuns(teamObjects(env, 'emr-data-team-b')).size).toBe(0);
   });
@@ -90,9 +98,8 @@ describe('JobRun', () => {
 
   it('changes exactly one file pair in dist/ when one job changes its executor count', () => {
     const before = renderPlatform(loadPlatform(defaultPlatform)).files;
-    const after = renderPlatform(
-      loadPlatform(platformWith((d) => void (jobOf(d, 'taxi-ebs').executor = { instances: 8 }))),
-    ).files;
+    const changed8 = platformWith((d) => void (jobOf(d, 'taxi-ebs').executor = { instances: 8 }));
+    const after = renderPlatform(loadPlatform(changed8, jobFilesFor(changed8))).files;
     const removed = [...before.keys()].filter((path) => !after.has(path));
     const added = [...after.keys()].filter((path) => !before.has(path));
     const changed = [...before.keys()].filter(

@@ -17,6 +17,8 @@ function readTree(dir: string): Map<string, Buffer> {
 describe('synth output', () => {
   it('is byte-identical across working directories, time zones and locales', () => {
     const fixture = join(__dirname, 'fixtures', 'platform.yaml');
+    // The fixture platform has its own environments: a repository without job files goes with it.
+    const repo = join(__dirname, 'fixtures');
     const runs = [
       { out: 'a', args: [], cwd: ROOT, env: { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' } },
       {
@@ -29,13 +31,13 @@ describe('synth output', () => {
         out: 'c',
         args: ['--config', fixture],
         cwd: ROOT,
-        env: { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8' },
+        env: { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', EMR_EKS_GITOPS_ROOT: repo },
       },
       {
         out: 'nested/d',
         args: ['--config', fixture],
         cwd: work,
-        env: { TZ: 'Asia/Kolkata', LANG: 'ja_JP.UTF-8' },
+        env: { TZ: 'Asia/Kolkata', LANG: 'ja_JP.UTF-8', EMR_EKS_GITOPS_ROOT: repo },
       },
     ];
     for (const run of runs) {

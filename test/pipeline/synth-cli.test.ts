@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runScript } from '../helpers/run';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+// The fixture platform has its own environments: render it with a repository of no job files
+// (the seed's job files name the default environment).
+const FIXTURE_REPO = { EMR_EKS_GITOPS_ROOT: join(__dirname, 'fixtures') };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function listFiles(dir: string): string[] {
@@ -91,10 +94,11 @@ describe('npm run synth', () => {
   it('renders a YAML config file with two environments, and --env re-renders one, keeping the other', () => {
     const multi = join(work, 'multi');
     const file = join(__dirname, 'fixtures', 'platform.yaml');
-    expect(runScript('synth', ['--out', multi, '--config', file, '--quiet']).status).toBe(0);
+    const env = FIXTURE_REPO;
+    expect(runScript('synth', ['--out', multi, '--config', file, '--quiet'], { env }).status).toBe(0);
     expect(readdirSync(multi).sort()).toEqual(['dev', 'prod']);
     const prodBefore = snapshotDir(join(multi, 'prod'));
-    const result = runScript('synth', ['--out', multi, '--config', file, '--env', 'dev']);
+    const result = runScript('synth', ['--out', multi, '--config', file, '--env', 'dev'], { env });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^dev\s/m);
     expect(result.stdout).not.toMatch(/^prod\s/m);

@@ -102,7 +102,9 @@ describe('npm run synth with invalid output', () => {
     platform.environments[0]?.nodePools[0]?.instanceTypes.push('x9z.large');
     const config = join(work, 'platform.yaml');
     writeFileSync(config, dump(platform));
-    const run = runScript('synth', ['--config', config, '--out', out]);
+    // The fixture platform has its own environments: a repository without job files goes with it.
+    const env = { EMR_EKS_GITOPS_ROOT: join(ROOT, 'test', 'pipeline', 'fixtures') };
+    const run = runScript('synth', ['--config', config, '--out', out], { env });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       /NodePool\.[a-z-]+\.yaml: \$\.spec\.template\.spec\.requirements: cross\.instance-unknown: instance type x9z\.large/,

@@ -8,13 +8,13 @@
 export const versions = {
   /** EKS control plane (Kubernetes minor). 1.34 is what the schema lock validates against. */
   kubernetes: '1.34',
-  /** Terraform CLI the rendered JSON targets (`terraform.required_version`). */
-  terraform: '>= 1.9.0',
-  /** Terraform providers, pinned exactly in `required_providers` (match the CDKTF provider bindings). */
-  terraformProviders: {
-    aws: '6.25.0',
-    helm: '3.1.1',
-  },
+  /**
+   * Terraform CLI the rendered JSON targets (`terraform.required_version`): 1.10 is the first
+   * release whose S3 backend takes `use_lockfile` (S3-native state locking). Provider versions
+   * are not spelled here: `required_providers` pins the exact version each CDKTF provider
+   * binding (`@cdktf/provider-aws`, `@cdktf/provider-helm` in package.json) was generated from.
+   */
+  terraform: '>= 1.10.0',
   /** Karpenter controller chart and its CRDs (karpenter.sh/v1, karpenter.k8s.aws/v1). */
   karpenter: '1.14.1',
   /** EKS-optimized Amazon Linux 2023 AMI alias used by every EC2NodeClass (pinned, never `@latest`). */

@@ -5,21 +5,25 @@ import { parseOptions, UsageError } from '../pipeline/cli';
 import { readPlatformInput } from '../pipeline/config-file';
 import { renderPlatform } from '../pipeline/render';
 import { diffTrees } from '../review/diff';
-import { markdownReport, textReport } from '../review/report';
+import { markdownReport } from '../review/markdown';
+import { textReport } from '../review/report';
 import { treeAt } from '../validation/sources';
 
 const HELP = `Usage: npm run diff [-- --base REF] [--committed] [--markdown] [--fail-on destructive]
                     [--config FILE] [--out DIR]
 
-Compares this branch's rendered dist/ with dist/ at REF and prints, per environment, app and
-kind, the objects and Terraform resources added, changed (field paths, old → new) and removed,
-with warnings for what destroys, replaces or fails: JobRuns edited in place or removed, node pool
-and node class changes that replace nodes, lowered limits, Terraform destroys and replacements,
-widened AppProject permissions.
+Compares this branch's rendered dist/ with dist/ at REF: every Kubernetes object and every
+Terraform block (terraform settings, providers, resources, data sources, outputs, locals,
+moved/import/removed), matched by identity, field by field. Documents inside strings (Helm
+values, IAM policies, JobRun configurationOverrides, YAML/JSON ConfigMap entries) are compared
+as data, other texts line by line; list items are matched by name/key/Sid/id. Warnings name
+what destroys, replaces, fails, moves state or widens access: JobRuns edited in place or
+removed, node pool and node class changes that replace nodes, lowered limits, Terraform destroys
+and replacements, provider and backend changes, widened IAM policies and AppProjects.
 
   --base REF           what to compare with (default: origin/main if it exists, else HEAD~1)
   --committed          compare dist/ as committed at HEAD instead of a fresh render
-  --markdown           print a PR comment (summary table first, details folded)
+  --markdown           print a PR comment (summary first, details folded, capped for size)
   --fail-on destructive
                        exit 2 when any warning fires (for CI)
   --config FILE        render this platform description instead of the embedded one
@@ -69,7 +73,8 @@ export function run(args: readonly string[]): number {
     );
     head = values.config ? `render of ${values.config}` : head;
   }
-  const report = diffTrees(treeAt(dir, base), headTree);
+  process.stderr.write(`diff: comparing dist/ at ${base} with the ${head}\n`);
+  const report = diffTrees(treeAt(dir, base), headTree, { base, head });
   process.stdout.write(
     `${values.markdown ? markdownReport(report, base, head) : textReport(report, base, head)}\n`,
   );

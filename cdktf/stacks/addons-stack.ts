@@ -6,7 +6,7 @@ import { DataAwsPrometheusWorkspaces } from '@cdktf/provider-aws/lib/data-aws-pr
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, TerraformOutput, Token } from '../framework';
-import { ampWorkspaceAlias, versions, type Environment } from '../../config';
+import { ampWorkspaceAlias, type Environment } from '../../config';
 import { ARGOCD_NAMESPACE } from '../../argocd/types';
 import { MONITORING_NAMESPACE, YUNIKORN_NAMESPACE } from '../../manifests/names';
 import { ACK_NAMESPACE, HelmAckEmrContainers } from '../constructs/helm-ack-emrcontainers';
@@ -34,7 +34,6 @@ import { PlatformStack } from './platform-stack';
 export class AddonsStack extends PlatformStack {
   constructor(scope: Construct, env: Environment) {
     super(scope, { env, stackName: 'addons' });
-    this.addOverride('terraform.required_version', versions.terraform);
     awsProvider(this, env);
     const { addons } = env;
 

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { TerraformOutput } from '../framework';
-import { ampWorkspaceAlias, jobBucketName, versions, type Environment } from '../../config';
+import { ampWorkspaceAlias, jobBucketName, type Environment } from '../../config';
 import { CoreNodeGroup } from '../constructs/core-node-group';
 import { EksAddons } from '../constructs/eks-addons';
 import { EksCluster } from '../constructs/eks-cluster';
@@ -19,7 +19,6 @@ import { PlatformStack } from './platform-stack';
 export class BaseStack extends PlatformStack {
   constructor(scope: Construct, env: Environment) {
     super(scope, { env, stackName: 'base' });
-    this.addOverride('terraform.required_version', versions.terraform);
     awsProvider(this, env);
 
     const network = new VpcNetwork(this, 'network', { cluster: env.cluster });

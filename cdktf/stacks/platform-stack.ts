@@ -1,6 +1,6 @@
 import type { Construct, Node } from 'constructs';
 import { LocalBackend, S3Backend, TerraformStack, type TerraformElement } from '../framework';
-import type { Environment } from '../../config';
+import { versions, type Environment } from '../../config';
 
 /** Props shared by every stack of an environment. */
 export interface PlatformStackProps {
@@ -11,7 +11,12 @@ export interface PlatformStackProps {
 }
 
 /**
- * Base for the project's stacks: readable Terraform addresses and the configured state backend.
+ * Base for the project's stacks: readable Terraform addresses, the configured state backend and
+ * Terraform's own conventions for the `terraform {}` block: `required_version` from
+ * `versions.terraform` (the oldest release that reads everything a stack may contain: the S3
+ * backend's `use_lockfile` needs 1.10) and `required_providers` with full source addresses
+ * (`hashicorp/aws`) pinned to the exact version of the CDKTF provider binding, whose schema the
+ * JSON was generated against.
  *
  * Logical ids are the construct path below the stack joined with `_` (`network_vpc`,
  * `team-emr-data-team-a_execution-role`) instead of CDKTF's hashed ids, so reviewers see
@@ -26,6 +31,7 @@ export class PlatformStack extends TerraformStack {
     super(scope, `${props.env.name}-${props.stackName}`);
     this.env = props.env;
     this.stackName = props.stackName;
+    this.addOverride('terraform.required_version', versions.terraform);
     const backend = props.env.cluster.backend;
     if (backend.type === 's3') {
       new S3Backend(this, {
@@ -41,6 +47,16 @@ export class PlatformStack extends TerraformStack {
     }
   }
 
+  /** The stack's Terraform JSON, with full provider source addresses. */
+  override toTerraform(): Record<string, unknown> {
+    const json = super.toTerraform() as Record<string, unknown>;
+    const settings = json.terraform as
+      { required_providers?: Record<string, { source?: string }> } | undefined;
+    for (const requirement of Object.values(settings?.required_providers ?? {}))
+      if (requirement.source !== undefined) requirement.source = providerSource(requirement.source);
+    return json;
+  }
+
   protected override allocateLogicalId(element: TerraformElement | Node): string {
     const node = 'node' in element ? element.node : element;
     const parts = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
@@ -49,4 +65,13 @@ export class PlatformStack extends TerraformStack {
       .join('_')
       .replace(/[^A-Za-z0-9_-]/g, '_');
   }
+}
+
+/**
+ * A provider's full source address (`namespace/type`): Terraform reads a bare `aws`, as CDKTF's
+ * bindings write it, as the legacy default namespace `hashicorp/aws`; spelling it out is what
+ * `terraform init` and the registry document, and what OpenTofu resolves the same way.
+ */
+export function providerSource(source: string): string {
+  return source.includes('/') ? source : `hashicorp/${source}`;
 }

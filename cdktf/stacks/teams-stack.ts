@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { Fn, TerraformLocal, TerraformOutput } from '../framework';
-import { versions, type Environment } from '../../config';
+import type { Environment } from '../../config';
 import { EmrTeamIdentity } from '../constructs/emr-team-identity';
 import { awsProvider } from './aws-provider';
 import { PlatformStack } from './platform-stack';
@@ -14,7 +14,6 @@ import { PlatformStack } from './platform-stack';
 export class TeamsStack extends PlatformStack {
   constructor(scope: Construct, env: Environment) {
     super(scope, { env, stackName: 'teams' });
-    this.addOverride('terraform.required_version', versions.terraform);
     awsProvider(this, env);
 
     const cluster = new DataAwsEksCluster(this, 'cluster', { name: env.cluster.name });

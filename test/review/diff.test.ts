@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPlatform, loadPlatform } from '../../config';
 import { renderPlatform } from '../../pipeline/render';
 import { diffTrees, type DiffReport } from '../../review/diff';
-import { markdownReport } from '../../review/report';
+import { markdownReport } from '../../review/markdown';
+import { textReport } from '../../review/report';
 import { treeAt } from '../../validation/sources';
 import { runScript } from '../helpers/run';
 
@@ -78,6 +79,10 @@ beforeAll(() => {
   git('commit', '-q', '-m', 'base');
   git('tag', 'base');
 });
+
+// The cases block on git and child processes; yield to the event loop between them so the
+// test runner's messages are answered on a busy machine.
+beforeEach(() => new Promise<void>((done) => setImmediate(done)));
 
 const reasons = (report: DiffReport) => report.warnings.map((w) => `${w.subject}: ${w.reason}`);
 
@@ -239,5 +244,265 @@ describe('npm run diff', () => {
     expect(runScript('diff', ['--fail-on', 'everything'], { cwd: repo }).stderr).toContain(
       '--fail-on everything is not supported',
     );
+  });
+});
+
+/** The change and warning lines the terminal report prints (the summary table aside). */
+function printed(report: DiffReport): string[] {
+  const lines = textReport(report, 'base', 'head').split('\n');
+  const table = lines.findIndex((line) => line.startsWith('env '));
+  return lines.slice(2, table).filter((line) => line !== '');
+}
+
+const ADDONS = 'addons';
+const values = (release: Tree): Tree => JSON.parse((release.values as string[])[0] ?? '{}') as Tree;
+const setValues = (release: Tree, next: Tree) => (release.values = [JSON.stringify(next)]);
+const policyOf = (text: string): Tree => JSON.parse(text) as Tree;
+
+describe('npm run diff shows every change', () => {
+  afterAll(() => git('checkout', '-q', 'main'));
+
+  it('diffs Helm values as data: one retention change is one line', () => {
+    const report = caseBranch('helm-retention', () =>
+      editTerraform(ADDONS, (j) => {
+        const release = j.resource.helm_release['kube-prometheus-stack'] as Tree;
+        const next = values(release);
+        next.prometheus.prometheusSpec.retention = '12h';
+        setValues(release, next);
+      }),
+    );
+    expect(printed(report)).toEqual([
+      'default / terraform/addons',
+      '  ~ helm_release.kube-prometheus-stack',
+      '      values[0].prometheus.prometheusSpec.retention: "6h" → "12h"',
+    ]);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('compares the terraform block: a provider pin bump re-plans the stack', () => {
+    const report = caseBranch('provider-pin', () =>
+      editTerraform('base', (j) => (j.terraform.required_providers.aws.version = '6.26.0')),
+    );
+    expect(printed(report)).toEqual([
+      'default / terraform/base',
+      '  ~ terraform',
+      '      required_providers.aws.version: "6.25.0" → "6.26.0"',
+      '1 warning(s):',
+      '  ! default: terraform: provider aws 6.25.0 → 6.26.0: run terraform init -upgrade; Terraform re-plans every resource of this stack with the new provider (read its changelog first)',
+    ]);
+  });
+
+  it('warns that a backend change moves state, and that provider settings re-plan everything', () => {
+    const report = caseBranch('backend-and-provider', () =>
+      editTerraform('teams', (j) => {
+        j.terraform.backend = {
+          s3: {
+            bucket: 'state',
+            key: 'default/teams.tfstate',
+            region: 'us-west-2',
+            encrypt: true,
+            use_lockfile: true,
+          },
+        };
+        j.provider.aws[0].region = 'us-east-1';
+      }),
+    );
+    expect(printed(report)).toEqual([
+      'default / terraform/teams',
+      '  ~ terraform',
+      '      backend.local: {"path":"terraform.teams.tfstate"} → (absent)',
+      '      backend.s3.bucket: (absent) → "state"',
+      '      backend.s3.encrypt: (absent) → true',
+      '      backend.s3.key: (absent) → "default/teams.tfstate"',
+      '      backend.s3.region: (absent) → "us-west-2"',
+      '      backend.s3.use_lockfile: (absent) → true',
+      '  ~ provider.aws',
+      '      region: "us-west-2" → "us-east-1"',
+      '2 warning(s):',
+      '  ! default: terraform: state backend moves (local → s3): run terraform init -migrate-state before the next plan, or Terraform finds no state there and plans to create every resource again',
+      '  ! default: provider.aws: provider configuration changed (region): Terraform re-plans every resource of this stack with it; a region or account change points the stack at other infrastructure',
+    ]);
+  });
+
+  it('compares data sources, outputs, locals, moved and import blocks', () => {
+    const report = caseBranch('other-blocks', () =>
+      editTerraform('teams', (j) => {
+        j.data.aws_eks_cluster.cluster.name = 'other-cluster';
+        j.output.team_count = { value: 2, description: 'Teams' };
+        j.locals.oidc_issuer_host = 'oidc.example.com';
+        const groups = j.resource.aws_cloudwatch_log_group as Tree;
+        groups['team-emr-data-team-b_logs'] = groups['team-emr-data-team-b_log-group'] as Tree;
+        delete groups['team-emr-data-team-b_log-group'];
+        j.moved = [
+          {
+            from: 'aws_cloudwatch_log_group.team-emr-data-team-b_log-group',
+            to: 'aws_cloudwatch_log_group.team-emr-data-team-b_logs',
+          },
+        ];
+        j.import = [{ to: 'aws_cloudwatch_log_group.team-emr-data-team-b_logs', id: '/emr/b' }];
+      }),
+    );
+    expect(printed(report)).toEqual([
+      'default / terraform/teams',
+      '  - aws_cloudwatch_log_group.team-emr-data-team-b_log-group',
+      '  + aws_cloudwatch_log_group.team-emr-data-team-b_logs',
+      '  ~ data.aws_eks_cluster.cluster',
+      '      name: "emr-eks-karpenter" → "other-cluster"',
+      '  + import to aws_cloudwatch_log_group.team-emr-data-team-b_logs',
+      '  ~ local.oidc_issuer_host',
+      '      .: "${replace(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, \\"https://\\", \\"\\")}" → "oidc.example.com"',
+      '  + moved from aws_cloudwatch_log_group.team-emr-data-team-b_log-group',
+      '  + output.team_count',
+    ]);
+    // The moved block keeps the log group: no destroy warning.
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('warns about a widened IAM policy with the statement Sid, not about a narrowed one', () => {
+    const widened = caseBranch('iam-widened', () =>
+      editTerraform('teams', (j) => {
+        const role = j.resource.aws_iam_role_policy['team-emr-data-team-a_execution-policy'] as Tree;
+        const policy = policyOf(role.policy as string);
+        policy.Statement[1].Action.push('s3:PutObjectAcl');
+        policy.Statement[3].Resource = '*';
+        role.policy = JSON.stringify(policy);
+      }),
+    );
+    expect(printed(widened)).toEqual([
+      'default / terraform/teams',
+      '  ~ aws_iam_role_policy.team-emr-data-team-a_execution-policy',
+      '      policy.Statement[Sid=TeamObjects].Action: ["s3:GetObject","s3:PutObject","s3:DeleteObject"] → ["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:PutObjectAcl"]',
+      '      policy.Statement[Sid=FindLogGroups].Resource: "arn:aws:logs:us-west-2:111122223333:log-group:*" → "*"',
+      '2 warning(s):',
+      '  ! default: aws_iam_role_policy.team-emr-data-team-a_execution-policy: IAM policy widened (policy): Sid TeamObjects: new action s3:PutObjectAcl',
+      '  ! default: aws_iam_role_policy.team-emr-data-team-a_execution-policy: IAM policy widened (policy): Sid FindLogGroups: new resource * (wildcard)',
+    ]);
+    const narrowed = caseBranch('iam-narrowed', () =>
+      editTerraform('teams', (j) => {
+        const role = j.resource.aws_iam_role_policy['team-emr-data-team-a_execution-policy'] as Tree;
+        const policy = policyOf(role.policy as string);
+        policy.Statement[1].Action.pop();
+        role.policy = JSON.stringify(policy);
+      }),
+    );
+    expect(printed(narrowed)).toEqual([
+      'default / terraform/teams',
+      '  ~ aws_iam_role_policy.team-emr-data-team-a_execution-policy',
+      '      policy.Statement[Sid=TeamObjects].Action: ["s3:GetObject","s3:PutObject","s3:DeleteObject"] → ["s3:GetObject","s3:PutObject"]',
+    ]);
+  });
+
+  it('warns about a trust policy open to more principals and a new policy on an existing role', () => {
+    const report = caseBranch('iam-trust', () =>
+      editTerraform('teams', (j) => {
+        const role = j.resource.aws_iam_role['team-emr-data-team-b_execution-role'] as Tree;
+        const trust = policyOf(role.assume_role_policy as string);
+        delete trust.Statement[0].Condition.StringLike;
+        role.assume_role_policy = JSON.stringify(trust);
+        j.resource.aws_iam_role_policy['team-emr-data-team-b_extra'] = {
+          name: 'extra',
+          role: '${aws_iam_role.team-emr-data-team-b_execution-role.name}',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'Everything', Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+          }),
+        };
+      }),
+    );
+    expect(report.warnings.map((w) => `${w.subject}: ${w.reason}`)).toEqual([
+      'aws_iam_role.team-emr-data-team-b_execution-role: IAM policy widened (assume_role_policy): Sid AssumeByTeamServiceAccount: condition StringLike ${local.oidc_issuer_host}:sub removed',
+      'aws_iam_role_policy.team-emr-data-team-b_extra: new inline policy on existing role aws_iam_role.team-emr-data-team-b_execution-role: Sid Everything: new Allow statement (actions s3:* on *, with a wildcard)',
+    ]);
+  });
+
+  it('matches list items by identity: a requirement inserted at the top is one added item', () => {
+    const report = caseBranch('requirement-insert', () =>
+      editYaml(`${KARPENTER}/NodePool.spark-compute-optimized.yaml`, (o) =>
+        o.spec.template.spec.requirements.unshift({
+          key: 'karpenter.k8s.aws/instance-generation',
+          operator: 'Gt',
+          values: ['5'],
+        }),
+      ),
+    );
+    expect(printed(report)).toEqual([
+      'default / karpenter',
+      '  ~ NodePool spark-compute-optimized',
+      '      spec.template.spec.requirements[key=karpenter.k8s.aws/instance-generation]: (absent) → {"key":"karpenter.k8s.aws/instance-generation","operator":"Gt","values":["5"]}',
+      '1 warning(s):',
+      '  ! default: NodePool spark-compute-optimized: nodes will be replaced (drift): spec.template.spec.requirements[key=karpenter.k8s.aws/instance-generation] changed',
+    ]);
+  });
+
+  it('diffs ConfigMap documents (queues.yaml, pod templates) and JobRun configurationOverrides as data', () => {
+    const report = caseBranch('embedded-k8s', () => {
+      editYaml('default/k8s/yunikorn/yunikorn/ConfigMap.yunikorn-configs.yaml', (o) => {
+        o.data['queues.yaml'] = (o.data['queues.yaml'] as string).replace('vcore: "1200"', 'vcore: "1400"');
+      });
+      editYaml(`${JOB_DIR}/ConfigMap.spark-pod-templates.yaml`, (o) => {
+        const key = 'spark-compute-optimized-ebs-driver.yaml';
+        const template = load(o.data[key] as string) as Tree;
+        template.spec.containers.unshift({ name: 'sidecar', image: 'busybox:1.37' });
+        o.data[key] = dump(template);
+      });
+      const job = readdirSync(join(dist, JOB_DIR)).find((file) => file.startsWith('JobRun.sample-pi-')) ?? '';
+      editYaml(`${JOB_DIR}/${job}`, (o) => {
+        const overrides = JSON.parse(o.spec.configurationOverrides as string) as Tree;
+        overrides.monitoringConfiguration.persistentAppUI = 'DISABLED';
+        o.spec.configurationOverrides = JSON.stringify(overrides, null, 2);
+      });
+    });
+    expect(printed(report)).toEqual([
+      'default / team-emr-data-team-a',
+      '  ~ ConfigMap emr-data-team-a/spark-pod-templates',
+      `      data['spark-compute-optimized-ebs-driver.yaml'].spec.containers[name=sidecar]: (absent) → {"name":"sidecar","image":"busybox:1.37"}`,
+      '  ~ JobRun emr-data-team-a/sample-pi-086a8048',
+      '      spec.configurationOverrides.monitoringConfiguration.persistentAppUI: "ENABLED" → "DISABLED"',
+      'default / yunikorn',
+      '  ~ ConfigMap yunikorn/yunikorn-configs',
+      `      data['queues.yaml'].partitions[name=default].queues[name=root].queues[name=emr-data-team-a].resources.max.vcore: "1200" → "1400"`,
+      '1 warning(s):',
+      '  ! default: JobRun emr-data-team-a/sample-pi-086a8048: JobRun spec edited in place: every JobRun spec field is immutable, so the sync would fail (rename the job run: change the job or bump `rerun`)',
+    ]);
+  });
+
+  it('falls back to a line diff for an embedded document that does not parse', () => {
+    const report = caseBranch('broken-values', () =>
+      editTerraform(ADDONS, (j) => {
+        const release = j.resource.helm_release.yunikorn as Tree;
+        release.values = [
+          `${JSON.stringify(values(release), null, 1)}\n# trailing`.replace('"core"', '"core",'),
+        ];
+      }),
+    );
+    const lines = printed(report);
+    expect(lines[1]).toBe('  ~ helm_release.yunikorn');
+    expect(lines[2]).toMatch(/^ {6}values\[0\]: text changed \(\+\d+ -\d+ lines\)$/);
+    expect(lines.some((line) => line.includes('→'))).toBe(false);
+  });
+
+  it('prints the whole report through the CLI: changes, warnings, then the table', () => {
+    caseBranch('cli-report', () =>
+      editTerraform('base', (j) => (j.terraform.required_providers.aws.version = '6.26.0')),
+    );
+    const run = runScript('diff', ['--committed', '--base', 'base'], { cwd: repo });
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      'Changes from base to HEAD:',
+      '',
+      'default / terraform/base',
+      '  ~ terraform',
+      '      required_providers.aws.version: "6.25.0" → "6.26.0"',
+      '',
+      '1 warning(s):',
+      '  ! default: terraform: provider aws 6.25.0 → 6.26.0: run terraform init -upgrade; Terraform re-plans every resource of this stack with the new provider (read its changelog first)',
+      '',
+      'env      app             kind       added  changed  removed',
+      '-------  --------------  ---------  -----  -------  -------',
+      'default  terraform/base  terraform  0      1        0',
+      '1 object(s): 0 added, 1 changed, 0 removed; 1 warning(s).',
+      '',
+    ]);
+    expect(run.stderr).toBe('diff: comparing dist/ at base with the HEAD\n');
   });
 });

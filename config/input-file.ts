@@ -96,7 +96,7 @@ export function parseYamlInput(
   }
   if (document.contents === null) {
     throw new InputFileError(
-      `${what} ${file} is empty: it must hold a YAML mapping (see the example in the README).`,
+      `${what} ${file} is empty: it must hold a YAML mapping of fields; start it with the top-level keys.`,
     );
   }
   const depth = nodeDepth(document.contents, limits.maxDepth);
@@ -129,6 +129,52 @@ export function parseYamlInput(
   return { file, value, document, lines };
 }
 
+/**
+ * Parses a JSON file (an outputs contract, a saved `terraform output -json`) that must hold an
+ * object, within `limits`: size and nesting (JSON has no aliases). Every failure names the file,
+ * the line and column where known, what is wrong and `fix` (a clause: what to do about it).
+ */
+export function parseJsonInput(
+  file: string,
+  text: string,
+  what: string,
+  fix: string,
+  limits: InputLimits = INPUT_LIMITS,
+): Record<string, unknown> {
+  if (text.length > limits.maxBytes) {
+    throw new InputFileError(
+      `${what} ${file} is ${text.length} characters, over the ${limits.maxBytes}-byte limit for input files: ${fix}.`,
+    );
+  }
+  if (text.trim() === '') throw new InputFileError(`${what} ${file} is empty: ${fix}.`);
+  const deep = flowDepthOffset(text, limits.maxDepth);
+  if (deep !== undefined) {
+    throw new InputFileError(
+      `${file}:${textPosition(text, deep)}: ${what} nests deeper than ${limits.maxDepth} levels, the limit for input files: ${fix}.`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = reason(error);
+    const at = /at position (\d+)/.exec(message)?.[1];
+    const offset = at !== undefined ? Number(at) : /end of JSON input/i.test(message) ? text.length : 0;
+    // V8 quotes the offending input ("… is not valid JSON"); the position says enough.
+    const problem = message
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/, ".*" is not valid JSON$/, '');
+    throw new InputFileError(
+      `${file}:${textPosition(text, offset)}: ${what} is not valid JSON (${problem}): ${fix}.`,
+    );
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? 'a list' : 'a single value';
+    throw new InputFileError(`${what} ${file} holds ${kind}, not a JSON object: ${fix}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
 /** `line:col` (1-based) of a field path in a parsed file, or of the nearest parent that exists. */
 export function locate(input: YamlInput, path: readonly PropertyKey[]): string {
   for (let length = path.length; length >= 0; length--) {
@@ -138,6 +184,17 @@ export function locate(input: YamlInput, path: readonly PropertyKey[]): string {
     if (offset !== undefined) return position(input.lines, offset);
   }
   return '1:1';
+}
+
+/** `line:col` (1-based) of a character offset in `text`. */
+function textPosition(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `${line}:${Math.max(0, offset - start) + 1}`;
 }
 
 function position(lines: LineCounter, offset: number): string {

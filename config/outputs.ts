@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, problemsFromZod } from './errors';
+import { displayPath } from './display-path';
+import { parseJsonInput, readInputText } from './input-file';
 
 /**
  * Values only known after `terraform apply` (DESIGN decision 7), recorded per environment in
@@ -29,18 +31,21 @@ export type TerraformOutputs = z.output<typeof terraformOutputsSchema>;
 
 export const OUTPUTS_DIR = join(__dirname, 'outputs');
 
-/** Reads `config/outputs/<env>.json` (or returns `{}` when the environment has none yet). */
+/**
+ * Reads `config/outputs/<env>.json` (or returns `{}` when the environment has none yet), with
+ * the limits of every input file. A file that is empty, corrupt or not an object fails with one
+ * sentence naming it and saying how to write it again.
+ */
 export function loadOutputs(envName: string, dir = OUTPUTS_DIR): TerraformOutputs {
-  const file = join(dir, `${envName}.json`);
+  const file = displayPath(join(dir, `${envName}.json`));
   if (!existsSync(file)) return {};
-  const input: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const what = 'outputs file';
+  const fix = `fix it by hand, or delete it and run \`npm run outputs -- --env ${envName}\` again`;
+  const input = parseJsonInput(file, readInputText(file, what), what, fix);
   const parsed = terraformOutputsSchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(
-      problemsFromZod(input, parsed.error).map((p) => ({
-        ...p,
-        path: `config/outputs/${envName}.json: ${p.path}`,
-      })),
+      problemsFromZod(input, parsed.error).map((p) => ({ ...p, path: `${file}: ${p.path}` })),
     );
   }
   return parsed.data;

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config';
 import { InputFileError } from '../config/input-file';
 import { SchemaFilesError } from '../validation/schema-files';
+import { OutputError } from './safe-output';
 
 /** Bad command-line input: printed as one line, exit code 1. */
 export class UsageError extends Error {
@@ -18,7 +19,8 @@ export function runCli(name: string, main: () => Promise<number> | number): void
       error instanceof ConfigError ||
       error instanceof UsageError ||
       error instanceof SchemaFilesError ||
-      error instanceof InputFileError
+      error instanceof InputFileError ||
+      error instanceof OutputError
     ) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;

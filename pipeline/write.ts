@@ -1,67 +1,401 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { displayPath } from '../config/display-path';
+import { withOutputLock, type LockOptions } from './output-lock';
+import { cause, checkOutputTarget, MARKER_FILE, MARKER_TEXT, OutputError, sleep } from './safe-output';
+import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from './terraform-files';
 
 /** Options for {@link replaceDirectory}. */
 export interface ReplaceOptions {
   /**
    * Top-level entries of the current directory to carry over unchanged (e.g. environments not
-   * rendered by `--env`). Everything else not in `files` disappears.
+   * rendered by `--env`). Everything else not in `files` disappears, except Terraform's working
+   * files in the stack folders that are rendered again.
    */
   readonly keep?: readonly string[];
+  /** Waiting for a concurrent run. */
+  readonly lock?: LockOptions;
 }
 
-const staging = (target: string, kind: 'new' | 'old') =>
-  join(dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
+/** What {@link replaceDirectory} did besides writing `files`. */
+export interface ReplaceResult {
+  /** Terraform working files carried over, relative to the target (`default/terraform/base/.terraform`). */
+  readonly kept: readonly string[];
+  /** Problems that did not stop the swap (a leftover folder that could not be removed). */
+  readonly warnings: readonly string[];
+}
 
 /**
- * Replaces `target` with exactly `files` (paths relative to it). The new tree is written beside
- * the target on the same filesystem, then swapped in with two renames, so an interruption while
- * writing (crash, `kill -9`) leaves the previous tree complete. The only window is between the two
- * renames; {@link recoverInterruptedSwap} undoes it on the next run.
+ * Replaces `target` with exactly `files` (paths relative to it) plus the marker file, after
+ * {@link checkOutputTarget} allowed it, holding the folder's lock. The new tree is written beside
+ * the target (`.<name>-new-<pid>`) on the same filesystem and swapped in with two renames (the old
+ * tree goes to `.<name>-old-<pid>` and is then removed), so an interruption leaves the previous tree
+ * complete. Kept entries and Terraform's working files are carried over as hard links (no copy,
+ * and the old tree stays complete until the swap). Everything that could stop the swap is checked
+ * first: a failure before the first rename changes nothing; the only moment the target path is
+ * missing is between the two renames, and {@link recoverInterruptedSwap} (run under the lock
+ * by the next run) puts the old tree back.
  */
 export function replaceDirectory(
   target: string,
   files: ReadonlyMap<string, string>,
   options: ReplaceOptions = {},
-): void {
-  recoverInterruptedSwap(target);
-  const fresh = staging(target, 'new');
-  rmSync(fresh, { recursive: true, force: true });
-  mkdirSync(fresh, { recursive: true });
-  try {
-    for (const entry of options.keep ?? []) {
-      const from = join(target, entry);
-      if (existsSync(from)) cpSync(from, join(fresh, entry), { recursive: true });
-    }
-    const dirs = new Set<string>();
-    for (const path of files.keys()) dirs.add(dirname(join(fresh, path)));
-    for (const dir of dirs) mkdirSync(dir, { recursive: true });
-    for (const [path, content] of files) writeFileSync(join(fresh, path), content);
-  } catch (error) {
-    rmSync(fresh, { recursive: true, force: true });
-    throw error;
-  }
-  const old = staging(target, 'old');
-  const hadTarget = existsSync(target);
-  if (hadTarget) renameSync(target, old);
-  renameSync(fresh, target);
-  if (hadTarget) rmSync(old, { recursive: true, force: true });
+): ReplaceResult {
+  const path = resolve(target);
+  checkOutputTarget(path);
+  return withOutputLock(
+    path,
+    () => {
+      const warnings = recoverInterruptedSwap(path);
+      // Another run may have made the folder, or recovery restored it, since the first check.
+      checkOutputTarget(path);
+      fault('locked');
+      const plan = planCarry(path, files, options.keep ?? []);
+      const fresh = staging(path, 'new');
+      try {
+        writeTree(path, fresh, files, plan);
+      } catch (error) {
+        removeQuietly(fresh);
+        if (error instanceof OutputError) throw error;
+        throw new OutputError(
+          `cannot write the new tree beside ${displayPath(path)} (${cause(error)}): synth changed nothing; check free space and permissions there.`,
+        );
+      }
+      fault('staged');
+      swap(path, fresh, plan.exists);
+      fault('swapped');
+      const old = staging(path, 'old');
+      if (plan.exists) {
+        const problem = removeTree(old);
+        if (problem !== undefined) {
+          warnings.push(
+            `${displayPath(path)} was replaced, but the previous tree ${displayPath(old)} could not be removed (${problem}): remove it by hand; the next synth tries again.`,
+          );
+        }
+      }
+      return { kept: plan.kept, warnings };
+    },
+    options.lock,
+  );
 }
 
 /**
- * Restores `target` if a previous run died between its two renames, and removes abandoned
- * staging trees of runs that died while writing.
+ * Restores `target` if a run died between its two renames, and removes the staging trees of
+ * runs that died (`.<name>-new-<pid>`, `.<name>-old-<pid>`). Call it holding the lock: then every
+ * staging tree belongs to a dead run. A leftover holding the only copy of a Terraform working
+ * file (its link count is 1: the target does not have it) is kept, with a warning. Returns the
+ * warnings.
  */
-export function recoverInterruptedSwap(target: string): void {
-  const parent = dirname(target);
-  if (!existsSync(parent)) return;
-  const prefix = `.${basename(target)}-`;
-  const leftovers = readdirSync(parent).filter((name) => name.startsWith(prefix));
-  const olds = leftovers.filter((name) => name.startsWith(`${prefix}old-`));
-  const previous = olds[0];
-  if (!existsSync(target) && previous !== undefined) renameSync(join(parent, previous), target);
-  for (const name of leftovers) {
-    const path = join(parent, name);
-    if (existsSync(path)) rmSync(path, { recursive: true, force: true });
+export function recoverInterruptedSwap(target: string): string[] {
+  const path = resolve(target);
+  const parent = dirname(path);
+  if (!existsSync(parent)) return [];
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}-(new|old)-\\d+$`);
+  let leftovers: string[];
+  try {
+    leftovers = readdirSync(parent).filter((name) => pattern.test(name));
+  } catch (error) {
+    throw new OutputError(`cannot list ${displayPath(parent)} (${cause(error)}): check its permissions.`);
   }
+  const warnings: string[] = [];
+  if (!existsSync(path)) {
+    const previous = leftovers
+      .filter((name) => name.includes('-old-'))
+      .map((name) => join(parent, name))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (previous !== undefined) {
+      try {
+        renameSync(previous, path);
+      } catch (error) {
+        throw new OutputError(
+          `cannot restore ${displayPath(path)} from ${displayPath(previous)}, the complete previous tree of an interrupted synth (${cause(error)}): rename it back by hand.`,
+        );
+      }
+      leftovers = leftovers.filter((name) => join(parent, name) !== previous);
+    }
+  }
+  for (const name of leftovers) {
+    const leftover = join(parent, name);
+    const sole = soleTerraformCopies(leftover);
+    if (sole.length > 0) {
+      warnings.push(
+        `${displayPath(leftover)}, left by an interrupted synth, holds Terraform working files that ${displayPath(path)} does not have (${sole.slice(0, 3).join(', ')}): move them back into ${displayPath(path)}, then delete the folder.`,
+      );
+      continue;
+    }
+    const problem = removeTree(leftover);
+    if (problem !== undefined) {
+      warnings.push(
+        `cannot remove ${displayPath(leftover)}, left by an interrupted synth (${problem}): remove it by hand.`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/** The points where `EMR_EKS_GITOPS_FAULT` can stop a write (tests only; see docs/safety.md). */
+export type FaultPoint = 'locked' | 'staged' | 'between-renames' | 'swapped';
+
+/**
+ * Fault injection for the crash tests: `EMR_EKS_GITOPS_FAULT=<point>` kills this process with
+ * SIGKILL at that point, `<point>:<ms>` pauses it there. Unset (always, outside tests), it does
+ * nothing.
+ */
+function fault(point: FaultPoint): void {
+  const spec = process.env.EMR_EKS_GITOPS_FAULT;
+  if (spec === undefined || spec === '') return;
+  const [name, ms] = spec.split(':');
+  if (name !== point) return;
+  if (ms === undefined) process.kill(process.pid, 'SIGKILL');
+  else sleep(Number(ms));
+}
+
+const staging = (target: string, kind: 'new' | 'old') =>
+  join(dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
+
+/** What the current tree contributes to the new one, and whether it exists. */
+interface CarryPlan {
+  readonly exists: boolean;
+  /** Target-relative entries carried over by hard links (kept environments, working files). */
+  readonly carry: readonly string[];
+  /** The Terraform working files among them (inside kept environments too), for the report. */
+  readonly kept: readonly string[];
+}
+
+/**
+ * Looks at the current tree before anything is written and refuses (changing nothing) what
+ * would stop the swap or lose Terraform's files: a folder synth could not remove (read-only,
+ * immutable), an immutable file, working files of a stack that is no longer rendered, and a
+ * Terraform run holding the state of a stack about to be replaced.
+ */
+function planCarry(target: string, files: ReadonlyMap<string, string>, keep: readonly string[]): CarryPlan {
+  const rendered = new Set<string>();
+  const renderedTop = new Set<string>();
+  for (const path of files.keys()) {
+    renderedTop.add(path.split('/')[0] ?? path);
+    const stack = stackFolderOf(path);
+    if (stack !== undefined) rendered.add(stack);
+  }
+  for (const stack of rendered) {
+    const busy = heldStateLock(join(target, stack), files.get(`${stack}/cdk.tf.json`));
+    if (busy !== undefined) throw terraformRunning(join(target, stack), busy);
+  }
+  if (!existsSync(target)) return { exists: false, carry: [], kept: [] };
+  checkRemovable(target);
+  const carry: string[] = [];
+  const kept: string[] = [];
+  for (const entry of readdirSync(target).sort()) {
+    if (entry === MARKER_FILE) continue;
+    const carried = keep.includes(entry) && !renderedTop.has(entry);
+    for (const stack of stackFolders(target, entry)) {
+      const working = readdirSync(join(target, stack)).filter(isTerraformWorkingFile).sort();
+      if (working.length === 0) continue;
+      if (carried) {
+        const busy = heldStateLock(join(target, stack), readIfExists(join(target, stack, 'cdk.tf.json')));
+        if (busy !== undefined) throw terraformRunning(join(target, stack), busy);
+      } else if (!rendered.has(stack)) {
+        throw new OutputError(
+          `${displayPath(join(target, stack))} holds Terraform's working files (${working.join(', ')}), but the render has no such stack any more: destroy it first (npm run teardown), then delete the folder yourself; synth changed nothing.`,
+        );
+      } else {
+        carry.push(...working.map((name) => `${stack}/${name}`));
+      }
+      kept.push(...working.map((name) => `${stack}/${name}`));
+    }
+    if (carried) carry.push(entry);
+  }
+  return { exists: true, carry, kept };
+}
+
+function terraformRunning(stackDir: string, lock: string): OutputError {
+  return new OutputError(
+    `Terraform is running in ${displayPath(stackDir)} (its state lock ${displayPath(lock)} exists): wait for it to finish, then synth again; if no terraform runs there, the lock was left by a killed run: delete it; synth changed nothing.`,
+  );
+}
+
+/** `<entry>/terraform/<stack>` folders of a top-level entry of the current tree. */
+function stackFolders(target: string, entry: string): string[] {
+  const terraform = join(target, entry, 'terraform');
+  if (!isDirectory(terraform)) return [];
+  return readdirSync(terraform)
+    .filter((stack) => isDirectory(join(terraform, stack)))
+    .map((stack) => `${entry}/terraform/${stack}`);
+}
+
+/**
+ * Every folder of the current tree must be writable (its entries are removed after the swap) and
+ * no file immutable; checked before anything is written, so such a tree is left as it was.
+ */
+function checkRemovable(target: string): void {
+  const stack = [target];
+  while (stack.length > 0) {
+    const dir = stack.pop() as string;
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (error) {
+      throw new OutputError(
+        `${displayPath(dir)} is not writable (${cause(error)}), so synth could not replace it: it changed nothing; make it writable (chmod -R u+w, or chattr -i) and run again.`,
+      );
+    }
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(path);
+      else if (entry.isFile()) {
+        try {
+          accessSync(path, constants.W_OK);
+        } catch (error) {
+          // Read-only files are removed like any other; immutable ones (EPERM) are not.
+          if ((error as NodeJS.ErrnoException).code === 'EPERM') {
+            throw new OutputError(
+              `${displayPath(path)} cannot be removed (EPERM, an immutable or append-only file), so synth could not replace ${displayPath(target)}: it changed nothing; clear the flag (chattr -i) and run again.`,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+function writeTree(target: string, fresh: string, files: ReadonlyMap<string, string>, plan: CarryPlan): void {
+  mkdirSync(fresh);
+  const dirs = new Set<string>();
+  for (const path of files.keys()) {
+    if (isAbsolute(path) || path.split('/').includes('..')) {
+      throw new OutputError(`rendered path ${path} is outside the output folder: this is a bug; report it.`);
+    }
+    for (let dir = dirname(path); dir !== '.' && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
+  }
+  // Parents first: each level is created once, without recursive mkdir.
+  for (const dir of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
+    mkdirSync(join(fresh, dir));
+  }
+  for (const entry of plan.carry) linkTree(join(target, entry), join(fresh, entry));
+  for (const [path, content] of files) writeFileSync(join(fresh, path), content, { flag: 'wx' });
+  writeFileSync(join(fresh, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
+}
+
+/** Mirrors a tree with hard links (copies where the filesystem cannot link), keeping symlinks. */
+function linkTree(from: string, to: string): void {
+  const stats = lstatSync(from);
+  if (stats.isDirectory()) {
+    mkdirSync(to);
+    for (const entry of readdirSync(from)) linkTree(join(from, entry), join(to, entry));
+  } else if (stats.isSymbolicLink()) {
+    symlinkSync(readlinkSync(from), to);
+  } else if (stats.isFile()) {
+    try {
+      linkSync(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP') throw error;
+      copyFileSync(from, to);
+    }
+  }
+}
+
+/** The two renames; a failure of either leaves the previous tree in place (or says where it is). */
+function swap(target: string, fresh: string, exists: boolean): void {
+  const old = staging(target, 'old');
+  if (exists) {
+    try {
+      renameSync(target, old);
+    } catch (error) {
+      removeQuietly(fresh);
+      throw new OutputError(
+        `cannot move ${displayPath(target)} aside (${cause(error)}): synth changed nothing; check the permissions of ${displayPath(target)} and its parent.`,
+      );
+    }
+  }
+  fault('between-renames');
+  try {
+    renameSync(fresh, target);
+  } catch (error) {
+    let restored = !exists;
+    if (exists) {
+      try {
+        renameSync(old, target);
+        restored = true;
+      } catch {
+        restored = false;
+      }
+    }
+    if (restored) removeQuietly(fresh);
+    throw new OutputError(
+      restored
+        ? `cannot move the new tree into ${displayPath(target)} (${cause(error)}): synth changed nothing; check the permissions of its parent.`
+        : `cannot move the new tree into ${displayPath(target)} (${cause(error)}), and the previous tree is now ${displayPath(old)}: the next synth puts it back (or rename it by hand).`,
+    );
+  }
+}
+
+/** Files of a leftover tree that are Terraform working files and exist nowhere else. */
+function soleTerraformCopies(dir: string): string[] {
+  const sole: string[] = [];
+  const walk = (path: string, inside: boolean): void => {
+    let stats;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      return;
+    }
+    const working = inside || isTerraformWorkingFile(basename(path));
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(path)) walk(join(path, entry), working);
+    } else if (working && stats.isFile() && stats.nlink === 1) {
+      sole.push(displayPath(path));
+    }
+  };
+  walk(dir, false);
+  return sole;
+}
+
+/** Removes a tree; returns the cause if it could not. */
+function removeTree(dir: string): string | undefined {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  } catch (error) {
+    const path = (error as NodeJS.ErrnoException).path;
+    return path === undefined ? cause(error) : `${cause(error)} on ${displayPath(path)}`;
+  }
+}
+
+function removeQuietly(dir: string): void {
+  removeTree(dir);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

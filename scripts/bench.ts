@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptions } from '../pipeline/cli';
+import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 
 const HELP = `Usage: npm run bench [-- --runs N] [--json FILE]
@@ -123,7 +123,7 @@ export function run(args: readonly string[]): number {
     )}\n`,
   );
   if (values.json) {
-    writeFileSync(
+    writeFileAtomic(
       values.json,
       `${JSON.stringify({ runs, results: [...results.values()], budgets }, null, 2)}\n`,
     );

@@ -4,8 +4,11 @@
  */
 import { App } from '../cdktf/framework';
 import { environmentStacks } from '../cdktf/app';
+import { LOCAL_STATE_ROOT_CONTEXT } from '../cdktf/stacks/platform-stack';
 import { defaultPlatform, loadPlatform } from '../config';
 
-const app = new App();
+// cdktf.out/stacks/<stack>/ is three levels below the project root: reach the same local state
+// (terraform-state/<env>/<stack>.tfstate) as dist/<env>/terraform/<stack>/ does.
+const app = new App({ context: { [LOCAL_STATE_ROOT_CONTEXT]: '../../..' } });
 for (const env of loadPlatform(defaultPlatform).environments) environmentStacks(app, env);
 app.synth();

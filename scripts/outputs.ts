@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseJsonInput, readInputText } from '../config/input-file';
 import { OUTPUTS_DIR } from '../config/outputs';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
 import { toJson } from '../pipeline/serialize';
+import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 import { contractFromTerraform, FEATURES, waitingFeatures } from '../ops/outputs';
 
@@ -35,13 +36,11 @@ export function run(args: readonly string[]): number {
   const env = selectEnvironment('outputs', values.config, values.env);
   let text: string;
   let source: string;
+  const what = 'terraform output';
+  const fix = 'save the output of `terraform output -json` in the base stack and pass it with --from';
   if (values.from !== undefined) {
     source = values.from;
-    try {
-      text = readFileSync(values.from, 'utf8');
-    } catch {
-      throw new UsageError(`outputs: cannot read --from ${values.from}.`);
-    }
+    text = readInputText(values.from, what);
   } else {
     const dir = join('dist', env.name, 'terraform', 'base');
     source = `terraform -chdir=${dir} output -json`;
@@ -53,16 +52,10 @@ export function run(args: readonly string[]): number {
     }
     text = run.stdout;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UsageError(`outputs: ${source} is not JSON (expected \`terraform output -json\`).`);
-  }
+  const json = parseJsonInput(source, text, what, fix);
   const contract = contractFromTerraform(env, json, source);
-  mkdirSync(OUTPUTS_DIR, { recursive: true });
   const file = join(OUTPUTS_DIR, `${env.name}.json`);
-  writeFileSync(file, toJson(contract));
+  writeFileAtomic(file, toJson(contract));
   const rows = Object.entries(FEATURES).map(([field, feature]) => [
     field,
     field in contract ? 'recorded' : '-',

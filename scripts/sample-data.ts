@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runStep, shellLine } from '../ops/command-step';
 import { sampleDataPlan } from '../ops/sample-data';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
+import { scratchDirectory, type ScratchDirectory } from '../pipeline/safe-output';
 
 const HELP = `Usage: npm run sample-data -- --env NAME [--dry-run] [--config FILE]
 
@@ -31,8 +29,12 @@ export function run(args: readonly string[]): number {
     return 0;
   }
   const env = selectEnvironment('sample-data', values.config, values.env);
-  const work = values['dry-run'] ? 'nyc-taxi' : mkdtempSync(join(tmpdir(), 'nyc-taxi-'));
-  const steps = sampleDataPlan(env, work);
+  // The download goes to a scratch folder removed at the end; one left by a killed run is
+  // removed by the next.
+  const scratch: ScratchDirectory | undefined = values['dry-run']
+    ? undefined
+    : scratchDirectory('emr-eks-gitops-nyc-taxi');
+  const steps = sampleDataPlan(env, scratch?.path ?? 'nyc-taxi');
   try {
     for (const [i, step] of steps.entries()) {
       process.stdout.write(`${i + 1}/${steps.length} ${step.title}: ${shellLine(step.command)}\n`);
@@ -48,7 +50,7 @@ export function run(args: readonly string[]): number {
         );
     }
   } finally {
-    if (!values['dry-run']) rmSync(work, { recursive: true, force: true });
+    scratch?.remove();
   }
   process.stdout.write(
     values['dry-run'] ? 'dry run: nothing was downloaded or copied.\n' : 'sample data is in place.\n',

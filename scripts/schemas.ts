@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseOptions } from '../pipeline/cli';
+import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 import { gitBlobId, readLock, schemaDir, SchemaFilesError } from '../validation/schema-files';
 
@@ -52,8 +53,7 @@ export async function run(args: readonly string[]): Promise<number> {
           `schemas: ${entry.url} has git blob ${blob}, but the lock pins ${entry.blob}; not saved.`,
         );
       }
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
+      writeFileAtomic(file, content);
       state = 'downloaded';
     }
     if (state !== 'ok' && state !== 'downloaded') bad++;

@@ -1,29 +1,30 @@
 import { resolve } from 'node:path';
 import { loadPlatform } from '../config';
+import { displayPath } from '../config/display-path';
 import { parseOptions, UsageError } from '../pipeline/cli';
+import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
-import { renderPlatform } from '../pipeline/render';
-import { synthSummary } from '../pipeline/summary';
-import { writeCodeowners } from '../pipeline/codeowners';
-import { validateRender } from '../pipeline/validate-render';
+import { withOutputLock } from '../pipeline/output-lock';
+import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
 import { replaceDirectory } from '../pipeline/write';
-import { formatFinding } from '../validation/findings';
 
 const HELP = `Usage: npm run synth [-- --env NAME ...] [--config FILE] [--out DIR] [--quiet] [--format text|json]
 
 Renders every environment of the platform description into dist/ (Terraform JSON, Kubernetes
 YAML, Argo CD objects), validated in memory first. dist/ is replaced atomically: on any error
-it is left exactly as it was.
+it is left exactly as it was. Synth only replaces a folder it made (or a new one), keeps
+Terraform's working files (.terraform/, .terraform.lock.hcl, *.tfstate*) in stack folders, and
+waits while another synth writes the same folder (see docs/safety.md).
 
   --env NAME     render only this environment (repeatable); other environments stay as they are
   --config FILE  a YAML/JSON platform description instead of the embedded one (config/)
   --out DIR      output directory (default: dist)
-  --quiet        print nothing but errors
+  --quiet        print nothing but errors and warnings
   --format json  print validation findings as a JSON array on stdout (for tools)
   --help         show this help`;
 
 /** `emr-eks-gitops synth`: returns the exit code. */
-export function run(args: readonly string[]): number {
+export async function run(args: readonly string[]): Promise<number> {
   const { values } = parseOptions('synth', args, {
     env: { type: 'string', multiple: true },
     config: { type: 'string' },
@@ -39,6 +40,12 @@ export function run(args: readonly string[]): number {
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`synth: --format ${values.format} is not supported (use text or json).`);
   }
+  if (values.out.trim() === '') {
+    throw new UsageError('synth: --out needs a folder (for example --out dist).');
+  }
+  const out = resolve(values.out);
+  // A target synth must never replace is refused before the render, which takes seconds.
+  checkOutputTarget(out, { contents: false });
   const started = performance.now();
   const platform = loadPlatform(readPlatformInput(values.config));
   const known = platform.environments.map((e) => e.name);
@@ -50,6 +57,13 @@ export function run(args: readonly string[]): number {
   const log = (line: string) => {
     if (!values.quiet) process.stderr.write(`${line}\n`);
   };
+  // The renderer and the validator load CDKTF, cdk8s and the schemas: only once input is good.
+  const [{ renderPlatform }, { validateRender }, { synthSummary }, { formatFinding }] = await Promise.all([
+    import('../pipeline/render.js'),
+    import('../pipeline/validate-render.js'),
+    import('../pipeline/summary.js'),
+    import('../validation/findings.js'),
+  ]);
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
   const result = renderPlatform(platform, values.env);
   log(`synth: validating ${result.files.size} files`);
@@ -63,13 +77,51 @@ export function run(args: readonly string[]): number {
     return 1;
   }
   const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
-  replaceDirectory(resolve(values.out), result.files, { keep });
-  if (writeCodeowners(platform, resolve(values.out)) !== 'unchanged')
-    log('synth: updated .github/CODEOWNERS');
+  log(`synth: writing ${displayPath(out)}`);
+  checkOutputTarget(out);
+  const written = withOutputLock(
+    out,
+    () => {
+      const owners = planCodeowners(platform, out);
+      const replaced = replaceDirectory(out, result.files, { keep });
+      try {
+        owners.apply();
+      } catch (error) {
+        if (!(error instanceof OutputError)) throw error;
+        throw new OutputError(`synth: ${displayPath(out)} was replaced, but ${error.message}`);
+      }
+      return { ...replaced, owners: owners.action };
+    },
+    {
+      onWait: (holder) => log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`),
+    },
+  );
+  if (written.owners !== 'unchanged') log(`synth: ${written.owners} .github/CODEOWNERS`);
+  for (const [stack, names] of byStack(written.kept)) {
+    log(`synth: kept Terraform's working files in ${displayPath(resolve(out, stack))}: ${names.join(', ')}`);
+    const legacy = names.filter((name) => /\.tfstate$/.test(name));
+    if (legacy.length > 0) {
+      process.stderr.write(
+        `synth: warning: ${displayPath(resolve(out, stack, legacy[0] ?? ''))} is local state in its old place; local state now lives in terraform-state/ beside ${displayPath(out)}: run \`terraform -chdir=${displayPath(resolve(out, stack))} init -migrate-state\` once, check \`terraform plan\`, then delete the old file (docs/safety.md).\n`,
+      );
+    }
+  }
+  for (const warning of written.warnings) process.stderr.write(`synth: warning: ${warning}\n`);
   if (!values.quiet) {
     process.stdout.write(
       `${synthSummary(result.summaries, result.files.size, performance.now() - started, validation)}\n`,
     );
   }
   return 0;
+}
+
+/** `default/terraform/base/.terraform` … grouped by stack folder. */
+function byStack(paths: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const path of paths) {
+    const cut = path.lastIndexOf('/');
+    const stack = path.slice(0, cut);
+    groups.set(stack, [...(groups.get(stack) ?? []), path.slice(cut + 1)]);
+  }
+  return groups;
 }

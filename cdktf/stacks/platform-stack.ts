@@ -2,6 +2,19 @@ import type { Construct, Node } from 'constructs';
 import { LocalBackend, S3Backend, TerraformStack, type TerraformElement } from '../framework';
 import { versions, type Environment } from '../../config';
 
+/**
+ * Where local Terraform state lives, relative to a stack's folder `<out>/<env>/terraform/<stack>`:
+ * `<out>/../terraform-state/<env>/<stack>.tfstate`, beside the output folder and outside it, so
+ * that replacing the output (every synth), removing an environment or deleting `dist/` never
+ * touches state. The CDKTF CLI's own layout (`cdktf.out/stacks/<stack>`) is one level shallower:
+ * scripts/cdktf-app.ts sets the context key below so both reach the same state files.
+ */
+export const LOCAL_STATE_ROOT = '../../../..';
+/** Context key that overrides {@link LOCAL_STATE_ROOT} (a path relative to the stack folder). */
+export const LOCAL_STATE_ROOT_CONTEXT = 'emr-eks-gitops:local-state-root';
+/** The folder (beside the output folder) that holds local state, one subfolder per environment. */
+export const LOCAL_STATE_FOLDER = 'terraform-state';
+
 /** Props shared by every stack of an environment. */
 export interface PlatformStackProps {
   /** The validated environment this stack belongs to. */
@@ -43,7 +56,10 @@ export class PlatformStack extends TerraformStack {
       // S3-native locking (Terraform >= 1.10); the CDKTF binding predates the attribute.
       if (backend.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: `terraform.${props.stackName}.tfstate` });
+      const root =
+        (this.node.tryGetContext(LOCAL_STATE_ROOT_CONTEXT) as string | undefined) ?? LOCAL_STATE_ROOT;
+      const state = `${root}/${LOCAL_STATE_FOLDER}/${props.env.name}/${props.stackName}.tfstate`;
+      new LocalBackend(this, { path: state, workspaceDir: `${state}.d` });
     }
   }
 

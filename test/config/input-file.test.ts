@@ -1,8 +1,18 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INPUT_LIMITS, InputFileError, locate, parseYamlInput, readInputText } from '../../config/input-file';
+import {
+  INPUT_LIMITS,
+  InputFileError,
+  locate,
+  parseJsonInput,
+  parseYamlInput,
+  readInputText,
+} from '../../config/input-file';
+import { readPlatformInput } from '../../pipeline/config-file';
+import { ROOT } from '../helpers/run';
 
 const parse = (text: string) => parseYamlInput('in.yaml', text, 'config file');
 const failure = (text: string): string => {
@@ -54,10 +64,13 @@ describe('bounded YAML input', () => {
   });
 
   it.each([
-    ['', 'config file in.yaml is empty: it must hold a YAML mapping (see the example in the README).'],
+    [
+      '',
+      'config file in.yaml is empty: it must hold a YAML mapping of fields; start it with the top-level keys.',
+    ],
     [
       '# only a comment\n',
-      'config file in.yaml is empty: it must hold a YAML mapping (see the example in the README).',
+      'config file in.yaml is empty: it must hold a YAML mapping of fields; start it with the top-level keys.',
     ],
     [
       '- a\n- b\n',
@@ -85,5 +98,85 @@ describe('bounded YAML input', () => {
     expect(() => readInputText(join(dir, 'none.yaml'), 'config file')).toThrow(
       `Cannot read config file ${join(dir, 'none.yaml')} (ENOENT): check the path.`,
     );
+  });
+});
+
+describe('an empty or hostile --config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-file-'));
+
+  it('empty: one sentence naming the file and the fix (it was "Invalid config at : missing is required")', () => {
+    const file = join(dir, 'empty.yaml');
+    writeFileSync(file, '\n');
+    expect(() => readPlatformInput(file)).toThrow(
+      `config file ${file} is empty: it must hold a YAML mapping of fields; start it with the top-level keys.`,
+    );
+  });
+
+  it('an alias bomb fails in under 1 s and 200 MB of memory, naming the file and the limit', () => {
+    const file = join(dir, 'bomb.yaml');
+    writeFileSync(file, aliasBomb(10));
+    expect(Buffer.byteLength(aliasBomb(9))).toBeLessThan(1000);
+    // A fresh process, so its peak memory is the parse's own (plus Node and the loader).
+    const script = `
+      const { readPlatformInput } = require(${JSON.stringify(join(ROOT, 'pipeline', 'config-file.ts'))});
+      const started = performance.now();
+      let message = '';
+      try { readPlatformInput(${JSON.stringify(file)}); } catch (error) { message = error.message; }
+      process.stdout.write(JSON.stringify({ message, ms: performance.now() - started, rssMiB: process.resourceUsage().maxRSS / 1024 }));`;
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { message: string; ms: number; rssMiB: number };
+    expect(result.message).toBe(
+      `config file ${file} expands aliases more than 100 times, the limit for input files: write the values out instead of nesting aliases.`,
+    );
+    expect(result.ms).toBeLessThan(1000);
+    expect(result.rssMiB).toBeLessThan(200);
+  });
+});
+
+describe('bounded JSON input', () => {
+  const fix = 'run the command again';
+  const failure = (text: string): string => {
+    try {
+      parseJsonInput('out.json', text, 'outputs file', fix);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputFileError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a failure');
+  };
+
+  it('parses an object', () => {
+    expect(parseJsonInput('out.json', '{"a": [1, {"b": 2}]}', 'outputs file', fix)).toEqual({
+      a: [1, { b: 2 }],
+    });
+  });
+
+  it.each([
+    ['', 'outputs file out.json is empty: run the command again.'],
+    [' \n', 'outputs file out.json is empty: run the command again.'],
+    [
+      '{"fsxDnsName": "fs-1.fsx',
+      'out.json:1:25: outputs file is not valid JSON (Unterminated string): run the command again.',
+    ],
+    [
+      '{\n  "a": 1,\n}',
+      'out.json:3:1: outputs file is not valid JSON (Expected double-quoted property name): run the command again.',
+    ],
+    [
+      '{"a": 1',
+      "out.json:1:8: outputs file is not valid JSON (Expected ',' or '}' after property value): run the command again.",
+    ],
+    ['[1, 2]', 'outputs file out.json holds a list, not a JSON object: run the command again.'],
+    ['"text"', 'outputs file out.json holds a single value, not a JSON object: run the command again.'],
+    [
+      `{"a": ${'['.repeat(65)}${']'.repeat(65)}}`,
+      'out.json:1:70: outputs file nests deeper than 64 levels, the limit for input files: run the command again.',
+    ],
+  ])('explains %j in one sentence', (text, message) => {
+    expect(failure(text)).toBe(message);
   });
 });

@@ -1,22 +1,59 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 /** The repository root (tests run scripts from here, with absolute paths only for the scripts). */
 export const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
+/** Where and with what a verb runs. */
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a verb run asynchronously returned. */
+export interface AsyncRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The command line and options that run the `<name>` verb of `scripts/cli.ts`. */
+function command(name: string, args: readonly string[], options: RunOptions) {
+  return {
+    file: TSX,
+    args: [join(ROOT, 'scripts', 'cli.ts'), name, ...args],
+    cwd: options.cwd ?? ROOT,
+    // SCHEMA_DIR is relative to where it was exported; scripts here may run from another cwd.
+    env: { ...process.env, ...schemaDir(), ...options.env },
+  };
+}
+
 /** Runs the `<name>` verb of `scripts/cli.ts` like `npm run <name>` would, from `cwd`. */
 export function runScript(
   name: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: RunOptions = {},
 ): SpawnSyncReturns<string> {
-  return spawnSync(TSX, [join(ROOT, 'scripts', 'cli.ts'), name, ...args], {
-    cwd: options.cwd ?? ROOT,
-    // SCHEMA_DIR is relative to where it was exported; scripts here may run from another cwd.
-    env: { ...process.env, ...schemaDir(), ...options.env },
-    encoding: 'utf8',
-    timeout: 120_000,
+  const { file, args: argv, cwd, env } = command(name, args, options);
+  return spawnSync(file, argv, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+}
+
+/** {@link runScript} without blocking, so several runs can overlap (concurrency tests). */
+export function runScriptAsync(
+  name: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<AsyncRun> {
+  const { file, args: argv, cwd, env } = command(name, args, options);
+  return new Promise((done, fail) => {
+    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', fail);
+    child.once('close', (status) => done({ status, stdout, stderr }));
   });
 }
 

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPlatform, loadPlatform } from '../../config';
-import { codeowners } from '../../pipeline/codeowners';
+import { NO_JOB_FILES } from '../../config/job-files';
+import { codeowners, planCodeowners } from '../../pipeline/codeowners';
 import { runScript } from '../helpers/run';
 
 const work = mkdtempSync(join(tmpdir(), 'codeowners-'));
@@ -11,6 +13,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const fixture = join(__dirname, 'fixtures', 'platform.yaml');
 // The fixture platform has its own environments: a repository without job files goes with it.
 const env = { EMR_EKS_GITOPS_ROOT: join(__dirname, 'fixtures') };
+
+// CODEOWNERS is written only at the root of a repository, where GitHub reads it.
+mkdirSync(join(work, '.git'));
 
 describe('CODEOWNERS', () => {
   it('is generated beside dist/ for teams that name owners, and removed when none do', () => {
@@ -32,6 +37,7 @@ describe('CODEOWNERS', () => {
   it('never touches a hand-written CODEOWNERS', () => {
     const out = join(work, 'other', 'dist');
     mkdirSync(join(work, 'other', '.github'), { recursive: true });
+    mkdirSync(join(work, 'other', '.git'));
     writeFileSync(join(work, 'other', '.github', 'CODEOWNERS'), '* @platform\n');
     expect(runScript('synth', ['--config', fixture, '--out', out, '--quiet'], { env }).status).toBe(0);
     expect(readFileSync(join(work, 'other', '.github', 'CODEOWNERS'), 'utf8')).toBe('* @platform\n');
@@ -55,6 +61,19 @@ describe('CODEOWNERS', () => {
         '/jobs/emr-data-team-b/ @example-org/team-b',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('is written only where the output folder sits at a repository root, and never over a folder', () => {
+    const platform = loadPlatform(load(readFileSync(fixture, 'utf8')), NO_JOB_FILES);
+    const loose = join(work, 'loose');
+    mkdirSync(loose);
+    expect(planCodeowners(platform, join(loose, 'dist')).action).toBe('unchanged');
+    const odd = join(work, 'odd');
+    mkdirSync(join(odd, '.git'), { recursive: true });
+    mkdirSync(join(odd, '.github', 'CODEOWNERS'), { recursive: true });
+    expect(() => planCodeowners(platform, join(odd, 'dist'))).toThrow(
+      `${odd}/.github/CODEOWNERS is a folder, not a regular file: synth cannot update CODEOWNERS; replace it with a file or remove it.`,
     );
   });
 

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
 import { runScript } from '../helpers/run';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-cli-'));
@@ -33,7 +34,9 @@ describe('npm run synth', () => {
   });
 
   it('writes the dist/ layout contract', () => {
-    const files = listFiles(out);
+    // Plus the marker that lets the next synth replace the folder.
+    const files = listFiles(out).filter((file) => file !== MARKER_FILE);
+    expect(readFileSync(join(out, MARKER_FILE), 'utf8')).toBe(MARKER_TEXT);
     for (const file of files) {
       expect(file).toMatch(
         /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/(_cluster|[a-z0-9-]+)\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|README\.md)$/,
@@ -96,7 +99,7 @@ describe('npm run synth', () => {
     const file = join(__dirname, 'fixtures', 'platform.yaml');
     const env = FIXTURE_REPO;
     expect(runScript('synth', ['--out', multi, '--config', file, '--quiet'], { env }).status).toBe(0);
-    expect(readdirSync(multi).sort()).toEqual(['dev', 'prod']);
+    expect(readdirSync(multi).sort()).toEqual([MARKER_FILE, 'dev', 'prod']);
     const prodBefore = snapshotDir(join(multi, 'prod'));
     const result = runScript('synth', ['--out', multi, '--config', file, '--env', 'dev'], { env });
     expect(result.status).toBe(0);

@@ -1,30 +1,39 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
 import { recoverInterruptedSwap, replaceDirectory } from '../../pipeline/write';
 import { ROOT } from '../helpers/run';
 
 const work = mkdtempSync(join(tmpdir(), 'write-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The files of a tree; the marker synth writes is checked and left out. */
 function readTree(dir: string): Record<string, string> {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return Object.fromEntries(
+  const tree = Object.fromEntries(
     files.map((e) => [
       relative(dir, join(e.parentPath, e.name)),
       readFileSync(join(e.parentPath, e.name), 'utf8'),
     ]),
   );
+  if (MARKER_FILE in tree) {
+    expect(tree[MARKER_FILE]).toBe(MARKER_TEXT);
+    delete tree[MARKER_FILE];
+  }
+  return tree;
 }
 
 const previous = new Map([
@@ -98,7 +107,10 @@ describe('replaceDirectory', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(readTree(target)).toEqual(Object.fromEntries(previous));
-    recoverInterruptedSwap(target);
+    // The killed run's lock stays until the next run, which breaks it (its pid is gone) and
+    // recovers under it.
+    expect(existsSync(join(work, 'kill', '.dist.lock'))).toBe(true);
+    replaceDirectory(target, previous);
     expect(readdirSync(join(work, 'kill'))).toEqual(['dist']);
     expect(readTree(target)).toEqual(Object.fromEntries(previous));
   });
@@ -111,5 +123,190 @@ describe('replaceDirectory', () => {
     recoverInterruptedSwap(target);
     expect(readTree(target)).toEqual({ 'env/a.yaml': 'a: 1\n' });
     expect(readdirSync(parent)).toEqual(['dist']);
+  });
+});
+
+/** Makes a path unchangeable: `chattr +i` as root (mode bits do not bind root), else chmod. */
+const isRoot = process.getuid?.() === 0;
+function canFreeze(): boolean {
+  if (!isRoot) return process.platform !== 'win32';
+  const probe = join(work, 'freeze-probe');
+  writeFileSync(probe, '');
+  const ok = spawnSync('chattr', ['+i', probe]).status === 0;
+  if (ok) spawnSync('chattr', ['-i', probe]);
+  rmSync(probe, { force: true });
+  return ok;
+}
+const frozen: string[] = [];
+function freeze(path: string): void {
+  if (isRoot) expect(spawnSync('chattr', ['+i', path]).status).toBe(0);
+  else chmodSync(path, 0o555);
+  frozen.push(path);
+}
+function thaw(path: string): void {
+  if (isRoot) spawnSync('chattr', ['-i', path]);
+  else chmodSync(path, 0o755);
+  frozen.splice(frozen.indexOf(path), 1);
+}
+afterAll(() => [...frozen].forEach(thaw));
+const freezing = canFreeze();
+
+const WORKING = {
+  'env/terraform/base/.terraform/providers/aws/terraform-provider-aws': 'binary\n',
+  'env/terraform/base/.terraform/terraform.tfstate': '{"backend":{}}\n',
+  'env/terraform/base/.terraform.lock.hcl': 'provider "aws" {}\n',
+  'env/terraform/base/terraform.base.tfstate': '{"serial":1}\n',
+  'env/terraform/base/terraform.base.tfstate.backup': '{"serial":0}\n',
+};
+
+function place(target: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(target, path)), { recursive: true });
+    writeFileSync(join(target, path), content);
+  }
+}
+
+describe("Terraform's working files", () => {
+  it('survive every replace unchanged (same inode), in rendered stacks and in kept environments', () => {
+    const target = freshTarget('terraform');
+    place(target, WORKING);
+    replaceDirectory(target, new Map([...previous, ['other/terraform/x/cdk.tf.json', '{}\n']]), {
+      keep: [],
+    });
+    place(target, { 'other/terraform/x/.terraform.lock.hcl': 'lock\n' });
+    const before = statSync(join(target, 'env/terraform/base/terraform.base.tfstate'));
+    const result = replaceDirectory(target, new Map([['env/terraform/base/cdk.tf.json', '{"v":2}\n']]), {
+      keep: ['other'],
+    });
+    expect(result.kept).toEqual([
+      'env/terraform/base/.terraform',
+      'env/terraform/base/.terraform.lock.hcl',
+      'env/terraform/base/terraform.base.tfstate',
+      'env/terraform/base/terraform.base.tfstate.backup',
+      'other/terraform/x/.terraform.lock.hcl',
+    ]);
+    expect(readTree(target)).toEqual({
+      ...WORKING,
+      'env/terraform/base/cdk.tf.json': '{"v":2}\n',
+      'other/terraform/x/cdk.tf.json': '{}\n',
+      'other/terraform/x/.terraform.lock.hcl': 'lock\n',
+    });
+    const after = statSync(join(target, 'env/terraform/base/terraform.base.tfstate'));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(readdirSync(join(work, 'terraform'))).toEqual(['dist']);
+  });
+
+  it('refuse, changing nothing, when their stack is no longer rendered', () => {
+    const target = freshTarget('gone-stack');
+    place(target, WORKING);
+    const before = readTree(target);
+    expect(() => replaceDirectory(target, new Map([['env/k8s/a.yaml', 'a: 1\n']]))).toThrow(
+      `${target}/env/terraform/base holds Terraform's working files (.terraform, .terraform.lock.hcl, terraform.base.tfstate, terraform.base.tfstate.backup), but the render has no such stack any more: destroy it first (npm run teardown), then delete the folder yourself; synth changed nothing.`,
+    );
+    expect(readTree(target)).toEqual(before);
+    expect(readdirSync(join(work, 'gone-stack'))).toEqual(['dist']);
+  });
+
+  it('refuse while Terraform holds the state lock, where the backend keeps state or in the stack folder', () => {
+    const target = freshTarget('running');
+    const stack =
+      '{"terraform":{"backend":{"local":{"path":"../../../../terraform-state/env/base.tfstate"}}}}\n';
+    const files = new Map([['env/terraform/base/cdk.tf.json', stack]]);
+    replaceDirectory(target, files);
+    const lock = join(work, 'running', 'terraform-state', 'env', '.base.tfstate.lock.info');
+    place(join(work, 'running'), { 'terraform-state/env/.base.tfstate.lock.info': '{"ID":"x"}\n' });
+    const message = (file: string) =>
+      `Terraform is running in ${target}/env/terraform/base (its state lock ${file} exists): wait for it to finish, then synth again; if no terraform runs there, the lock was left by a killed run: delete it; synth changed nothing.`;
+    expect(() => replaceDirectory(target, files)).toThrow(message(lock));
+    rmSync(lock);
+    const legacy = join(target, 'env/terraform/base/.terraform.base.tfstate.lock.info');
+    writeFileSync(legacy, '{"ID":"y"}\n');
+    expect(() => replaceDirectory(target, files)).toThrow(message(legacy));
+    rmSync(legacy);
+    expect(replaceDirectory(target, files).warnings).toEqual([]);
+  });
+});
+
+describe('recovery', () => {
+  it('removes only its own staging folders, and keeps one holding the only copy of Terraform files', () => {
+    const parent = join(work, 'leftovers');
+    const target = join(parent, 'dist');
+    mkdirSync(parent);
+    replaceDirectory(target, previous);
+    place(parent, {
+      '.dist-new-111/env/a.yaml': 'a: 1\n',
+      '.dist-old-222/env/terraform/base/terraform.base.tfstate': '{"serial":3}\n',
+      '.dist-backup/keep.txt': 'mine\n',
+      '.dist-new-x/keep.txt': 'mine too\n',
+    });
+    const result = replaceDirectory(target, previous);
+    expect(result.warnings).toEqual([
+      `${parent}/.dist-old-222, left by an interrupted synth, holds Terraform working files that ${target} does not have (${parent}/.dist-old-222/env/terraform/base/terraform.base.tfstate): move them back into ${target}, then delete the folder.`,
+    ]);
+    expect(readdirSync(parent).sort()).toEqual(['.dist-backup', '.dist-new-x', '.dist-old-222', 'dist']);
+  });
+});
+
+describe('what replaceDirectory refuses', () => {
+  it('a folder synth did not make, touching nothing; a pre-marker synth output is adopted', () => {
+    const parent = join(work, 'foreign');
+    place(parent, { 'dist/notes.txt': 'mine\n' });
+    expect(() => replaceDirectory(join(parent, 'dist'), previous)).toThrow(
+      `${parent}/dist holds files synth did not write (such as ${parent}/dist/notes.txt) and no .emr-eks-gitops marker: pass a new or empty folder, or one synth made.`,
+    );
+    expect(readdirSync(parent)).toEqual(['dist']);
+    expect(readdirSync(join(parent, 'dist'))).toEqual(['notes.txt']);
+    const legacy = join(work, 'legacy', 'dist');
+    place(legacy, { 'env/k8s/app/ns/ConfigMap.a.yaml': 'a: 1\n', 'env/README.md': '# env\n', ...WORKING });
+    place(legacy, { 'env/terraform/base/cdk.tf.json': '{}\n' });
+    replaceDirectory(legacy, new Map([['env/terraform/base/cdk.tf.json', '{}\n']]));
+    expect(readTree(legacy)).toEqual({ ...WORKING, 'env/terraform/base/cdk.tf.json': '{}\n' });
+    expect(existsSync(join(legacy, MARKER_FILE))).toBe(true);
+  });
+
+  it('a rendered path that leaves the output folder', () => {
+    const target = freshTarget('escape');
+    expect(() => replaceDirectory(target, new Map([['../escaped.yaml', 'x: 1\n']]))).toThrow(
+      'rendered path ../escaped.yaml is outside the output folder: this is a bug; report it.',
+    );
+    expect(readdirSync(join(work, 'escape'))).toEqual(['dist']);
+  });
+
+  it.runIf(existsSync('/proc/self'))('a path it cannot create, at once instead of looping', () => {
+    const started = performance.now();
+    expect(() => replaceDirectory('/proc/x/dist', previous)).toThrow(/^(cannot|\/proc)/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it.runIf(freezing)('an immutable or read-only tree: an honest sentence, nothing changed', () => {
+    const target = freshTarget('frozen');
+    const before = readTree(target);
+    // Root ignores mode bits, so as root a file is made immutable; otherwise its folder read-only.
+    const locked = isRoot
+      ? join(target, 'env/k8s/team/ns/ConfigMap.a.yaml')
+      : join(target, 'env/k8s/team/ns');
+    freeze(locked);
+    expect(() => replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]))).toThrow(
+      isRoot
+        ? `${locked} cannot be removed (EPERM, an immutable or append-only file), so synth could not replace ${target}: it changed nothing; clear the flag (chattr -i) and run again.`
+        : `${locked} is not writable (EACCES), so synth could not replace it: it changed nothing; make it writable (chmod -R u+w, or chattr -i) and run again.`,
+    );
+    thaw(locked);
+    freeze(target);
+    expect(() => replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]))).toThrow(
+      `${target} is not writable (${isRoot ? 'EPERM' : 'EACCES'}), so synth could not replace it: it changed nothing; make it writable (chmod -R u+w, or chattr -i) and run again.`,
+    );
+    thaw(target);
+    freeze(join(work, 'frozen'));
+    expect(() => replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]))).toThrow(
+      `cannot write in ${join(work, 'frozen')} (${isRoot ? 'EPERM' : 'EACCES'}): synth writes its new tree beside the output folder; pass a folder whose parent you may write.`,
+    );
+    thaw(join(work, 'frozen'));
+    expect(readTree(target)).toEqual(before);
+    expect(readdirSync(join(work, 'frozen'))).toEqual(['dist']);
+    // A read-only file is no obstacle: it is generated output and is replaced like the rest.
+    chmodSync(join(target, 'env/k8s/team/ns/ConfigMap.a.yaml'), 0o444);
+    replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]));
+    expect(readTree(target)).toEqual({ 'env/new.yaml': 'n: 1\n' });
   });
 });

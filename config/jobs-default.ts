@@ -51,7 +51,7 @@ export const teamASeedJobs: JobInput[] = [
   }),
   taxi(
     'taxi-ebs',
-    'Seed example ebs-pvc/karpenter-compute-provisioner-ebs: driver PVC, one EBS volume per executor.',
+    'Seed example ebs-pvc/karpenter-compute-provisioner-ebs: an on-demand EBS volume for the driver and for each executor.',
     {
       storage: 'ebs',
       executor: { instances: 6 },

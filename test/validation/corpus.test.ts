@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
 import {
   defaultSet,
+  DRIVER_PVC_FILE,
   editTemplate,
   fileEnding,
   findings,
+  legacyDriverClaim,
   mutate,
   SAMPLE_JOBRUN_FILE,
   sampleJobRun,
@@ -64,6 +66,20 @@ function edit(suffix: string, rule: string, name: string, change: (o: Json) => v
 
 function job(rule: string, name: string, change: (j: Json) => void, file = SAMPLE_JOBRUN_FILE): Case {
   return { name, rule, file, set: () => withJob(change) };
+}
+
+/** A case on the fixed driver claim team apps used to carry (no longer rendered). */
+function claim(rule: string, name: string, change: (o: Json) => void): Case {
+  return {
+    name,
+    rule,
+    file: DRIVER_PVC_FILE,
+    set: () => {
+      const pvc = legacyDriverClaim();
+      change(pvc);
+      return defaultSet([{ file: DRIVER_PVC_FILE, object: pvc }]);
+    },
+  };
 }
 
 const POOL = 'NodePool.spark-compute-optimized.yaml';
@@ -147,15 +163,10 @@ const corpus: Case[] = [
   edit('StorageClass.gp3.yaml', 'enum.reclaim-policy', 'StorageClass reclaimPolicy Recycle', (o) => {
     o.reclaimPolicy = 'Recycle';
   }),
-  edit(
-    `${A}/PersistentVolumeClaim.spark-driver-pvc.yaml`,
-    'enum.access-mode',
-    'accessModes ReadWriteAll',
-    (o) => {
-      o.spec.accessModes = ['ReadWriteAll'];
-    },
-  ),
-  edit(`${A}/PersistentVolumeClaim.spark-driver-pvc.yaml`, 'quantity', 'storage "50 GB"', (o) => {
+  claim('enum.access-mode', 'accessModes ReadWriteAll', (o) => {
+    o.spec.accessModes = ['ReadWriteAll'];
+  }),
+  claim('quantity', 'storage "50 GB"', (o) => {
     o.spec.resources.requests.storage = '50 GB';
   }),
   edit(`${A}/ResourceQuota.team-budget.yaml`, 'quantity', 'quota of "lots"', (o) => {

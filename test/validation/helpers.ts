@@ -111,3 +111,24 @@ export function sampleJobRun(): Json {
 
 export const SAMPLE_JOBRUN_FILE =
   'default/k8s/team-emr-data-team-a/emr-data-team-a/JobRun.taxi-0123abcd.yaml';
+
+export const DRIVER_PVC_FILE =
+  'default/k8s/team-emr-data-team-a/emr-data-team-a/PersistentVolumeClaim.spark-driver-pvc.yaml';
+
+/** The fixed driver claim the team apps carried before per-pod claims, in its wave (6). */
+export function legacyDriverClaim(wave = '6'): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name: 'spark-driver-pvc',
+      namespace: 'emr-data-team-a',
+      annotations: { 'argocd.argoproj.io/sync-wave': wave },
+    },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'spark-ebs',
+      resources: { requests: { storage: '50Gi' } },
+    },
+  };
+}

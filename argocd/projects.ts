@@ -23,9 +23,10 @@ export function teamProjectName(team: Team): string {
 
 /**
  * The namespaced kinds a team app may contain, and nothing else: the namespace's RBAC, quota,
- * limits and network policies, its claims and ConfigMaps (pod templates, job scripts), its EMR
- * virtual cluster, the artifact uploader Job and the JobRuns. Listed rather than derived from
+ * limits and network policies, its FSx claims and ConfigMaps (pod templates, job scripts), its
+ * EMR virtual cluster, the artifact uploader Job and the JobRuns. Listed rather than derived from
  * the render so a team gets no new kind by accident; render fails if a team app holds another.
+ * {@link teamNamespacedKinds} narrows it to an environment.
  */
 export const TEAM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'ConfigMap' },
@@ -40,6 +41,16 @@ export const TEAM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'Role' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
+
+/**
+ * {@link TEAM_NAMESPACED_KINDS} for one environment: `PersistentVolumeClaim` only where FSx is
+ * enabled, since EBS scratch volumes are Spark's own per-pod claims (created by EMR's service
+ * accounts, not synced), so without FSx a team app holds no claim.
+ */
+export function teamNamespacedKinds(env: Environment): readonly GroupKind[] {
+  const claims = env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled;
+  return TEAM_NAMESPACED_KINDS.filter((k) => claims || k.kind !== 'PersistentVolumeClaim');
+}
 
 /**
  * What EMR on EKS and Spark create in a team namespace while jobs run, with generated names:
@@ -145,7 +156,7 @@ export function platformProject(env: Environment, platformApps: readonly K8sApp[
 
 /**
  * AppProject `team-<name>`: the team's namespace on this cluster and nothing else, the namespaced
- * kinds of {@link TEAM_NAMESPACED_KINDS}, and one cluster-scoped object: the team's own
+ * kinds of {@link teamNamespacedKinds}, and one cluster-scoped object: the team's own
  * Namespace, allowed by name.
  *
  * Why that cannot reach another team: Argo CD checks destinations only for namespaced objects,
@@ -162,7 +173,7 @@ export function teamProject(env: Environment, team: Team): AppProject {
     sourceRepos: [env.gitops.repoUrl],
     destinations: [{ server: IN_CLUSTER_SERVER, namespace }],
     clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: namespace }],
-    namespaceResourceWhitelist: TEAM_NAMESPACED_KINDS,
+    namespaceResourceWhitelist: teamNamespacedKinds(env),
     orphanedResources: { warn: true, ignore: EMR_RUNTIME_KINDS },
   });
 }

@@ -9,14 +9,16 @@ export const MONITORING_NAMESPACE = 'kube-prometheus-stack';
 export const GP3_STORAGE_CLASS = 'gp3';
 export const SPARK_EBS_STORAGE_CLASS = 'spark-ebs';
 export const FSX_STORAGE_CLASS = 'fsx';
-export const SPARK_DRIVER_PVC = 'spark-driver-pvc';
 export const FSX_STATIC_PVC = 'fsx-static-pvc';
 export const FSX_DYNAMIC_PVC = 'fsx-dynamic-pvc';
 export const POD_TEMPLATES_CONFIG_MAP = 'spark-pod-templates';
 /** ConfigMap with a team's job files (scripts, small data), uploaded to S3 next to the pod templates. */
 export const JOB_FILES_CONFIG_MAP = 'spark-job-files';
-/** Size of each executor's on-demand EBS scratch volume (the seed's 50Gi). */
-export const EBS_EXECUTOR_VOLUME_SIZE = '50Gi';
+/**
+ * Size of the on-demand EBS scratch volume Spark creates for the driver and for each executor
+ * of an EBS job (the seed's 50Gi driver claim and executor volumes).
+ */
+export const EBS_SCRATCH_VOLUME_SIZE = '50Gi';
 /** Prefix of the content-addressed Job that uploads a team's artifacts: `<prefix>-<8 hex>`. */
 export const ARTIFACT_UPLOAD_JOB_PREFIX = 'upload-artifacts';
 /** User EMR on EKS acts as inside a virtual cluster's namespace (its access entry's username). */

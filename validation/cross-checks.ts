@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { quantityValue as quantity } from './formats';
 import type { FindingSink } from './findings';
-import { allocatable, INSTANCE_CATALOG } from './instance-catalog';
-import { parseOverrides, sparkDefaults } from './jobrun-checks';
-import { sparkPodRequest, sparkSubmitConf, type SparkConf, type SparkPodRequest } from './spark-conf';
+import { INSTANCE_CATALOG } from './instance-catalog';
+import { groupSatisfies, nodePools, tolerates, instanceTypes, type NodeGroup } from './runtime/node-groups';
+import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
 import { iamLike, iamRoles, type IamRole } from './terraform-iam';
 import { checkTaskGroups, type QueueIndex, type TaskGroup } from './yunikorn-checks';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from './json';
@@ -33,77 +33,13 @@ export interface EnvironmentSet {
   readonly terraform: readonly unknown[];
 }
 
-interface Pool {
-  readonly file: string;
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly taints: Json[];
-  readonly requirements: { key: string; operator: string; values: string[] }[];
-  readonly nodeClass?: Json;
-}
-
-function pools(set: EnvironmentSet): Pool[] {
-  const classes = new Map(
-    set.objects
-      .filter((o) => o.object.kind === 'EC2NodeClass')
-      .map((o) => [str(obj(o.object.metadata).name), o.object]),
-  );
-  return set.objects
-    .filter((o) => o.object.kind === 'NodePool')
-    .map(({ file, object }) => {
-      const template = obj(obj(object.spec).template);
-      const spec = obj(template.spec);
-      return {
-        file,
-        name: str(obj(object.metadata).name) ?? '',
-        labels: obj(obj(template.metadata).labels) as Record<string, string>,
-        taints: arr(spec.taints).filter(isObject),
-        requirements: arr(spec.requirements)
-          .filter(isObject)
-          .map((r) => ({
-            key: str(r.key) ?? '',
-            operator: str(r.operator) ?? '',
-            values: arr(r.values).map(String),
-          })),
-        nodeClass: classes.get(str(obj(spec.nodeClassRef).name)),
-      };
-    });
-}
-
-/** Whether every node of `pool` carries the labels `selector` asks for. */
-function poolSatisfies(pool: Pool, selector: Record<string, string>): boolean {
-  return Object.entries(selector).every(([key, value]) => {
-    if (pool.labels[key] !== undefined) return pool.labels[key] === value;
-    if (key === 'karpenter.sh/nodepool') return value === pool.name;
-    const requirement = pool.requirements.find((r) => r.key === key);
-    if (requirement === undefined) return false;
-    if (requirement.operator === 'In') return requirement.values.includes(value);
-    if (requirement.operator === 'NotIn') return !requirement.values.includes(value);
-    return requirement.operator === 'Exists';
-  });
-}
-
-function tolerates(tolerations: Json[], taint: Json): boolean {
-  return tolerations.some((t) => {
-    if (t.effect !== undefined && t.effect !== '' && t.effect !== taint.effect) return false;
-    if (t.operator === 'Exists') return t.key === undefined || t.key === '' || t.key === taint.key;
-    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-  });
-}
-
-function instanceTypes(pool: Pool): string[] {
-  return (
-    pool.requirements.find((r) => r.key === 'node.kubernetes.io/instance-type' && r.operator === 'In')
-      ?.values ?? []
-  );
-}
-
-function matchingPools(all: Pool[], pod: Json): Pool[] {
+/** The NodePools a pod template's node selector matches (none for an empty selector). */
+function matchingPools(all: readonly NodeGroup[], pod: Json): NodeGroup[] {
   const selector = obj(obj(pod.spec).nodeSelector) as Record<string, string>;
-  return Object.keys(selector).length === 0 ? [] : all.filter((pool) => poolSatisfies(pool, selector));
+  return Object.keys(selector).length === 0 ? [] : all.filter((pool) => groupSatisfies(pool, selector));
 }
 
-function checkPools(sink: FindingSink, all: Pool[]): void {
+function checkPools(sink: FindingSink, all: readonly NodeGroup[]): void {
   for (const pool of all) {
     const arch = pool.requirements.find((r) => r.key === 'kubernetes.io/arch' && r.operator === 'In')?.values;
     for (const type of instanceTypes(pool)) {
@@ -127,7 +63,7 @@ function checkPools(sink: FindingSink, all: Pool[]): void {
   }
 }
 
-function checkPodTemplates(sink: FindingSink, set: EnvironmentSet, all: Pool[]): void {
+function checkPodTemplates(sink: FindingSink, set: EnvironmentSet, all: readonly NodeGroup[]): void {
   for (const template of set.podTemplates) {
     const spec = obj(template.pod.spec);
     const matched = matchingPools(all, template.pod);
@@ -174,35 +110,7 @@ function fileName(uri: string | undefined): string | undefined {
   return uri?.split('/').at(-1);
 }
 
-function bestFit(pool: Pool, request: SparkPodRequest): { fits: boolean; largest?: string } {
-  let largest: { type: string; cpu: number; memoryMiB: number } | undefined;
-  for (const type of instanceTypes(pool)) {
-    const facts = INSTANCE_CATALOG.get(type);
-    if (facts === undefined) continue;
-    const free = allocatable(facts);
-    if (free.cpu >= request.cpu && free.memoryMiB >= request.memoryMiB) return { fits: true };
-    if (largest === undefined || free.memoryMiB > largest.memoryMiB) largest = { type, ...free };
-  }
-  if (largest === undefined) return { fits: true }; // no sized type: reported as cross.instance-unknown
-  return {
-    fits: false,
-    largest: `${largest.type} offers ${largest.cpu.toFixed(2)} CPU and ${Math.floor(largest.memoryMiB)} MiB after kubelet reserve, eviction threshold and DaemonSets`,
-  };
-}
-
-function jobRunConf(spec: Json): { conf: SparkConf; entryPoint: string } {
-  const driver = obj(obj(spec.jobDriver).sparkSubmitJobDriver);
-  const conf = new Map(Object.entries(sparkDefaults(parseOverrides(spec))));
-  for (const [key, value] of sparkSubmitConf(str(driver.sparkSubmitParameters) ?? '')) conf.set(key, value);
-  return { conf, entryPoint: str(driver.entryPoint) ?? '' };
-}
-
-function checkJobRuns(
-  sink: FindingSink,
-  set: EnvironmentSet,
-  all: Pool[],
-  roles: Map<string, IamRole> | undefined,
-): void {
+function checkJobRuns(sink: FindingSink, set: EnvironmentSet, roles: Map<string, IamRole> | undefined): void {
   const virtualClusters = set.objects.filter((o) => o.object.kind === 'VirtualCluster');
   const managedBuckets = new Set(
     [...(roles?.values() ?? [])].flatMap((r) =>
@@ -285,36 +193,32 @@ function checkJobRuns(
         );
         continue;
       }
-      let request: SparkPodRequest;
       try {
-        request = sparkPodRequest(conf, role, entryPoint);
+        sparkPodRequest(conf, role, entryPoint);
       } catch (error) {
         sink.report(file, '$.spec', 'cross.spark-conf', (error as Error).message);
-        continue;
-      }
-      for (const pool of matchingPools(all, template.pod)) {
-        const fit = bestFit(pool, request);
-        if (!fit.fits) {
-          sink.report(
-            file,
-            '$.spec',
-            'cross.fit',
-            `the ${role} needs ${request.cpu} CPU and ${Math.ceil(request.memoryMiB)} MiB (incl. ${request.overheadMiB} MiB memory overhead), more than any instance type NodePool ${pool.name} allows: the largest, ${String(fit.largest)}`,
-          );
-        }
       }
     }
-    checkGang(sink, file, conf, entryPoint, templates);
+    checkGang(sink, file, conf, templates);
   }
 }
 
-function checkGang(
+/** A JobRun's YuniKorn gang: its task groups and the group each role's pods name. */
+export interface Gang {
+  readonly groups: readonly TaskGroup[];
+  readonly names: { readonly driver: string | undefined; readonly executor: string | undefined };
+}
+
+/**
+ * The task groups of a JobRun (driver annotations from its Spark conf, else from its driver pod
+ * template), reporting malformed annotations into `sink`; undefined when the job is no gang.
+ */
+export function jobRunGang(
   sink: FindingSink,
   file: string,
   conf: SparkConf,
-  entryPoint: string,
-  templates: Map<'driver' | 'executor', PodTemplate | undefined>,
-): void {
+  templates: ReadonlyMap<'driver' | 'executor', PodTemplate | undefined>,
+): Gang | undefined {
   const annotations: Json = {};
   const prefix = 'spark.kubernetes.driver.annotation.';
   for (const [key, value] of conf) if (key.startsWith(prefix)) annotations[key.slice(prefix.length)] = value;
@@ -332,17 +236,39 @@ function checkGang(
             source,
           )
         : undefined;
-  if (groups === undefined) return;
-  const executorGroupName =
-    conf.get('spark.kubernetes.executor.annotation.yunikorn.apache.org/task-group-name') ??
-    str(obj(obj(templates.get('executor')?.pod.metadata).annotations)['yunikorn.apache.org/task-group-name']);
-  const driverGroupName =
-    annotations['yunikorn.apache.org/task-group-name'] ?? fromTemplate['yunikorn.apache.org/task-group-name'];
-  for (const [role, name] of [
-    ['driver', driverGroupName],
-    ['executor', executorGroupName],
-  ] as const) {
-    const group = groups.find((g) => g.name === name);
+  if (groups === undefined) return undefined;
+  return {
+    groups,
+    names: {
+      driver: str(
+        annotations['yunikorn.apache.org/task-group-name'] ??
+          fromTemplate['yunikorn.apache.org/task-group-name'],
+      ),
+      executor:
+        conf.get('spark.kubernetes.executor.annotation.yunikorn.apache.org/task-group-name') ??
+        str(
+          obj(obj(templates.get('executor')?.pod.metadata).annotations)[
+            'yunikorn.apache.org/task-group-name'
+          ],
+        ),
+    },
+  };
+}
+
+/**
+ * The gang's shape: each role names a group, minMember is the pod count, placement is the
+ * templates'. Whether minResource covers the real pods is the runtime placement model's check.
+ */
+function checkGang(
+  sink: FindingSink,
+  file: string,
+  conf: SparkConf,
+  templates: Map<'driver' | 'executor', PodTemplate | undefined>,
+): void {
+  const gang = jobRunGang(sink, file, conf, templates);
+  if (gang === undefined) return;
+  for (const role of ['driver', 'executor'] as const) {
+    const group = gang.groups.find((g) => g.name === gang.names[role]);
     if (group === undefined) {
       sink.report(
         file,
@@ -351,30 +277,6 @@ function checkGang(
         `the ${role} pods name no task group of the annotation`,
       );
       continue;
-    }
-    let request: SparkPodRequest;
-    try {
-      request = sparkPodRequest(conf, role, entryPoint);
-    } catch {
-      continue; // reported as cross.spark-conf
-    }
-    const memory = group.minResource.memory;
-    const cpu = group.minResource.cpu;
-    if ((quantity(memory) ?? 0) < request.memoryMiB * 2 ** 20 - 1) {
-      sink.report(
-        file,
-        '$.spec',
-        'yunikorn.task-groups-overhead',
-        `task group ${group.name} reserves ${String(memory)} memory, less than the ${Math.ceil(request.memoryMiB)}Mi a ${role} pod requests including ${request.overheadMiB}Mi overhead`,
-      );
-    }
-    if ((quantity(cpu) ?? 0) < request.cpu) {
-      sink.report(
-        file,
-        '$.spec',
-        'yunikorn.task-groups-overhead',
-        `task group ${group.name} reserves ${String(cpu)} CPU, less than the ${request.cpu} a ${role} pod requests`,
-      );
     }
     const expectedMembers =
       role === 'driver'
@@ -553,11 +455,11 @@ function checkQueueBudgets(sink: FindingSink, set: EnvironmentSet): void {
 
 /** Every cross-object rule over one environment's set. */
 export function crossCheck(sink: FindingSink, set: EnvironmentSet): void {
-  const all = pools(set);
+  const all = nodePools(set.objects);
   const roles = set.terraform.length > 0 ? iamRoles(set.terraform) : undefined;
   checkPools(sink, all);
   checkPodTemplates(sink, set, all);
-  checkJobRuns(sink, set, all, roles);
+  checkJobRuns(sink, set, roles);
   if (roles !== undefined) checkServiceAccounts(sink, set, roles);
   checkVirtualClusters(sink, set);
   checkAppProjects(sink, set);

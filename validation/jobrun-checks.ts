@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import { checkClassificationProperties } from './classification-properties';
 import type { FindingSink } from './findings';
 import { isObject, type Json } from './json';
 import { CONFIGURATION_OVERRIDES_SHAPE, type OverridesShape } from './overrides-shape';
@@ -87,31 +88,54 @@ function checkShape(
   }
 }
 
-/** The parsed `configurationOverrides` of a JobRun, or undefined when absent or unparsable. */
+const parsedOverrides = new WeakMap<Json, Json | undefined>();
+
+/**
+ * The parsed `configurationOverrides` of a JobRun, or undefined when absent or unparsable.
+ * Parsed once per spec object (several models read it); callers must not modify the result.
+ */
 export function parseOverrides(spec: Json): Json | undefined {
+  if (parsedOverrides.has(spec)) return parsedOverrides.get(spec);
   const raw = spec.configurationOverrides;
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const parsed = load(raw);
-    return isObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
+  let result: Json | undefined;
+  if (typeof raw === 'string') {
+    try {
+      const parsed = load(raw);
+      result = isObject(parsed) ? parsed : undefined;
+    } catch {
+      result = undefined;
+    }
   }
+  parsedOverrides.set(spec, result);
+  return result;
 }
 
-/** `spark-defaults` properties of parsed overrides (case-insensitive keys). */
-export function sparkDefaults(overrides: Json | undefined): Record<string, string> {
-  const entry = (o: Json, key: string): unknown =>
-    Object.entries(o).find(([k]) => k.toLowerCase() === key)?.[1];
-  const configurations = overrides === undefined ? undefined : entry(overrides, 'applicationconfiguration');
+/** A member of a parsed overrides object, by key matched case-insensitively (as the controller reads it). */
+export function overridesEntry(o: Json, key: string): unknown {
+  return Object.entries(o).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+}
+
+/** The properties of one classification in parsed overrides (case-insensitive keys; later entries win). */
+export function classificationProperties(
+  overrides: Json | undefined,
+  classification: string,
+): Record<string, string> {
+  const configurations =
+    overrides === undefined ? undefined : overridesEntry(overrides, 'applicationConfiguration');
   const result: Record<string, string> = {};
   for (const configuration of Array.isArray(configurations) ? configurations : []) {
-    if (!isObject(configuration) || entry(configuration, 'classification') !== 'spark-defaults') continue;
-    const properties = entry(configuration, 'properties');
+    if (!isObject(configuration) || overridesEntry(configuration, 'classification') !== classification)
+      continue;
+    const properties = overridesEntry(configuration, 'properties');
     if (isObject(properties))
       for (const [k, v] of Object.entries(properties)) if (typeof v === 'string') result[k] = v;
   }
   return result;
+}
+
+/** `spark-defaults` properties of parsed overrides (case-insensitive keys). */
+export function sparkDefaults(overrides: Json | undefined): Record<string, string> {
+  return classificationProperties(overrides, 'spark-defaults');
 }
 
 /**
@@ -183,4 +207,25 @@ export function checkJobRun(sink: FindingSink, file: string, object: Json): void
     return;
   }
   checkShape(sink, file, '$.spec.configurationOverrides', parsed, CONFIGURATION_OVERRIDES_SHAPE);
+  if (isObject(parsed)) checkConfigurations(sink, file, parsed);
+}
+
+/** The properties of EMR's own (closed) classifications, at any nesting level. */
+function checkConfigurations(sink: FindingSink, file: string, overrides: Json): void {
+  const walk = (list: unknown, path: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((configuration: unknown, i) => {
+      if (!isObject(configuration)) return;
+      const at = `${path}[${i}]`;
+      const classification = overridesEntry(configuration, 'classification');
+      const properties = overridesEntry(configuration, 'properties');
+      if (typeof classification === 'string' && isObject(properties))
+        checkClassificationProperties(sink, file, `${at}.properties`, classification, properties);
+      walk(overridesEntry(configuration, 'configurations'), `${at}.configurations`);
+    });
+  };
+  walk(
+    overridesEntry(overrides, 'applicationConfiguration'),
+    '$.spec.configurationOverrides.applicationConfiguration',
+  );
 }

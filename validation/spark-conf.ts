@@ -1,4 +1,6 @@
 import { parseQuantity } from './formats';
+import { parseOverrides, sparkDefaults } from './jobrun-checks';
+import { asObject as obj, asString as str, type Json } from './json';
 
 /** The Spark settings of one JobRun: spark-defaults from configurationOverrides, then spark-submit flags on top. */
 export type SparkConf = ReadonlyMap<string, string>;
@@ -111,4 +113,22 @@ export function sparkPodRequest(
       ? sparkMemoryMiB(conf.get('spark.executor.pyspark.memory') ?? '0')
       : 0;
   return { cpu, memoryMiB: heap + overhead + pyspark, overheadMiB: overhead };
+}
+
+/** One conf per JobRun spec object: the cross-object checks and the runtime models all read it. */
+const confs = new WeakMap<Json, { conf: SparkConf; entryPoint: string }>();
+
+/**
+ * A JobRun's Spark settings as spark-submit sees them: `spark-defaults` from its
+ * configurationOverrides, with `sparkSubmitParameters` on top; and its entry point.
+ */
+export function jobRunConf(spec: Json): { conf: SparkConf; entryPoint: string } {
+  const cached = confs.get(spec);
+  if (cached !== undefined) return cached;
+  const driver = obj(obj(spec.jobDriver).sparkSubmitJobDriver);
+  const conf = new Map(Object.entries(sparkDefaults(parseOverrides(spec))));
+  for (const [key, value] of sparkSubmitConf(str(driver.sparkSubmitParameters) ?? '')) conf.set(key, value);
+  const result = { conf, entryPoint: str(driver.entryPoint) ?? '' };
+  confs.set(spec, result);
+  return result;
 }

@@ -5,6 +5,7 @@ import { FindingSink, type Finding } from './findings';
 import { checkJobRun } from './jobrun-checks';
 import { checkMetadata, checkPodSpec } from './object-checks';
 import { SchemaRegistry } from './schema-registry';
+import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
 import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
 import { asObject as obj, isObject, type Json } from './json';
@@ -42,7 +43,8 @@ export function defaultRegistry(): SchemaRegistry {
 /**
  * Validates one environment's objects: the pinned schemas (strict), their CEL rules (transition
  * rules against `previous`), the API server's Go-only checks, the JobRun and YuniKorn string
- * payloads, then the cross-object rules. Returns every finding, in file order.
+ * payloads, the cross-object rules, then the runtime models (pods, admission, placement, content
+ * addresses, Argo CD's sync). Returns every finding, in file order.
  */
 export function validateSet(set: ValidationSet, registry: SchemaRegistry = defaultRegistry()): Finding[] {
   const sink = new FindingSink();
@@ -129,6 +131,7 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     }
   }
   crossCheck(sink, { objects, podTemplates, queues, terraform: set.terraform ?? [] });
+  checkRuntime(sink, { objects, podTemplates, terraform: set.terraform ?? [] });
   return sink.findings;
 }
 

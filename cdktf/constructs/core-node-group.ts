@@ -6,6 +6,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { coreNodeRoleName, versions, type Environment } from '../../config';
+import { CORE_NODE_LABELS } from '../../config/core-node-group';
 import { managedPolicy, serviceTrust } from './iam-policy';
 
 /** Props for {@link CoreNodeGroup}. */
@@ -87,7 +88,7 @@ export class CoreNodeGroup extends Construct {
       scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize },
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: template.id, version: template.latestVersion.toString() },
-      labels: { NodeGroupType: 'core', WorkerType: 'ON_DEMAND' },
+      labels: { ...CORE_NODE_LABELS },
       tags: { Name: 'core-node-grp' },
       dependsOn: attachments,
     });

@@ -11,7 +11,7 @@ export type HelmValue = string | number | boolean | null | readonly HelmValue[] 
  * The label the core managed node group puts on its nodes (`CoreNodeGroup`): every controller
  * Deployment selects it, so controllers never land on (or keep alive) Karpenter's Spark nodes.
  */
-export const CORE_NODE_SELECTOR = { NodeGroupType: 'core' } as const;
+export { CORE_NODE_SELECTOR } from '../../config/core-node-group';
 
 /** Tolerate every taint: node agents (log shippers, CSI node plugins) must run on tainted Spark nodes. */
 export const TOLERATE_ALL_TAINTS = [{ operator: 'Exists' }] as const;

@@ -15,8 +15,6 @@ import {
   FSX_STORAGE_CLASS,
   JOB_FILES_CONFIG_MAP,
   POD_TEMPLATES_CONFIG_MAP,
-  SPARK_DRIVER_PVC,
-  SPARK_EBS_STORAGE_CLASS,
   fsxStaticVolumeName,
 } from '../names';
 
@@ -59,7 +57,9 @@ export class TeamChart extends Chart {
           ...(volumeName ? { volumeName } : {}),
         },
       });
-    if (env.storage.ebs.enabled) claim(SPARK_DRIVER_PVC, SPARK_EBS_STORAGE_CLASS, '50Gi', false);
+    // No fixed EBS claim: Spark creates one per driver and executor pod (OnDemand) in the pod's
+    // zone. A fixed claim on the WaitForFirstConsumer class would stay Pending until a job mounts
+    // it, and Argo CD would never apply the waves after it (docs/decisions.md).
     if (env.storage.fsx.static.enabled) {
       claim(
         FSX_STATIC_PVC,

@@ -16,6 +16,7 @@ import {
   type ConfigurationOverrides,
 } from '../jobs/configuration-overrides';
 import { contentHash } from '../jobs/content-hash';
+import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';
 
@@ -66,6 +67,9 @@ export class EmrJobRun extends Construct {
 
     this.overrides = configurationOverrides({
       sparkDefaults: jobSparkDefaults(env, job, artifacts),
+      // What EMR adds to the job's pods (logging containers, the job submitter's placement and
+      // eviction protection), explicit rather than EMR's defaults.
+      more: [emrContainersDefaults(), jobSubmitterConfiguration()],
       monitoring: {
         persistentAppUI: 'ENABLED',
         cloudWatchMonitoringConfiguration: {

@@ -1,6 +1,6 @@
 import type { Container, PodSpec, Toleration, Volume } from 'cdk8s-plus-27/lib/imports/k8s';
 import { versions, type NodePool } from '../../config';
-import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, SPARK_DRIVER_PVC, type StorageVariant } from '../names';
+import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, type StorageVariant } from '../names';
 import { nodePoolLabels, nodePoolTaints } from './spark-node-pool';
 
 /** Spark's user and group in EMR images. */
@@ -11,6 +11,24 @@ export const SPARK_LOCAL_DIR = '/data1';
 /** Directory on the node's RAID0 instance-store array (Karpenter mounts it at /mnt/k8s-disks/0). */
 export const NVME_HOST_PATH = '/mnt/k8s-disks/0/spark';
 
+/**
+ * Requests and limits as plain quantity strings: a template is serialized as it is (no cdk8s
+ * resolution), so cdk8s `Quantity` objects cannot appear in it.
+ */
+export interface TemplateResources {
+  readonly requests?: Readonly<Record<string, string>>;
+  readonly limits?: Readonly<Record<string, string>>;
+}
+
+/** A container of a pod template. */
+export type TemplateContainer = Omit<Container, 'resources'> & { readonly resources?: TemplateResources };
+
+/** The pod spec of a template. */
+export type TemplatePodSpec = Omit<PodSpec, 'containers' | 'initContainers'> & {
+  readonly containers: TemplateContainer[];
+  readonly initContainers?: TemplateContainer[];
+};
+
 /** A Spark pod template (`kind: Pod`) as EMR on EKS reads it from S3. */
 export interface SparkPodTemplate {
   readonly apiVersion: 'v1';
@@ -19,8 +37,23 @@ export interface SparkPodTemplate {
     readonly labels: Record<string, string>;
     readonly annotations?: Record<string, string>;
   };
-  readonly spec: PodSpec;
+  readonly spec: TemplatePodSpec;
 }
+
+/** Spark's own container in a driver or executor pod (EMR on EKS and Spark look for these names). */
+export const SPARK_CONTAINER = {
+  driver: 'spark-kubernetes-driver',
+  executor: 'spark-kubernetes-executor',
+} as const;
+
+/**
+ * What the init container that hands a scratch volume to Spark reserves: a `chown` of one
+ * directory. Explicit, so the pod's size never depends on the namespace's LimitRange defaults.
+ */
+export const VOLUME_PERMISSIONS_RESOURCES: TemplateResources = {
+  requests: { cpu: '100m', memory: '64Mi' },
+  limits: { memory: '64Mi' },
+};
 
 /** Inputs of {@link sparkPodTemplate}. */
 export interface SparkPodTemplateProps {
@@ -37,7 +70,7 @@ interface Scratch {
   readonly chown: boolean;
 }
 
-function scratchFor(variant: StorageVariant, role: 'driver' | 'executor'): Scratch {
+function scratchFor(variant: StorageVariant): Scratch {
   const claim = (claimName: string): Volume[] => [
     { name: 'spark-local-dir-1', persistentVolumeClaim: { claimName } },
   ];
@@ -51,13 +84,12 @@ function scratchFor(variant: StorageVariant, role: 'driver' | 'executor'): Scrat
         chown: true,
       };
     case 'ebs':
-      // Executors get an on-demand PVC each from Spark's own configuration (mounted at the same
-      // path, made writable by fsGroup); the driver's claim is fixed.
-      return {
-        volumes: role === 'driver' ? claim(SPARK_DRIVER_PVC) : [],
-        mountPath: SPARK_LOCAL_DIR,
-        chown: false,
-      };
+      // The driver and every executor get their own on-demand PVC from Spark's configuration
+      // (`…volumes.persistentVolumeClaim.spark-local-dir-1.options.claimName=OnDemand`), created
+      // with the pod, in the pod's zone, mounted at the same path and made writable by fsGroup.
+      // A fixed claim would stay Pending under WaitForFirstConsumer until a job mounts it (so
+      // Argo CD's sync would never get past it), pin every job to one zone, and serialize jobs.
+      return { volumes: [], mountPath: SPARK_LOCAL_DIR, chown: false };
     case 'fsx-static':
       return { volumes: claim(FSX_STATIC_PVC), mountPath: '/static', subPath: 'data', chown: true };
     case 'fsx-dynamic':
@@ -72,7 +104,7 @@ function scratchFor(variant: StorageVariant, role: 'driver' | 'executor'): Scrat
  */
 export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate {
   const { pool, variant, role } = props;
-  const scratch = scratchFor(variant, role);
+  const scratch = scratchFor(variant);
   const mount =
     scratch && scratch.volumes.length > 0
       ? [
@@ -83,17 +115,18 @@ export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate
           },
         ]
       : [];
-  const main: Container = {
-    name: role === 'driver' ? 'spark-kubernetes-driver' : 'spark-kubernetes-executor',
+  const main: TemplateContainer = {
+    name: SPARK_CONTAINER[role],
     ...(mount.length > 0 ? { volumeMounts: mount } : {}),
   };
-  const init: Container[] =
+  const init: TemplateContainer[] =
     scratch?.chown === true
       ? [
           {
             name: 'volume-permissions',
             image: versions.busyboxImage,
             command: ['sh', '-c', `chown ${SPARK_UID}:${SPARK_GID} ${scratch.mountPath}`],
+            resources: VOLUME_PERMISSIONS_RESOURCES,
             securityContext: { runAsUser: 0, runAsNonRoot: false },
             volumeMounts: mount,
           },

@@ -1,8 +1,8 @@
 import { teamNamespace, type Environment } from '../../config';
 import type { EffectiveJob } from '../../config/jobs';
-import type { SparkPodTemplate } from '../constructs/spark-pod-template';
+import { SPARK_LOCAL_DIR, type SparkPodTemplate } from '../constructs/spark-pod-template';
 import { SPARK_UI_PORT } from '../constructs/team-network-policies';
-import { EBS_EXECUTOR_VOLUME_SIZE, SPARK_EBS_STORAGE_CLASS, podTemplateFile } from '../names';
+import { EBS_SCRATCH_VOLUME_SIZE, SPARK_EBS_STORAGE_CLASS, podTemplateFile } from '../names';
 import type { PodTemplateArtifact, TeamArtifacts } from './artifacts';
 import { expandPlaceholders } from './placeholders';
 import { gangSchedulingProperties } from './task-groups';
@@ -65,16 +65,20 @@ function storage(job: EffectiveJob, templates: ReturnType<typeof jobPodTemplates
     'spark.kubernetes.executor.podTemplateFile': templates.executor.uri,
     ...(localDir ? { 'spark.local.dir': localDir } : {}),
   };
-  if (job.storage === 'ebs' && localDir) {
-    // One gp3 volume per executor, created with the pod and deleted with it (Spark's OnDemand claims).
-    const volume = 'spark.kubernetes.executor.volumes.persistentVolumeClaim.spark-local-dir-1';
-    Object.assign(properties, {
-      [`${volume}.options.claimName`]: 'OnDemand',
-      [`${volume}.options.storageClass`]: SPARK_EBS_STORAGE_CLASS,
-      [`${volume}.options.sizeLimit`]: EBS_EXECUTOR_VOLUME_SIZE,
-      [`${volume}.mount.path`]: localDir,
-      [`${volume}.mount.readOnly`]: 'false',
-    });
+  if (job.storage === 'ebs') {
+    // One gp3 volume for the driver and one per executor, each created with its pod (Spark's
+    // OnDemand claims), bound in the zone the pod lands in, and deleted with the pod.
+    for (const role of ['driver', 'executor'] as const) {
+      const volume = `spark.kubernetes.${role}.volumes.persistentVolumeClaim.spark-local-dir-1`;
+      Object.assign(properties, {
+        [`${volume}.options.claimName`]: 'OnDemand',
+        [`${volume}.options.storageClass`]: SPARK_EBS_STORAGE_CLASS,
+        [`${volume}.options.sizeLimit`]: EBS_SCRATCH_VOLUME_SIZE,
+        [`${volume}.mount.path`]: SPARK_LOCAL_DIR,
+        [`${volume}.mount.readOnly`]: 'false',
+      });
+    }
+    properties['spark.local.dir'] = SPARK_LOCAL_DIR;
   }
   return properties;
 }

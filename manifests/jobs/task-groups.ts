@@ -2,14 +2,17 @@ import type { Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { EffectiveJob } from '../../config/jobs';
 import { sortKeys } from '../../pipeline/serialize';
 import type { SparkPodTemplate } from '../constructs/spark-pod-template';
-import { sparkPodRequest } from './spark-resources';
+import { cpuQuantity, memoryQuantity } from './emr-containers';
+import { jobPodRequest, sparkPodRequest } from './spark-resources';
 
 /**
  * YuniKorn gang scheduling for a Spark job: two task groups whose placeholders reserve the
- * driver and every executor before any of them starts. Each group's `minResource` is the real
- * pod's request including memory overhead, and its nodeSelector and tolerations are those of the
- * pod template the real pods use, so the placeholders land on (and make Karpenter launch) the
- * same NodePool. `minMember` is the executor count the job runs (the seed reserved 20 for 2).
+ * driver and every executor before any of them starts. Each group's `minResource` is the whole
+ * real pod (Spark's container with memory overhead, EMR's logging container, the template's init
+ * containers): a placeholder smaller than its real pod is not swapped for it but released, and
+ * the gang guarantee silently disappears. Its nodeSelector and tolerations are those of the pod
+ * template the real pods use, so the placeholders land on (and make Karpenter launch) the same
+ * NodePool. `minMember` is the executor count the job runs (the seed reserved 20 for 2).
  */
 
 export const DRIVER_TASK_GROUP = 'spark-driver';
@@ -25,11 +28,6 @@ export interface TaskGroup {
   readonly tolerations?: readonly Toleration[];
 }
 
-/** CPU cores as a Kubernetes quantity: whole cores stay whole, fractions become millicores. */
-export function cpuQuantity(cores: number): string {
-  return Number.isInteger(cores) ? String(cores) : `${Math.ceil(cores * 1000)}m`;
-}
-
 /** How many executors the placeholders reserve: the fixed count, or dynamic allocation's minimum. */
 export function gangExecutors(job: EffectiveJob): number {
   return job.executors.kind === 'fixed' ? job.executors.instances : job.executors.min;
@@ -42,12 +40,12 @@ function group(
   role: 'driver' | 'executor',
   template: SparkPodTemplate,
 ): TaskGroup {
-  const request = sparkPodRequest(job, role);
+  const request = jobPodRequest(job, role, template);
   const { nodeSelector, tolerations } = template.spec;
   return {
     name,
     minMember,
-    minResource: { cpu: cpuQuantity(request.cpu), memory: `${Math.ceil(request.memoryMiB)}Mi` },
+    minResource: { cpu: cpuQuantity(request.cpuMillis), memory: memoryQuantity(request.memoryMiB) },
     ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
     ...(tolerations && tolerations.length > 0 ? { tolerations } : {}),
   };

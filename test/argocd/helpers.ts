@@ -4,17 +4,35 @@ import {
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   type Environment,
 } from '../../config';
+import { defaultEnvironment } from '../../config/environments/default';
+import type { EnvironmentInput } from '../../config/schema';
 import type { K8sApp, K8sObject } from '../../manifests/render';
 import { objectPath, renderManifests } from '../../manifests/render';
 import { POD_TEMPLATES_CONFIG_MAP } from '../../manifests/names';
 import { fixturePlatform, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
 
+/** The default environment with both FSx variants on: the only one whose team apps hold claims. */
+function withFsx(): Environment {
+  const input = structuredClone(defaultEnvironment) as EnvironmentInput & Record<string, unknown>;
+  return environment({
+    environments: [
+      {
+        ...input,
+        name: 'fsx',
+        storage: { fsx: { static: { enabled: true }, dynamic: { enabled: true } } },
+        addons: { ...input.addons, fsxCsiDriver: true },
+      },
+    ],
+  });
+}
+
 /**
  * Every environment the tests know, with FSx outputs so the static-volume objects render: the
- * default one (two teams), dev (two teams) and prod (three teams, one with its own namespace).
+ * default one (two teams), the same with FSx claims, dev (two teams) and prod (three teams, one
+ * with its own namespace).
  */
-export const ENVIRONMENTS: readonly Environment[] = [environment(), ...fixturePlatform()];
+export const ENVIRONMENTS: readonly Environment[] = [environment(), withFsx(), ...fixturePlatform()];
 
 /**
  * The job objects the jobs work adds to a team app (a scripts ConfigMap, the artifact uploader

@@ -6,7 +6,7 @@ import {
   isObjectPermitted,
   isSourcePermitted,
 } from '../../argocd/permissions';
-import { platformProject, teamProject, TEAM_NAMESPACED_KINDS } from '../../argocd/projects';
+import { platformProject, teamNamespacedKinds, teamProject } from '../../argocd/projects';
 import { SYNC_PHASES } from '../../argocd/sync-waves';
 import { IN_CLUSTER_SERVER, type AppProjectSpec } from '../../argocd/types';
 import { teamNamespace } from '../../config';
@@ -192,7 +192,11 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(
           .filter(({ object }) => !CLUSTER_SCOPED_KINDS.has(object.kind))
           .map(({ object }) => object.kind),
       );
-      expect([...contained].sort()).toEqual(TEAM_NAMESPACED_KINDS.map((k) => k.kind).sort());
+      expect([...contained].sort()).toEqual(
+        teamNamespacedKinds(env)
+          .map((k) => k.kind)
+          .sort(),
+      );
     });
 
     it('lets the platform project manage the platform apps and no team namespace', () => {

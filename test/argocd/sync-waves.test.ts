@@ -265,9 +265,11 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('waves of env
 
   it('finds the dependencies the table is about', () => {
     const kinds = new Set(found.map((d) => `${d.dependent.object.kind}->${d.dependency.object.kind}`));
+    // Team apps hold claims only with FSx (EBS scratch claims are Spark's own, per pod).
+    const claims = env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled;
     for (const edge of [
       'NodePool->EC2NodeClass',
-      'PersistentVolumeClaim->StorageClass',
+      ...(claims ? ['PersistentVolumeClaim->StorageClass', 'PersistentVolumeClaim->PersistentVolume'] : []),
       'ConfigMap->Namespace',
       'RoleBinding->Role',
       'VirtualCluster->RoleBinding',

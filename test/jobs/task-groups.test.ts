@@ -110,10 +110,12 @@ describe('YuniKorn task groups', () => {
     expect(dynamic[1]?.minMember).toBe(3);
   });
 
-  it('reserve what the pods request including memory overhead', () => {
+  it("reserve the whole real pod: Spark with memory overhead, EMR's logging container, init containers", () => {
+    // Spark: 1 core, 4096Mi + 1638Mi overhead; logging container: 100m, 512Mi; the init
+    // container (100m, 64Mi) runs before them, so the pod's effective request is their sum.
     expect(groups.map((g) => g.minResource)).toEqual([
-      { cpu: '1', memory: '5734Mi' },
-      { cpu: '1', memory: '5734Mi' },
+      { cpu: '1100m', memory: '6246Mi' },
+      { cpu: '1100m', memory: '6246Mi' },
     ]);
     const big = taskGroups(
       job({
@@ -125,9 +127,22 @@ describe('YuniKorn task groups', () => {
       executor,
     );
     expect(big.map((g) => g.minResource)).toEqual([
-      { cpu: '2', memory: `${8192 + 3276}Mi` },
-      { cpu: '4', memory: `${16384 + 6553}Mi` },
+      { cpu: '2100m', memory: `${8192 + 3276 + 512}Mi` },
+      { cpu: '4100m', memory: `${16384 + 6553 + 512}Mi` },
     ]);
+  });
+
+  it('count an init container where it is the largest part of the pod', () => {
+    const executor = templates().executor;
+    const heavyInit = {
+      ...executor,
+      spec: {
+        ...executor.spec,
+        initContainers: [{ name: 'warm-up', resources: { requests: { cpu: '3', memory: '20Gi' } } }],
+      },
+    };
+    const [, group] = taskGroups(gang, templates().driver, heavyInit);
+    expect(group?.minResource).toEqual({ cpu: '3', memory: `${20 * 1024}Mi` });
   });
 
   it('carry the nodeSelector and tolerations of the pod templates the real pods use', () => {

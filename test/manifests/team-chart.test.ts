@@ -141,17 +141,26 @@ describe('team chart', () => {
     });
   });
 
-  it('gives the EBS driver its claim and relies on fsGroup instead of a root init container', () => {
-    const driver = templates.get('spark-compute-optimized-ebs-driver.yaml')!;
-    expect(driver.spec.volumes).toEqual([
-      { name: 'spark-local-dir-1', persistentVolumeClaim: { claimName: 'spark-driver-pvc' } },
-    ]);
-    expect(driver.spec.securityContext).toEqual({ fsGroup: 1000 });
-    expect(driver.spec.initContainers).toBeUndefined();
-    expect(get(team, 'PersistentVolumeClaim/spark-driver-pvc').spec).toMatchObject({
-      storageClassName: 'spark-ebs',
-      accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: '50Gi' } },
+  it('gives EBS pods no fixed claim: the templates mount nothing and rely on fsGroup', () => {
+    for (const role of ['driver', 'executor']) {
+      const template = templates.get(`spark-compute-optimized-ebs-${role}.yaml`)!;
+      expect(template.spec.volumes, role).toBeUndefined();
+      expect(template.spec.containers[0]?.volumeMounts, role).toBeUndefined();
+      expect(template.spec.securityContext, role).toEqual({ fsGroup: 1000 });
+      expect(template.spec.initContainers, role).toBeUndefined();
+    }
+    // A fixed claim on the WaitForFirstConsumer class would stay Pending until a job mounts it,
+    // and Argo CD would never get past its wave; Spark creates a claim per pod instead.
+    expect([...team.values()].filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+    const other = objectsOf(apps(env).get('team-emr-data-team-b'));
+    expect([...other.values()].filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+  });
+
+  it('sizes the init container that hands scratch to Spark explicitly, not by LimitRange defaults', () => {
+    const nvme = templates.get('spark-compute-optimized-nvme-executor.yaml')!;
+    expect(nvme.spec.initContainers?.[0]?.resources).toEqual({
+      requests: { cpu: '100m', memory: '64Mi' },
+      limits: { memory: '64Mi' },
     });
   });
 });

@@ -3,15 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
 import {
+  artifactUri,
   defaultSet,
+  DRIVER_PVC_FILE,
   editTemplate,
   fileEnding,
   findings,
+  legacyDriverClaim,
   mutate,
   SAMPLE_JOBRUN_FILE,
   sampleJobRun,
   type Tree,
 } from './helpers';
+import { allocatable, INSTANCE_CATALOG } from '../../validation/instance-catalog';
 import type { ValidationSet } from '../../validation/validate';
 
 type Json = Tree;
@@ -46,11 +50,17 @@ interface Case {
   readonly rule: string;
   /** A file suffix and a mutation of that object, or a whole set. */
   readonly set: () => ValidationSet;
-  /** The file the finding must name (suffix); defaults to the mutated file. */
-  readonly file?: string;
+  /** The file the finding must name (a suffix, or a pattern); defaults to the mutated file. */
+  readonly file?: string | RegExp;
 }
 
-function edit(suffix: string, rule: string, name: string, change: (o: Json) => void, file?: string): Case {
+function edit(
+  suffix: string,
+  rule: string,
+  name: string,
+  change: (o: Json) => void,
+  file?: string | RegExp,
+): Case {
   return {
     name,
     rule,
@@ -64,6 +74,20 @@ function edit(suffix: string, rule: string, name: string, change: (o: Json) => v
 
 function job(rule: string, name: string, change: (j: Json) => void, file = SAMPLE_JOBRUN_FILE): Case {
   return { name, rule, file, set: () => withJob(change) };
+}
+
+/** A case on the fixed driver claim team apps used to carry (no longer rendered). */
+function claim(rule: string, name: string, change: (o: Json) => void): Case {
+  return {
+    name,
+    rule,
+    file: DRIVER_PVC_FILE,
+    set: () => {
+      const pvc = legacyDriverClaim();
+      change(pvc);
+      return defaultSet([{ file: DRIVER_PVC_FILE, object: pvc }]);
+    },
+  };
 }
 
 const POOL = 'NodePool.spark-compute-optimized.yaml';
@@ -147,15 +171,10 @@ const corpus: Case[] = [
   edit('StorageClass.gp3.yaml', 'enum.reclaim-policy', 'StorageClass reclaimPolicy Recycle', (o) => {
     o.reclaimPolicy = 'Recycle';
   }),
-  edit(
-    `${A}/PersistentVolumeClaim.spark-driver-pvc.yaml`,
-    'enum.access-mode',
-    'accessModes ReadWriteAll',
-    (o) => {
-      o.spec.accessModes = ['ReadWriteAll'];
-    },
-  ),
-  edit(`${A}/PersistentVolumeClaim.spark-driver-pvc.yaml`, 'quantity', 'storage "50 GB"', (o) => {
+  claim('enum.access-mode', 'accessModes ReadWriteAll', (o) => {
+    o.spec.accessModes = ['ReadWriteAll'];
+  }),
+  claim('quantity', 'storage "50 GB"', (o) => {
     o.spec.resources.requests.storage = '50 GB';
   }),
   edit(`${A}/ResourceQuota.team-budget.yaml`, 'quantity', 'quota of "lots"', (o) => {
@@ -356,14 +375,243 @@ const corpus: Case[] = [
   },
 ];
 
-function gang(members: number, memory: string, extraKey?: string): (j: Json) => void {
+const JOB_FILES = `${A}/ConfigMap.spark-job-files.yaml`;
+const QUOTA = `${A}/ResourceQuota.team-budget.yaml`;
+const LIMITS = `${A}/LimitRange.container-defaults.yaml`;
+const EBS_DRIVER = 'spark-compute-optimized-ebs-driver.yaml';
+const EBS_EXECUTOR = 'spark-compute-optimized-ebs-executor.yaml';
+const NVME_EXECUTOR = 'spark-compute-optimized-nvme-executor.yaml';
+const JOB_RUNS = /\/JobRun\.[^/]+\.yaml$/;
+const UPLOAD_JOB = /\/emr-data-team-a\/Job\.upload-artifacts-[0-9a-f]{8}\.yaml$/;
+
+/** `set` with one object's sync wave changed. */
+function rewave(set: ValidationSet, file: string | RegExp, wave: string): ValidationSet {
+  const target = set.documents.find((d) =>
+    file instanceof RegExp ? file.test(d.file) : d.file.endsWith(file),
+  );
+  if (target === undefined) throw new Error(`no document ${String(file)}`);
+  return mutate(set, target.file, (o) => {
+    o.metadata.annotations['argocd.argoproj.io/sync-wave'] = wave;
+  });
+}
+
+/** Mounts the fixed driver claim in one of team a's pod templates, as the EBS driver template once did. */
+function mountClaim(key: string): (configMap: Json) => void {
+  return (configMap) => {
+    editTemplate(configMap, key, (pod) => {
+      pod.spec.volumes = [
+        { name: 'spark-local-dir-1', persistentVolumeClaim: { claimName: 'spark-driver-pvc' } },
+      ];
+      pod.spec.containers[0].volumeMounts = [{ name: 'spark-local-dir-1', mountPath: '/data1' }];
+    });
+  };
+}
+
+function withClaimMountedBy(key: string, wave = '6'): ValidationSet {
+  const set = defaultSet([{ file: DRIVER_PVC_FILE, object: legacyDriverClaim(wave) }]);
+  return mutate(set, fileEnding(set, TEMPLATES), mountClaim(key));
+}
+
+/** Adds a classification to the sample JobRun's overrides. */
+function classification(name: string, properties: Record<string, string>): (j: Json) => void {
+  return (j) =>
+    overrides(j, (o) => {
+      o.applicationConfiguration.push({ classification: name, properties });
+    });
+}
+
+function submitter(change: (properties: Record<string, string>) => void): (j: Json) => void {
+  return (j) =>
+    overrides(j, (o) => {
+      change(
+        o.applicationConfiguration.find((c: Json) => c.classification === 'emr-job-submitter').properties,
+      );
+    });
+}
+
+/** An executor heap that fits the compute pool's largest instance alone, but not with the logging container. */
+function heapFillingTheLargestNode(): string {
+  const set = defaultSet();
+  const pool = set.documents.find((d) => d.file.endsWith(POOL))?.object as Json;
+  const types: string[] = pool.spec.template.spec.requirements.find(
+    (r: Json) => r.key === 'node.kubernetes.io/instance-type',
+  ).values;
+  const largest = Math.max(
+    ...types.map((t) => {
+      const facts = INSTANCE_CATALOG.get(t);
+      return facts === undefined ? 0 : allocatable(facts).memoryMiB;
+    }),
+  );
+  return `${Math.floor(largest - 256 - 384)}m`;
+}
+
+corpus.push(
+  {
+    name: "today's fixed driver claim on the WaitForFirstConsumer class in wave 6, mounted only by the EBS job",
+    rule: 'sync.wave-blocked',
+    file: DRIVER_PVC_FILE,
+    set: () => withClaimMountedBy(EBS_DRIVER),
+  },
+  {
+    name: 'a claim in the last wave that nothing mounts',
+    rule: 'sync.never-healthy',
+    file: DRIVER_PVC_FILE,
+    set: () => defaultSet([{ file: DRIVER_PVC_FILE, object: legacyDriverClaim('10') }]),
+  },
+  {
+    name: 'the upload Job mounting a ConfigMap of a later wave',
+    rule: 'sync.wave-blocked',
+    file: UPLOAD_JOB,
+    set: () => rewave(defaultSet(), JOB_FILES, '10'),
+  },
+  {
+    name: 'a VirtualCluster after its JobRuns',
+    rule: 'sync.wave-blocked',
+    file: SAMPLE_JOBRUN_FILE,
+    set: () => rewave(withJob(), `${A}/VirtualCluster.emr-eks-karpenter-emr-data-team-a.yaml`, '11'),
+  },
+  {
+    name: 'the upload Job in the same wave as the JobRuns',
+    rule: 'sync.dependency-late',
+    file: SAMPLE_JOBRUN_FILE,
+    set: () => rewave(withJob(), UPLOAD_JOB, '10'),
+  },
+  {
+    name: 'a ReadWriteOnce claim mounted by every executor',
+    rule: 'pod.rwo-claim-shared',
+    file: DRIVER_PVC_FILE,
+    set: () => withClaimMountedBy(EBS_EXECUTOR),
+  },
+  job(
+    'admission.limit-below-request',
+    "a logging container asking for more memory than the LimitRange's default limit",
+    classification('emr-containers-defaults', { 'logging.request.memory': '1Gi' }),
+  ),
+  edit(
+    QUOTA,
+    'admission.quota-unset',
+    'a quota on limits.cpu, which no LimitRange default sets',
+    (o) => {
+      o.spec.hard['limits.cpu'] = '1000';
+    },
+    JOB_RUNS,
+  ),
+  {
+    name: 'a job needing more CPU than the whole team quota',
+    rule: 'admission.quota-exceeded',
+    file: SAMPLE_JOBRUN_FILE,
+    set: () => {
+      const set = withJob();
+      return mutate(set, fileEnding(set, QUOTA), (o) => {
+        o.spec.hard['requests.cpu'] = '3';
+      });
+    },
+  },
+  edit(
+    LIMITS,
+    'admission.limit-range',
+    'a LimitRange maximum below the Spark containers',
+    (o) => {
+      o.spec.limits[0].max = { memory: '1Gi' };
+    },
+    JOB_RUNS,
+  ),
+  job(
+    'cross.fit',
+    'an executor that fits the largest node alone, but not with its logging container',
+    (j) => {
+      j.spec.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters += ` --conf spark.executor.memory=${heapFillingTheLargestNode()} --conf spark.executor.memoryOverhead=384m`;
+    },
+  ),
+  job(
+    'jobrun.overrides-property',
+    'a misspelled emr-containers-defaults property',
+    classification('emr-containers-defaults', { 'logging.requests.memory': '1Gi' }),
+  ),
+  job(
+    'jobrun.overrides-property-value',
+    'a job submitter toleration without an effect',
+    submitter((p) => {
+      p['jobsubmitter.node.toleration.dedicated'] = 'spark';
+    }),
+  ),
+  job(
+    'pod.ca-evictable',
+    'a job submitter Cluster Autoscaler may evict',
+    submitter((p) => {
+      delete p['jobsubmitter.annotation.cluster-autoscaler.kubernetes.io/safe-to-evict'];
+    }),
+  ),
+  job(
+    'pod.submitter-spot',
+    'a job submitter placed on the Spot-capable compute pool',
+    submitter((p) => {
+      p['jobsubmitter.node.selector.NodeGroupType'] = 'SparkComputeOptimized';
+      p['jobsubmitter.node.toleration.spark-compute-optimized'] = 'true';
+      p['jobsubmitter.node.toleration.spark-compute-optimized.effect'] = 'NoSchedule';
+    }),
+  ),
+  job(
+    'pod.unschedulable',
+    'a job submitter selecting no node group',
+    submitter((p) => {
+      p['jobsubmitter.node.selector.NodeGroupType'] = 'no-such-group';
+    }),
+  ),
+  edit(
+    TEMPLATES,
+    'pod.karpenter-disruptable',
+    'a driver template without karpenter.sh/do-not-disrupt',
+    (o) => {
+      editTemplate(o, NVME_DRIVER, (pod) => {
+        delete pod.metadata.annotations;
+      });
+    },
+  ),
+  edit(
+    TEMPLATES,
+    'pod.spark-container-name',
+    'spark-kubernetes-executors (a typo that becomes a sidecar)',
+    (o) => {
+      editTemplate(o, NVME_EXECUTOR, (pod) => {
+        pod.spec.containers[0].name = 'spark-kubernetes-executors';
+      });
+    },
+  ),
+  edit(JOB_FILES, 'content.hash-mismatch', 'a job script edited in dist/', (o) => {
+    o.data['taxi-trip.py'] += '# edited by hand\n';
+  }),
+  job('content.not-uploaded', 'a JobRun naming a hash no upload Job ships', (j) => {
+    j.spec.jobDriver.sparkSubmitJobDriver.entryPoint = artifactUri('taxi-trip.py').replace(
+      /artifacts\/[0-9a-f]{64}/,
+      `artifacts/${'f'.repeat(64)}`,
+    );
+  }),
+);
+
+/** Task-group minResource of one role. */
+interface Reserve {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** What the sample JobRun's real pods request: Spark with overhead, the logging container, LimitRange CPU. */
+const WHOLE_DRIVER: Reserve = { cpu: '1100m', memory: '6246Mi' };
+const WHOLE_EXECUTOR: Reserve = { cpu: '2100m', memory: '12Gi' };
+
+function gang(
+  members: number,
+  executor: Reserve,
+  driver: Reserve = WHOLE_DRIVER,
+  extraKey?: string,
+): (j: Json) => void {
   return (j) => {
     const groups = [
-      { name: 'spark-driver', minMember: 1, minResource: { cpu: '1', memory: '6Gi' } },
+      { name: 'spark-driver', minMember: 1, minResource: driver },
       {
         name: 'spark-executor',
         minMember: members,
-        minResource: { cpu: '2', memory },
+        minResource: executor,
         ...(extraKey ? { [extraKey]: 2 } : {}),
       },
     ];
@@ -382,13 +630,26 @@ function gang(members: number, memory: string, extraKey?: string): (j: Json) => 
 }
 
 corpus.push(
-  job('yunikorn.task-groups-unknown-key', 'task group with minMembers', gang(2, '12Gi', 'minMembers')),
+  job(
+    'yunikorn.task-groups-unknown-key',
+    'task group with minMembers',
+    gang(2, WHOLE_EXECUTOR, WHOLE_DRIVER, 'minMembers'),
+  ),
   job(
     'yunikorn.task-groups-min-member',
     'ten placeholders per executor (the upstream bug)',
-    gang(20, '12Gi'),
+    gang(20, WHOLE_EXECUTOR),
   ),
-  job('yunikorn.task-groups-overhead', 'task group memory without the overhead', gang(2, '8Gi')),
+  job(
+    'yunikorn.task-groups-overhead',
+    'task group memory without the overhead',
+    gang(2, { cpu: '2100m', memory: '8Gi' }),
+  ),
+  job(
+    'pod.task-group-undersized',
+    "task groups reserving Spark's request but not the logging container (the old 1 CPU / 5734Mi)",
+    gang(2, { cpu: '2', memory: '11468Mi' }, { cpu: '1', memory: '5734Mi' }),
+  ),
 );
 
 describe('validator corpus', () => {
@@ -398,12 +659,14 @@ describe('validator corpus', () => {
 
   it('passes the default environment and the sample JobRun', () => {
     expect(findings(withJob())).toEqual([]);
-    expect(findings(withJob(gang(2, '12Gi')))).toEqual([]);
+    expect(findings(withJob(gang(2, WHOLE_EXECUTOR)))).toEqual([]);
   });
 
   it.each(corpus.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const found = findings(c.set());
-    const matching = found.filter((f) => f.rule === c.rule && f.file.endsWith(c.file ?? ''));
+    const named = (file: string) =>
+      c.file instanceof RegExp ? c.file.test(file) : file.endsWith(c.file ?? '');
+    const matching = found.filter((f) => f.rule === c.rule && named(f.file));
     expect(matching, JSON.stringify(found, null, 2)).not.toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dump, load } from 'js-yaml';
 import { defaultPlatform, loadPlatform } from '../../config';
 import { renderPlatform } from '../../pipeline/render';
@@ -57,17 +58,40 @@ export function findings(set: ValidationSet): Finding[] {
   return validateSet(set);
 }
 
-/** A valid JobRun for team a on the compute pool with NVMe (the corpus mutates it). */
+const BUCKET = 'emr-eks-karpenter-111122223333-us-west-2';
+
+/**
+ * The content-addressed S3 URI of one of team a's rendered artifacts (a pod template or a job
+ * file): `s3://<bucket>/emr-data-team-a/artifacts/<sha256 of its ConfigMap entry>/<file>`.
+ */
+export function artifactUri(file: string): string {
+  for (const { object } of defaultSet().documents) {
+    const o = object as Json;
+    const metadata = o.metadata as Json;
+    const content = (o.data as Record<string, unknown> | undefined)?.[file];
+    if (o.kind !== 'ConfigMap' || metadata.namespace !== 'emr-data-team-a' || typeof content !== 'string')
+      continue;
+    const hash = createHash('sha256').update(content, 'utf8').digest('hex');
+    return `s3://${BUCKET}/emr-data-team-a/artifacts/${hash}/${file}`;
+  }
+  throw new Error(`no artifact ${file}`);
+}
+
+/**
+ * A valid JobRun for team a on the compute pool with NVMe (the corpus mutates it), hand-written:
+ * in the JobRun wave, reading team a's uploaded artifacts, its job submitter on the core node
+ * group and kept from Cluster Autoscaler; EMR's logging defaults apply (no
+ * `emr-containers-defaults`).
+ */
 export function sampleJobRun(): Json {
-  const bucket = 'emr-eks-karpenter-111122223333-us-west-2';
-  const artifacts = `s3://${bucket}/emr-data-team-a/artifacts/0123abcd`;
+  const bucket = BUCKET;
   return {
     apiVersion: 'emrcontainers.services.k8s.aws/v1alpha1',
     kind: 'JobRun',
     metadata: {
       name: 'taxi-0123abcd',
       namespace: 'emr-data-team-a',
-      annotations: { 'services.k8s.aws/deletion-policy': 'retain' },
+      annotations: { 'services.k8s.aws/deletion-policy': 'retain', 'argocd.argoproj.io/sync-wave': '10' },
     },
     spec: {
       name: 'taxi-0123abcd',
@@ -76,7 +100,7 @@ export function sampleJobRun(): Json {
       releaseLabel: 'emr-7.12.0-latest',
       jobDriver: {
         sparkSubmitJobDriver: {
-          entryPoint: `${artifacts}/taxi.py`,
+          entryPoint: artifactUri('taxi-trip.py'),
           entryPointArguments: [
             `s3://${bucket}/emr-data-team-a/taxi/input/`,
             `s3://${bucket}/emr-data-team-a/taxi/output/`,
@@ -90,9 +114,20 @@ export function sampleJobRun(): Json {
           {
             classification: 'spark-defaults',
             properties: {
-              'spark.kubernetes.driver.podTemplateFile': `${artifacts}/spark-compute-optimized-nvme-driver.yaml`,
-              'spark.kubernetes.executor.podTemplateFile': `${artifacts}/spark-compute-optimized-nvme-executor.yaml`,
+              'spark.kubernetes.driver.podTemplateFile': artifactUri(
+                'spark-compute-optimized-nvme-driver.yaml',
+              ),
+              'spark.kubernetes.executor.podTemplateFile': artifactUri(
+                'spark-compute-optimized-nvme-executor.yaml',
+              ),
               'spark.local.dir': '/data1',
+            },
+          },
+          {
+            classification: 'emr-job-submitter',
+            properties: {
+              'jobsubmitter.node.selector.NodeGroupType': 'core',
+              'jobsubmitter.annotation.cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
             },
           },
         ],
@@ -111,3 +146,24 @@ export function sampleJobRun(): Json {
 
 export const SAMPLE_JOBRUN_FILE =
   'default/k8s/team-emr-data-team-a/emr-data-team-a/JobRun.taxi-0123abcd.yaml';
+
+export const DRIVER_PVC_FILE =
+  'default/k8s/team-emr-data-team-a/emr-data-team-a/PersistentVolumeClaim.spark-driver-pvc.yaml';
+
+/** The fixed driver claim the team apps carried before per-pod claims, in its wave (6). */
+export function legacyDriverClaim(wave = '6'): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name: 'spark-driver-pvc',
+      namespace: 'emr-data-team-a',
+      annotations: { 'argocd.argoproj.io/sync-wave': wave },
+    },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'spark-ebs',
+      resources: { requests: { storage: '50Gi' } },
+    },
+  };
+}

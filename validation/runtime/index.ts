@@ -1,0 +1,68 @@
+import { jobRunGang, type Located, type PodTemplate } from '../cross-checks';
+import { FindingSink } from '../findings';
+import { asObject as obj } from '../json';
+import { jobRunConf } from '../spark-conf';
+import { admitPods } from './admission';
+import { checkContentAddresses, uploads } from './content-address';
+import { checkSparkContainerNames, environmentPods, jobRunTemplate } from './emr-pods';
+import { managedNodeGroups, nodePools } from './node-groups';
+import { RuntimeObjects, type RuntimeObject } from './objects';
+import { checkPlacement, type RuntimeGang } from './placement';
+import { checkSync } from './sync';
+
+/**
+ * The runtime models (DESIGN decision 12): beyond "each object is well-formed", whether the
+ * platform as a whole can start and run. In order: the Spark container names of the pod
+ * templates, the pods EMR creates for each JobRun and the workloads' pods (`emr-pods.ts`), their
+ * admission (`admission.ts`), their placement (`placement.ts`), the content addresses of the job
+ * artifacts (`content-address.ts`), and Argo CD's first sync (`sync.ts`, `health.ts`).
+ */
+
+/** What one environment rendered, as the runtime models read it. */
+export interface RuntimeSet {
+  readonly objects: readonly Located[];
+  readonly podTemplates: readonly PodTemplate[];
+  /** Parsed `cdk.tf.json` stacks of the environment (node groups, Cluster Autoscaler). */
+  readonly terraform: readonly unknown[];
+}
+
+function gangs(
+  runs: readonly RuntimeObject[],
+  templates: readonly PodTemplate[],
+): Map<RuntimeObject, RuntimeGang> {
+  const found = new Map<RuntimeObject, RuntimeGang>();
+  for (const run of runs) {
+    const { conf } = jobRunConf(obj(run.object.spec));
+    const byRole = new Map(
+      (['driver', 'executor'] as const).map((role) => [
+        role,
+        jobRunTemplate(conf, role, run.namespace, templates),
+      ]),
+    );
+    // Malformed annotations are reported by the cross-object checks; parse quietly here.
+    const gang = jobRunGang(new FindingSink(), run.file, conf, byRole);
+    if (gang !== undefined) found.set(run, gang);
+  }
+  return found;
+}
+
+/** Every runtime model over one environment's set. */
+export function checkRuntime(sink: FindingSink, set: RuntimeSet): void {
+  const objects = new RuntimeObjects(set.objects);
+  const runs = objects.ofKind('JobRun');
+  checkSparkContainerNames(sink, set.podTemplates, runs);
+  const pods = environmentPods(objects, set.podTemplates);
+  const admitted = admitPods(sink, pods, objects);
+  const managed = managedNodeGroups(set.terraform);
+  checkPlacement(
+    sink,
+    admitted,
+    [...nodePools(set.objects), ...managed],
+    objects,
+    gangs(runs, set.podTemplates),
+    managed.length > 0,
+  );
+  const shipped = uploads(objects);
+  checkContentAddresses(sink, objects, shipped);
+  checkSync(sink, { objects, pods, uploads: shipped });
+}

@@ -1,0 +1,80 @@
+import { asObject as obj, asString as str, type Json } from '../json';
+
+/**
+ * The rendered objects of one environment as the runtime models see them: which Argo CD
+ * application syncs each one (from its path, the dist/ contract `<env>/k8s/<app>/…`, or
+ * `<env>/argocd/…` for the root application), in which sync wave, and lookups by kind and name.
+ */
+
+/** The app name of objects under `<env>/argocd/`: what the root Application syncs. */
+export const ROOT_APP = '(root)';
+
+/** Argo CD's sync-wave annotation; objects without it are in wave 0. */
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** One object with where it comes from and when Argo CD applies it. */
+export interface RuntimeObject {
+  readonly file: string;
+  readonly object: Json;
+  readonly kind: string;
+  /** API group (`''` for core). */
+  readonly group: string;
+  readonly name: string;
+  /** `undefined` for cluster-scoped objects. */
+  readonly namespace: string | undefined;
+  /** The Argo CD application folder, {@link ROOT_APP}, or `''` outside the dist/ layout. */
+  readonly app: string;
+  readonly wave: number;
+}
+
+/** `Kind namespace/name` (or `Kind name`) for messages. */
+export function describe(o: RuntimeObject): string {
+  return `${o.kind} ${o.namespace === undefined ? '' : `${o.namespace}/`}${o.name}`;
+}
+
+function appOf(file: string): string {
+  const k8s = /(?:^|\/)k8s\/([^/]+)\//.exec(file);
+  if (k8s?.[1] !== undefined) return k8s[1];
+  return /(?:^|\/)argocd\//.test(file) ? ROOT_APP : '';
+}
+
+function waveOf(object: Json): number {
+  const raw = obj(obj(object.metadata).annotations)[SYNC_WAVE];
+  const wave = typeof raw === 'string' ? Number(raw) : 0;
+  return Number.isInteger(wave) ? wave : 0;
+}
+
+/** The rendered set, indexed. */
+export class RuntimeObjects {
+  readonly all: readonly RuntimeObject[];
+  private readonly byKind = new Map<string, RuntimeObject[]>();
+
+  constructor(located: readonly { readonly file: string; readonly object: Json }[]) {
+    this.all = located.map(({ file, object }) => {
+      const apiVersion = str(object.apiVersion) ?? '';
+      const metadata = obj(object.metadata);
+      return {
+        file,
+        object,
+        kind: str(object.kind) ?? '',
+        group: apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '',
+        name: str(metadata.name) ?? '',
+        namespace: str(metadata.namespace),
+        app: appOf(file),
+        wave: waveOf(object),
+      };
+    });
+    for (const o of this.all) this.byKind.set(o.kind, [...(this.byKind.get(o.kind) ?? []), o]);
+  }
+
+  /** Every object of a kind (optionally in one namespace). */
+  ofKind(kind: string, namespace?: string): readonly RuntimeObject[] {
+    const found = this.byKind.get(kind) ?? [];
+    return namespace === undefined ? found : found.filter((o) => o.namespace === namespace);
+  }
+
+  /** The object of a kind with this name (and namespace, for namespaced kinds). */
+  find(kind: string, name: string | undefined, namespace?: string): RuntimeObject | undefined {
+    return this.ofKind(kind).find((o) => o.name === name && o.namespace === namespace);
+  }
+}

@@ -12,19 +12,23 @@ import { POD_TEMPLATES_CONFIG_MAP } from '../../manifests/names';
 import { fixturePlatform, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
 
-/** The default environment with both FSx variants on: the only one whose team apps hold claims. */
+/**
+ * The default environment with both FSx variants on: the only one whose team apps hold claims.
+ * It is loaded under the default's name, so the seed's job files (`environments: [default]`)
+ * apply to it too, and then labelled `fsx` for the test names.
+ */
 function withFsx(): Environment {
   const input = structuredClone(defaultEnvironment) as EnvironmentInput & Record<string, unknown>;
-  return environment({
+  const env = environment({
     environments: [
       {
         ...input,
-        name: 'fsx',
         storage: { fsx: { static: { enabled: true }, dynamic: { enabled: true } } },
         addons: { ...input.addons, fsxCsiDriver: true },
       },
     ],
   });
+  return { ...env, name: 'fsx' };
 }
 
 /**

@@ -310,7 +310,8 @@ describe('npm run diff shows every change', () => {
     expect(printed(report)).toEqual([
       'default / terraform/teams',
       '  ~ terraform',
-      '      backend.local: {"path":"terraform.teams.tfstate"} → (absent)',
+      '      backend.local.path: "../../../../terraform-state/default/teams.tfstate" → (absent)',
+      '      backend.local.workspace_dir: "../../../../terraform-state/default/teams.tfstate.d" → (absent)',
       '      backend.s3.bucket: (absent) → "state"',
       '      backend.s3.encrypt: (absent) → true',
       '      backend.s3.key: (absent) → "default/teams.tfstate"',
@@ -435,6 +436,7 @@ describe('npm run diff shows every change', () => {
   });
 
   it('diffs ConfigMap documents (queues.yaml, pod templates) and JobRun configurationOverrides as data', () => {
+    let run = '';
     const report = caseBranch('embedded-k8s', () => {
       editYaml('default/k8s/yunikorn/yunikorn/ConfigMap.yunikorn-configs.yaml', (o) => {
         o.data['queues.yaml'] = (o.data['queues.yaml'] as string).replace('vcore: "1200"', 'vcore: "1400"');
@@ -446,6 +448,7 @@ describe('npm run diff shows every change', () => {
         o.data[key] = dump(template);
       });
       const job = readdirSync(join(dist, JOB_DIR)).find((file) => file.startsWith('JobRun.sample-pi-')) ?? '';
+      run = job.replace(/^JobRun\.|\.yaml$/g, '');
       editYaml(`${JOB_DIR}/${job}`, (o) => {
         const overrides = JSON.parse(o.spec.configurationOverrides as string) as Tree;
         overrides.monitoringConfiguration.persistentAppUI = 'DISABLED';
@@ -456,13 +459,13 @@ describe('npm run diff shows every change', () => {
       'default / team-emr-data-team-a',
       '  ~ ConfigMap emr-data-team-a/spark-pod-templates',
       `      data['spark-compute-optimized-ebs-driver.yaml'].spec.containers[name=sidecar]: (absent) → {"name":"sidecar","image":"busybox:1.37"}`,
-      '  ~ JobRun emr-data-team-a/sample-pi-086a8048',
+      `  ~ JobRun emr-data-team-a/${run}`,
       '      spec.configurationOverrides.monitoringConfiguration.persistentAppUI: "ENABLED" → "DISABLED"',
       'default / yunikorn',
       '  ~ ConfigMap yunikorn/yunikorn-configs',
       `      data['queues.yaml'].partitions[name=default].queues[name=root].queues[name=emr-data-team-a].resources.max.vcore: "1200" → "1400"`,
       '1 warning(s):',
-      '  ! default: JobRun emr-data-team-a/sample-pi-086a8048: JobRun spec edited in place: every JobRun spec field is immutable, so the sync would fail (rename the job run: change the job or bump `rerun`)',
+      `  ! default: JobRun emr-data-team-a/${run}: JobRun spec edited in place: every JobRun spec field is immutable, so the sync would fail (rename the job run: change the job or bump \`rerun\`)`,
     ]);
   });
 

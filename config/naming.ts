@@ -89,6 +89,21 @@ export function karpenterQueueName(env: Environment): string {
   return `karpenter-${env.cluster.name}`;
 }
 
+/** The kinds of interruption events Karpenter reads from its queue, one EventBridge rule each. */
+export const KARPENTER_EVENT_IDS = [
+  'health',
+  'spot-interruption',
+  'rebalance',
+  'instance-state-change',
+  'capacity-reservation',
+] as const;
+export type KarpenterEventId = (typeof KARPENTER_EVENT_IDS)[number];
+
+/** EventBridge rule that feeds one kind of interruption event to Karpenter's queue (≤ 64 characters). */
+export function karpenterEventRuleName(env: Environment, eventId: KarpenterEventId): string {
+  return `${env.cluster.name}-karpenter-${eventId}`;
+}
+
 export function coreNodeRoleName(env: Environment): string {
   return `${env.cluster.name}-core-node`;
 }

@@ -1,7 +1,13 @@
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
 import { checkJobs } from './job-rules';
-import { allRoleNames, jobBucketName, teamNamespace } from './naming';
+import {
+  allRoleNames,
+  jobBucketName,
+  KARPENTER_EVENT_IDS,
+  karpenterEventRuleName,
+  teamNamespace,
+} from './naming';
 import type { Environment, Platform } from './schema';
 
 /**
@@ -237,6 +243,14 @@ function checkNames(env: Environment, at: string): ConfigProblem[] {
       path: `${at}.cluster.name`,
       value: env.cluster.name,
       rule: `makes the IAM role name ${longest} longer than 64 characters; shorten the cluster or team name`,
+    });
+  }
+  const rule = KARPENTER_EVENT_IDS.map((id) => karpenterEventRuleName(env, id)).find((n) => n.length > 64);
+  if (env.addons.karpenter && rule !== undefined) {
+    problems.push({
+      path: `${at}.cluster.name`,
+      value: env.cluster.name,
+      rule: `makes the EventBridge rule name ${rule} longer than 64 characters; shorten the cluster name`,
     });
   }
   return problems;

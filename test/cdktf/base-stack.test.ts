@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTION_EVENTS } from '../../cdktf/constructs/karpenter-infra';
+import { KARPENTER_EVENT_IDS } from '../../config';
 import { defaultEnvironment } from '../../config/environments/default';
 import { environment, policy, resource, resourcesOfType, synthStacks } from '../helpers/terraform';
 
@@ -136,7 +137,8 @@ describe('base stack', () => {
     ]);
   });
 
-  it('wires the four EventBridge rules to an encrypted interruption queue', () => {
+  it('wires one EventBridge rule per interruption event kind to an encrypted interruption queue', () => {
+    expect(INTERRUPTION_EVENTS.map((e) => e.id)).toEqual([...KARPENTER_EVENT_IDS]);
     expect(resource(base, 'aws_sqs_queue', 'karpenter_interruption-queue')).toMatchObject({
       name: 'karpenter-emr-eks-karpenter',
       sqs_managed_sse_enabled: true,
@@ -168,7 +170,22 @@ describe('base stack', () => {
     const bySid = Object.fromEntries(controller.Statement.map((s) => [s.Sid as string, s]));
     expect(bySid.AllowPassingInstanceRole).toMatchObject({
       Resource: '${aws_iam_role.karpenter_node-role.arn}',
-      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
+    });
+    expect(bySid.AllowScopedEC2InstanceAccessActions?.Resource).toContain(
+      'arn:aws:ec2:us-west-2:*:placement-group/*',
+    );
+    expect(bySid.AllowRegionalReadActions?.Action).toEqual(
+      expect.arrayContaining(['ec2:DescribeInstanceStatus', 'ec2:DescribePlacementGroups']),
+    );
+    expect(bySid.AllowZonalShiftStatusReadOnly).toEqual({
+      Sid: 'AllowZonalShiftStatusReadOnly',
+      Effect: 'Allow',
+      Action: 'arc-zonal-shift:GetManagedResource',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'arc-zonal-shift:ResourceIdentifier': '${aws_eks_cluster.eks_cluster.arn}' },
+      },
     });
     expect(bySid.AllowScopedDeletion).toMatchObject({
       Condition: { StringEquals: { 'aws:ResourceTag/kubernetes.io/cluster/emr-eks-karpenter': 'owned' } },

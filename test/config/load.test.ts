@@ -227,11 +227,18 @@ describe('loadPlatform', () => {
     [
       'a cluster name that makes IAM names too long',
       (env) => {
-        env.cluster.name = 'a'.repeat(40);
-        env.teams[0]!.name = 'b'.repeat(30);
+        env.cluster.name = 'a'.repeat(30);
+        env.teams[0]!.name = 'b'.repeat(40);
         env.teams[0]!.jobs = []; // their files live in the old team's folder
       },
-      `Invalid config at environments[0].cluster.name: "${'a'.repeat(40)}" makes the IAM role name ${'a'.repeat(40)}-${'b'.repeat(30)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(30)}" makes the IAM role name ${'a'.repeat(30)}-${'b'.repeat(40)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
+    ],
+    [
+      'a cluster name that makes an EventBridge rule name too long',
+      (env) => {
+        env.cluster.name = 'a'.repeat(36);
+      },
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(36)}" makes the EventBridge rule name ${'a'.repeat(36)}-karpenter-instance-state-change longer than 64 characters; shorten the cluster name.`,
     ],
     [
       'a wrong number of subnets',

@@ -49,6 +49,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkNames(env, at),
     ...checkAddons(env, at),
     ...checkCoreNodeGroup(env, at),
+    ...checkAccess(env, at),
     ...checkNodePools(env, at),
     ...checkFsx(env, at),
     ...checkJobs(env, at),
@@ -309,6 +310,36 @@ function checkNodePools(env: Environment, at: string): ConfigProblem[] {
         ]
       : [],
   );
+}
+
+/**
+ * Someone must be able to apply the `addons` stack (Helm needs cluster-admin), and each principal
+ * gets at most one access entry (EKS refuses a second one for the same ARN).
+ */
+function checkAccess(env: Environment, at: string): ConfigProblem[] {
+  const { adminPrincipalArns, addonsApplierArns, bootstrapCreatorAdmin } = env.cluster;
+  const problems = [
+    ...duplicates(adminPrincipalArns, `${at}.cluster.adminPrincipalArns`),
+    ...duplicates(addonsApplierArns, `${at}.cluster.addonsApplierArns`),
+  ];
+  addonsApplierArns.forEach((arn, i) => {
+    const admin = adminPrincipalArns.indexOf(arn);
+    if (admin !== -1) {
+      problems.push({
+        path: `${at}.cluster.addonsApplierArns[${i}]`,
+        value: arn,
+        rule: `is also cluster.adminPrincipalArns[${admin}], and EKS allows one access entry per principal; list it in one of the two`,
+      });
+    }
+  });
+  if (!bootstrapCreatorAdmin && addonsApplierArns.length === 0) {
+    problems.push({
+      path: `${at}.cluster.addonsApplierArns`,
+      value: [],
+      rule: 'must name the IAM role or user that runs terraform apply of the addons stack (a CI role, say) when bootstrapCreatorAdmin is false: nobody else would have the cluster access Helm needs',
+    });
+  }
+  return problems;
 }
 
 function checkCoreNodeGroup(env: Environment, at: string): ConfigProblem[] {

@@ -24,6 +24,9 @@ const positiveInt = z
   .number()
   .int({ message: 'must be a whole number' })
   .positive({ message: 'must be > 0' });
+const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+  message: 'must be an IAM role or user ARN',
+});
 const tags = z.record(z.string().min(1).max(128), z.string().max(256)).default({});
 
 export const terraformBackendSchema = z.discriminatedUnion('type', [
@@ -100,13 +103,15 @@ export const clusterSchema = z.strictObject({
     })
     .default({ publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }),
   /** IAM principals (role/user ARNs) granted cluster-admin through an access entry. */
-  adminPrincipalArns: z
-    .array(
-      z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-        message: 'must be an IAM role or user ARN',
-      }),
-    )
-    .default([]),
+  adminPrincipalArns: z.array(principalArn).default([]),
+  /**
+   * IAM principals (role/user ARNs), besides the identity that created the cluster, that run
+   * `terraform apply` of the `addons` stack (a CI or deploy role, say). Each gets an access entry
+   * with cluster-admin in `base` (Helm installs CRDs and cluster-wide RBAC); the Helm provider signs
+   * in as whoever runs the apply (`aws eks get-token`). Required when `bootstrapCreatorAdmin` is
+   * false. A principal listed here must not also be in `adminPrincipalArns` or be the creator.
+   */
+  addonsApplierArns: z.array(principalArn).default([]),
   /** Give the identity that creates the cluster admin access (bootstrap only). */
   bootstrapCreatorAdmin: z.boolean().default(true),
   controlPlaneLogRetentionDays: positiveInt.default(90),

@@ -84,17 +84,32 @@ describe('addons stack', () => {
     expect(Object.keys(synthStacks(env))).toEqual(['base', 'teams', 'addons']);
   });
 
-  it('authenticates Helm with an EKS token from data sources, not a kubeconfig file', () => {
+  it('authenticates Helm through aws eks get-token on each use, not a stored token or a kubeconfig file', () => {
     const helm = addons.provider?.helm;
     expect(helm).toHaveLength(1);
     expect(helm?.[0]).toEqual({
       kubernetes: {
         host: '${data.aws_eks_cluster.cluster.endpoint}',
         cluster_ca_certificate: '${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}',
-        token: '${data.aws_eks_cluster_auth.cluster-auth.token}',
+        exec: {
+          api_version: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: [
+            'eks',
+            'get-token',
+            '--cluster-name',
+            'emr-eks-karpenter',
+            '--region',
+            'us-west-2',
+            '--output',
+            'json',
+          ],
+        },
       },
     });
-    expect(addons.data?.aws_eks_cluster_auth?.['cluster-auth']).toEqual({ name: 'emr-eks-karpenter' });
+    // The 15-minute token of aws_eks_cluster_auth could expire during a long apply.
+    expect(addons.data?.aws_eks_cluster_auth).toBeUndefined();
+    expect(JSON.stringify(addons)).not.toContain('"token"');
     expect(addons.terraform?.required_providers).toMatchObject({
       helm: { version: versions.terraformProviders.helm },
       aws: { version: versions.terraformProviders.aws },

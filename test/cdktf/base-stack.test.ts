@@ -92,6 +92,34 @@ describe('base stack', () => {
     });
   });
 
+  it('gives each addons applier one cluster-admin access entry, keyed by its ARN', () => {
+    expect(Object.keys(resourcesOfType(base, 'aws_eks_access_entry'))).toEqual([
+      'karpenter_node-access-entry',
+    ]);
+    const applier = 'arn:aws:iam::111122223333:role/ci/terraform-apply';
+    const withApplier = synthStacks(
+      environment({
+        environments: [
+          {
+            ...defaultEnvironment,
+            cluster: { ...defaultEnvironment.cluster, addonsApplierArns: [applier] },
+          },
+        ],
+      }),
+    ).base!;
+    const id = 'eks_addons-applier-111122223333-role-ci-terraform-apply';
+    expect(resource(withApplier, 'aws_eks_access_entry', id)).toEqual({
+      cluster_name: '${aws_eks_cluster.eks_cluster.name}',
+      principal_arn: applier,
+    });
+    expect(resource(withApplier, 'aws_eks_access_policy_association', `${id}-policy`)).toEqual({
+      cluster_name: '${aws_eks_cluster.eks_cluster.name}',
+      principal_arn: `\${aws_eks_access_entry.${id}.principal_arn}`,
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      access_scope: { type: 'cluster' },
+    });
+  });
+
   it('runs a core node group of 3 (1..9) on encrypted gp3 with IMDSv2 and SSM', () => {
     expect(resource(base, 'aws_eks_node_group', 'core-node-group_node-group')).toMatchObject({
       node_group_name: 'core-node-group',

@@ -241,6 +241,31 @@ describe('loadPlatform', () => {
       `Invalid config at environments[0].cluster.name: "${'a'.repeat(36)}" makes the EventBridge rule name ${'a'.repeat(36)}-karpenter-instance-state-change longer than 64 characters; shorten the cluster name.`,
     ],
     [
+      'no addons applier when the cluster creator gets no access',
+      (env) => {
+        env.cluster.bootstrapCreatorAdmin = false;
+      },
+      'Invalid config at environments[0].cluster.addonsApplierArns: [] must name the IAM role or user that runs terraform apply of the addons stack (a CI role, say) when bootstrapCreatorAdmin is false: nobody else would have the cluster access Helm needs.',
+    ],
+    [
+      'an addons applier that is also an admin',
+      (env) => {
+        env.cluster.adminPrincipalArns = ['arn:aws:iam::111122223333:role/ci'];
+        env.cluster.addonsApplierArns = ['arn:aws:iam::111122223333:role/ci'];
+      },
+      'Invalid config at environments[0].cluster.addonsApplierArns[0]: "arn:aws:iam::111122223333:role/ci" is also cluster.adminPrincipalArns[0], and EKS allows one access entry per principal; list it in one of the two.',
+    ],
+    [
+      'the same addons applier twice',
+      (env) => {
+        env.cluster.addonsApplierArns = [
+          'arn:aws:iam::111122223333:role/ci',
+          'arn:aws:iam::111122223333:role/ci',
+        ];
+      },
+      'Invalid config at environments[0].cluster.addonsApplierArns[1]: "arn:aws:iam::111122223333:role/ci" duplicates environments[0].cluster.addonsApplierArns[0].',
+    ],
+    [
       'a wrong number of subnets',
       (env) => {
         env.cluster.vpc.publicSubnets = ['10.1.0.0/26'];

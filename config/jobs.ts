@@ -49,10 +49,10 @@ export const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
  * content-addressed S3 URI of the job's script or one of its `files` (by file name).
  */
 export const PLACEHOLDERS = {
-  bucket: 'the job bucket of the environment',
+  bucket: "the team's own bucket",
   team: 'the team name',
   job: 'the job name (without the hash)',
-  teamS3: 's3://<bucket>/<team>, the S3 prefix the team owns',
+  teamS3: "s3://<team bucket>, the team's own bucket as a URI",
 } as const;
 export const ARTIFACT_PLACEHOLDER = 'artifact:';
 

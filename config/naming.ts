@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Environment, Team } from './schema';
 
 /**
@@ -40,34 +41,78 @@ export function virtualClusterName(env: Environment, team: Team): string {
   return `${env.cluster.name}-${team.name}`;
 }
 
-/** One bucket per environment for scripts, pod templates, logs and Spark event logs. */
-export function jobBucketName(env: Environment): string {
-  return `${env.cluster.name}-${env.cluster.accountId}-${env.cluster.region}`;
+/** S3's limit on bucket names. */
+export const S3_BUCKET_NAME_MAX = 63;
+
+/**
+ * A bucket name from its readable form: unchanged when it fits in 63 characters, else its first
+ * 54 characters and 8 hex of the SHA-256 of the whole form, so long cluster and team names still
+ * give a deterministic, distinct name (the account and region stay in the hashed part).
+ */
+function bucketName(readable: string): string {
+  if (readable.length <= S3_BUCKET_NAME_MAX) return readable;
+  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 8);
+  const head = readable.slice(0, S3_BUCKET_NAME_MAX - hash.length - 1).replace(/[-.]+$/, '');
+  return `${head}-${hash}`;
 }
 
-/** The S3 prefix a team owns in the job bucket. */
-export function teamPrefix(team: Team): string {
-  return `${team.name}/`;
+/**
+ * A team's own bucket, `<cluster>-<team>-<account>-<region>`: its job artifacts, seeded inputs,
+ * outputs and logs. One bucket per team, so a team's roles may list their bucket without a prefix
+ * condition (S3 answers 404, not 403, for a key that does not exist yet) and still see nothing of
+ * another team's key names.
+ */
+export function teamBucketName(env: Environment, team: Team): string {
+  const { name, accountId, region } = env.cluster;
+  return bucketName(`${name}-${team.name}-${accountId}-${region}`);
 }
 
-/** `s3://<bucket>/<team>/<path>`: a location in the team's prefix. */
+export function teamBucketArn(env: Environment, team: Team): string {
+  return `arn:aws:s3:::${teamBucketName(env, team)}`;
+}
+
+/**
+ * The environment's platform bucket, `<cluster>-<account>-<region>`: what platform services write
+ * (the FSx for Lustre data repository under `fsx/`, Fluent Bit's archive under `fluent-bit/`). No
+ * team role has access to it. Created only when one of those features is on.
+ */
+export function platformBucketName(env: Environment): string {
+  const { name, accountId, region } = env.cluster;
+  return bucketName(`${name}-${accountId}-${region}`);
+}
+
+/** Whether the environment needs its platform bucket (FSx data repository or Fluent Bit archive). */
+export function needsPlatformBucket(env: Environment): boolean {
+  return env.addons.fluentBit || env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled;
+}
+
+/** Every bucket the environment creates: the platform bucket (when needed), then one per team. */
+export function allBucketNames(env: Environment): string[] {
+  return [
+    ...(needsPlatformBucket(env) ? [platformBucketName(env)] : []),
+    ...env.teams.map((team) => teamBucketName(env, team)),
+  ];
+}
+
+/** `s3://<team bucket>/<path>`: a location in the team's bucket. */
 export function teamS3Uri(env: Environment, team: Team, path = ''): string {
-  return `s3://${jobBucketName(env)}/${teamPrefix(team)}${path}`;
+  return `s3://${teamBucketName(env, team)}/${path}`;
 }
 
-/** Key prefix of a team's content-addressed job artifacts: `<team>/artifacts/<sha256>/<file>`. */
-export function artifactKeyPrefix(team: Team): string {
-  return `${teamPrefix(team)}artifacts/`;
-}
+/** Key prefix of the content-addressed job artifacts in a team bucket: `artifacts/<sha256>/<file>`. */
+export const ARTIFACT_KEY_PREFIX = 'artifacts/';
 
 /** S3 key of one artifact, addressed by the SHA-256 (hex) of its bytes. */
-export function artifactKey(team: Team, sha256: string, file: string): string {
-  return `${artifactKeyPrefix(team)}${sha256}/${file}`;
+export function artifactKey(sha256: string, file: string): string {
+  return `${ARTIFACT_KEY_PREFIX}${sha256}/${file}`;
 }
 
-/** Where EMR ships a team's job logs (the bucket's lifecycle rule expires `<team>/logs/`). */
+/** Prefixes of a team bucket that hold logs, expired after `logObjectExpirationDays`. */
+export const LOG_KEY_PREFIXES = ['logs/', 'spark-event-logs/'] as const;
+
+/** Where EMR ships a team's job logs, under `logs/` (the bucket's lifecycle rule expires it). */
 export function jobLogUri(env: Environment, team: Team): string {
-  return teamS3Uri(env, team, 'logs/');
+  return teamS3Uri(env, team, LOG_KEY_PREFIXES[0]);
 }
 
 /** Where the NYC taxi examples read their input (`npm run sample-data` puts the files there). */

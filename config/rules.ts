@@ -2,8 +2,8 @@ import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
 import { checkJobs } from './job-rules';
 import {
+  allBucketNames,
   allRoleNames,
-  jobBucketName,
   KARPENTER_EVENT_IDS,
   karpenterEventRuleName,
   teamNamespace,
@@ -228,14 +228,18 @@ function checkBudgets(env: Environment, at: string): ConfigProblem[] {
   return problems;
 }
 
+/** Bucket-name prefixes S3 refuses for general purpose buckets. */
+const S3_RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+
 function checkNames(env: Environment, at: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const bucket = jobBucketName(env);
-  if (bucket.length > 63) {
+  // Bucket names start with the cluster name; S3 reserves these prefixes.
+  const reserved = S3_RESERVED_BUCKET_PREFIXES.find((prefix) => env.cluster.name.startsWith(prefix));
+  if (reserved !== undefined) {
     problems.push({
       path: `${at}.cluster.name`,
       value: env.cluster.name,
-      rule: `makes the job bucket name ${bucket} longer than S3's 63 characters; shorten the cluster name`,
+      rule: `starts with "${reserved}", which S3 reserves, so the bucket ${allBucketNames(env)[0] ?? ''} could not be created; rename the cluster`,
     });
   }
   const longest = allRoleNames(env).reduce((a, b) => (b.length > a.length ? b : a), '');

@@ -283,8 +283,15 @@ export const environmentSchema = z.strictObject({
     },
   }),
   addons: addonsSchema.default(addonsSchema.parse({})),
-  /** Days before objects under `logs/` and `spark-event-logs/` in the job bucket expire. */
+  /** Days before objects under `logs/` and `spark-event-logs/` of each team bucket (and Fluent Bit's archive) expire. */
   logObjectExpirationDays: positiveInt.default(30),
+  /**
+   * Let `terraform destroy` delete the team and platform buckets with every object version in them
+   * (`force_destroy`). Off (the default), a destroy, or removing a team from the config, stops at a
+   * bucket that still holds objects, so no config edit loses data; `npm run teardown` empties the
+   * buckets itself, after its identity checks. Turn it on for throw-away environments only.
+   */
+  forceDestroyBuckets: z.boolean().default(false),
   gitops: gitopsSchema,
 });
 

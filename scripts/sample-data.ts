@@ -9,7 +9,7 @@ import { selectEnvironment } from '../pipeline/config-file';
 const HELP = `Usage: npm run sample-data -- --env NAME [--dry-run] [--config FILE]
 
 Puts the NYC taxi sample input where the taxi example jobs read it:
-s3://<job bucket>/<team>/data/nyc-taxi/input/, for every team that has jobs. Downloads one
+s3://<team bucket>/data/nyc-taxi/input/, for every team that has jobs. Downloads one
 month of trip records with curl, then copies it ten times with the aws CLI (credentials that may
 write the team prefixes). Prints each step as it runs.
 

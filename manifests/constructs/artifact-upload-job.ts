@@ -8,7 +8,7 @@ import {
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import {
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
-  jobBucketName,
+  teamBucketName,
   teamNamespace,
   versions,
   type Environment,
@@ -57,7 +57,7 @@ function uploadScript(artifacts: TeamArtifacts): string {
 
 /**
  * The Job that puts a team's artifacts (pod templates, job files) into
- * `s3://<bucket>/<team>/artifacts/<sha256>/<file>` in the same Argo CD sync as the JobRuns that
+ * `s3://<team bucket>/artifacts/<sha256>/<file>` in the same Argo CD sync as the JobRuns that
  * use them, before them (sync waves order Jobs before JobRuns). It runs as the team's uploader
  * service account, whose IAM role may write only under that prefix. Its name carries a hash of
  * its spec: new content is a new Job; the completed old one stays as the record until Argo CD
@@ -100,7 +100,7 @@ export class ArtifactUploadJob extends Construct {
               image: versions.awsCliImage,
               command: ['/bin/sh', '-c', uploadScript(artifacts)],
               env: [
-                { name: 'BUCKET', value: jobBucketName(env) },
+                { name: 'BUCKET', value: teamBucketName(env, team) },
                 { name: 'AWS_REGION', value: env.cluster.region },
                 { name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' },
                 // The CLI caches credentials under $HOME; the root filesystem is read-only.

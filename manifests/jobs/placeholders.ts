@@ -1,4 +1,4 @@
-import { jobBucketName, teamS3Uri, type Environment } from '../../config';
+import { teamBucketName, teamS3Uri, type Environment } from '../../config';
 import { ARTIFACT_PLACEHOLDER, PLACEHOLDER, type EffectiveJob, type PLACEHOLDERS } from '../../config/jobs';
 import type { TeamArtifacts } from './artifacts';
 
@@ -14,7 +14,7 @@ export function expandPlaceholders(
   artifacts: TeamArtifacts,
 ): string {
   const values: Record<keyof typeof PLACEHOLDERS, string> = {
-    bucket: jobBucketName(env),
+    bucket: teamBucketName(env, job.team),
     team: job.team.name,
     job: job.name,
     teamS3: teamS3Uri(env, job.team).replace(/\/$/, ''),

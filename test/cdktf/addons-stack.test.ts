@@ -483,7 +483,7 @@ describe('addons stack', () => {
     ]);
   });
 
-  it('ships Fluent Bit logs only to its log group and its S3 prefix', () => {
+  it('ships Fluent Bit logs only to its log group and its prefix of the platform bucket', () => {
     const fluentBit = values(full, 'fluent-bit');
     expect(fluentBit).toMatchObject({
       tolerations: [{ operator: 'Exists' }],
@@ -494,7 +494,7 @@ describe('addons stack', () => {
     expect((fluentBit.input as Args).path).not.toMatch(/emr-data-team/);
     const sids = bySid(statements(full, 'fluent-bit_role_policy'));
     expect(sids.WriteLogObjects?.Resource).toBe(
-      'arn:aws:s3:::emr-eks-karpenter-111122223333-us-west-2/_platform/fluent-bit/*',
+      'arn:aws:s3:::emr-eks-karpenter-111122223333-us-west-2/fluent-bit/*',
     );
     expect(sids.WriteLogGroup?.Resource).toEqual([
       '${aws_cloudwatch_log_group.fluent-bit_log-group.arn}',

@@ -229,32 +229,27 @@ describe('base stack', () => {
     );
   });
 
-  it('keeps the job bucket private, encrypted, versioned and TLS-only, with log expiry', () => {
-    expect(resource(base, 'aws_s3_bucket', 'job-bucket_bucket')).toEqual({
+  it('creates no bucket of its own unless FSx or Fluent Bit need the platform bucket (team buckets are in teams)', () => {
+    expect(resourcesOfType(base, 'aws_s3_bucket')).toEqual({});
+    const withFluentBit = synthStacks(
+      environment({
+        environments: [{ ...defaultEnvironment, addons: { ...defaultEnvironment.addons, fluentBit: true } }],
+      }),
+    ).base!;
+    expect(resource(withFluentBit, 'aws_s3_bucket', 'platform-bucket_bucket')).toEqual({
       bucket: 'emr-eks-karpenter-111122223333-us-west-2',
+      force_destroy: false,
     });
-    expect(
-      resource(base, 'aws_s3_bucket_public_access_block', 'job-bucket_public-access-block'),
-    ).toMatchObject({
-      block_public_acls: true,
-      block_public_policy: true,
-      ignore_public_acls: true,
-      restrict_public_buckets: true,
-    });
-    expect(
-      resource(base, 'aws_s3_bucket_server_side_encryption_configuration', 'job-bucket_encryption'),
-    ).toMatchObject({ rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] });
-    expect(resource(base, 'aws_s3_bucket_versioning', 'job-bucket_versioning')).toMatchObject({
-      versioning_configuration: { status: 'Enabled' },
-    });
-    const bucketPolicy = policy(resource(base, 'aws_s3_bucket_policy', 'job-bucket_policy').policy);
-    expect(bucketPolicy.Statement[0]).toMatchObject({
-      Effect: 'Deny',
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    });
-    const lifecycle = resource(base, 'aws_s3_bucket_lifecycle_configuration', 'job-bucket_lifecycle');
+    const lifecycle = resource(
+      withFluentBit,
+      'aws_s3_bucket_lifecycle_configuration',
+      'platform-bucket_lifecycle',
+    );
     expect(lifecycle.rule).toContainEqual(
-      expect.objectContaining({ filter: [{ prefix: 'emr-data-team-b/logs/' }], expiration: [{ days: 30 }] }),
+      expect.objectContaining({ filter: [{ prefix: 'fluent-bit/' }], expiration: [{ days: 30 }] }),
+    );
+    expect(withFluentBit.output?.platform_bucket_name?.value).toBe(
+      '${aws_s3_bucket.platform-bucket_bucket.bucket}',
     );
   });
 
@@ -268,7 +263,6 @@ describe('base stack', () => {
       'cluster_endpoint',
       'cluster_name',
       'configure_kubectl',
-      'job_bucket_name',
       'karpenter_controller_role_arn',
       'karpenter_interruption_queue',
       'karpenter_node_role_name',
@@ -297,6 +291,9 @@ describe('base stack', () => {
     expect(resource(fsxStack, 'aws_fsx_data_repository_association', 'fsx_data-repository')).toMatchObject({
       file_system_path: '/data',
       data_repository_path: 's3://emr-eks-karpenter-111122223333-us-west-2/fsx/',
+    });
+    expect(resource(fsxStack, 'aws_s3_bucket', 'platform-bucket_bucket')).toMatchObject({
+      bucket: 'emr-eks-karpenter-111122223333-us-west-2',
     });
     const sg = resource(fsxStack, 'aws_security_group', 'fsx_security-group');
     expect(

@@ -266,6 +266,13 @@ describe('loadPlatform', () => {
       'Invalid config at environments[0].cluster.addonsApplierArns[1]: "arn:aws:iam::111122223333:role/ci" duplicates environments[0].cluster.addonsApplierArns[0].',
     ],
     [
+      'a cluster name with a prefix S3 reserves for bucket names',
+      (env) => {
+        env.cluster.name = 'sthree-emr';
+      },
+      'Invalid config at environments[0].cluster.name: "sthree-emr" starts with "sthree-", which S3 reserves, so the bucket sthree-emr-emr-data-team-a-111122223333-us-west-2 could not be created; rename the cluster.',
+    ],
+    [
       'a wrong number of subnets',
       (env) => {
         env.cluster.vpc.publicSubnets = ['10.1.0.0/26'];

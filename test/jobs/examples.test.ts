@@ -6,7 +6,7 @@ import { fsxPlatform, jobRuns, loaded, problemsOf, sparkDefaultsOf, specOf, team
 const env = loaded();
 const runs = jobRuns(teamObjects(env));
 const team = env.teams[0]!;
-const bucket = 's3://emr-eks-karpenter-111122223333-us-west-2/emr-data-team-a';
+const bucket = 's3://emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
 
 /** The pod template file a JobRun's role uses (the last segment of its S3 URI). */
 function template(properties: Record<string, string>, role: 'driver' | 'executor'): string | undefined {

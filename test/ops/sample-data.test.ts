@@ -16,7 +16,7 @@ describe('npm run sample-data', () => {
       '1/11 Download one month of NYC taxi trips: curl -fsSL -o nyc-taxi/yellow_tripdata_2022-01.parquet https://d37ci6vzurychx.cloudfront.net/trip-data/yellow_tripdata_2022-01.parquet',
     );
     expect(lines[10]).toBe(
-      '11/11 Copy 10/10 to emr-data-team-a: aws s3 cp --region us-west-2 --only-show-errors nyc-taxi/yellow_tripdata_2022-01.parquet s3://emr-eks-karpenter-111122223333-us-west-2/emr-data-team-a/data/nyc-taxi/input/yellow_tripdata_2022-9.parquet',
+      '11/11 Copy 10/10 to emr-data-team-a: aws s3 cp --region us-west-2 --only-show-errors nyc-taxi/yellow_tripdata_2022-01.parquet s3://emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2/data/nyc-taxi/input/yellow_tripdata_2022-9.parquet',
     );
     expect(lines.at(-1)).toBe('dry run: nothing was downloaded or copied.');
   });

@@ -59,8 +59,8 @@ export function findings(set: ValidationSet): Finding[] {
 
 /** A valid JobRun for team a on the compute pool with NVMe (the corpus mutates it). */
 export function sampleJobRun(): Json {
-  const bucket = 'emr-eks-karpenter-111122223333-us-west-2';
-  const artifacts = `s3://${bucket}/emr-data-team-a/artifacts/0123abcd`;
+  const bucket = 'emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
+  const artifacts = `s3://${bucket}/artifacts/0123abcd`;
   return {
     apiVersion: 'emrcontainers.services.k8s.aws/v1alpha1',
     kind: 'JobRun',
@@ -77,10 +77,7 @@ export function sampleJobRun(): Json {
       jobDriver: {
         sparkSubmitJobDriver: {
           entryPoint: `${artifacts}/taxi.py`,
-          entryPointArguments: [
-            `s3://${bucket}/emr-data-team-a/taxi/input/`,
-            `s3://${bucket}/emr-data-team-a/taxi/output/`,
-          ],
+          entryPointArguments: [`s3://${bucket}/taxi/input/`, `s3://${bucket}/taxi/output/`],
           sparkSubmitParameters:
             '--conf spark.executor.instances=2 --conf spark.executor.memory=8g --conf spark.executor.cores=2 --conf spark.driver.memory=4g --conf spark.driver.cores=1',
         },
@@ -102,7 +99,7 @@ export function sampleJobRun(): Json {
             logGroupName: '/emr-on-eks-logs/emr-eks-karpenter/emr-data-team-a',
             logStreamNamePrefix: 'taxi',
           },
-          s3MonitoringConfiguration: { logUri: `s3://${bucket}/emr-data-team-a/logs/` },
+          s3MonitoringConfiguration: { logUri: `s3://${bucket}/logs/` },
         },
       }),
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Environment, Team } from './schema';
+import type { Environment, InputData, Team } from './schema';
 
 /**
  * Deterministic physical names derived from config (DESIGN decision 1): both halves compute the
@@ -115,11 +115,50 @@ export function jobLogUri(env: Environment, team: Team): string {
   return teamS3Uri(env, team, LOG_KEY_PREFIXES[0]);
 }
 
-/** Where the NYC taxi examples read their input (`npm run sample-data` puts the files there). */
-export const NYC_TAXI_INPUT_PATH = 'data/nyc-taxi/input/';
+/** Key prefix of seeded input data in a team bucket: `inputs/<dataset>/<version>/`. */
+export const INPUT_KEY_PREFIX = 'inputs/';
 
-export function nycTaxiInputUri(env: Environment, team: Team): string {
-  return teamS3Uri(env, team, NYC_TAXI_INPUT_PATH);
+/** Service account of the Job that seeds a team's input data; its role trusts only this name. */
+export const INPUT_SEEDER_SERVICE_ACCOUNT = 'emr-input-seeder';
+
+/** Role that seeds a team's input data into `inputs/` of its bucket. */
+export function inputSeederRoleName(env: Environment, team: Team): string {
+  return `${env.cluster.name}-${team.name}-input-seeder`;
+}
+
+export function inputSeederRoleArn(env: Environment, team: Team): string {
+  return `arn:aws:iam::${env.cluster.accountId}:role/${inputSeederRoleName(env, team)}`;
+}
+
+/** 16 hex of the SHA-256 of what decides a dataset's bytes and layout (url, sha256, copies). */
+export function inputDataVersion(dataset: InputData): string {
+  const identity = JSON.stringify([dataset.url, dataset.sha256 ?? '', dataset.copies]);
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+}
+
+/** `inputs/<name>/<version>/`: where one version of a dataset lives in the team bucket. */
+export function inputDataPrefix(dataset: InputData): string {
+  return `${INPUT_KEY_PREFIX}${dataset.name}/${inputDataVersion(dataset)}/`;
+}
+
+/** The file name a dataset's URL ends with (its last path segment, percent-decoding left alone). */
+export function inputDataFileName(dataset: InputData): string {
+  return dataset.url.split('/').at(-1) ?? dataset.name;
+}
+
+/** The keys of a dataset's copies: `<prefix>part-<nn>-<file>` (Spark skips names starting with _ or .). */
+export function inputDataKeys(dataset: InputData): string[] {
+  const width = String(dataset.copies).length;
+  const file = inputDataFileName(dataset);
+  return Array.from(
+    { length: dataset.copies },
+    (_, i) => `${inputDataPrefix(dataset)}part-${String(i + 1).padStart(width, '0')}-${file}`,
+  );
+}
+
+/** `s3://<team bucket>/inputs/<name>/<version>/`: what `{{input:<name>}}` expands to. */
+export function inputDataUri(env: Environment, team: Team, dataset: InputData): string {
+  return teamS3Uri(env, team, inputDataPrefix(dataset));
 }
 
 export function karpenterNodeRoleName(env: Environment): string {
@@ -212,6 +251,10 @@ export function allRoleNames(env: Environment): string[] {
     ampIngestRoleName(env),
     fluentBitRoleName(env),
     clusterAutoscalerRoleName(env),
-    ...env.teams.flatMap((team) => [jobExecutionRoleName(env, team), artifactUploaderRoleName(env, team)]),
+    ...env.teams.flatMap((team) => [
+      jobExecutionRoleName(env, team),
+      artifactUploaderRoleName(env, team),
+      ...(team.inputData.length > 0 ? [inputSeederRoleName(env, team)] : []),
+    ]),
   ];
 }

@@ -50,6 +50,13 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkAddons(env, at),
     ...checkCoreNodeGroup(env, at),
     ...checkAccess(env, at),
+    ...env.teams.flatMap((team, t) =>
+      duplicates(
+        team.inputData.map((d) => d.name),
+        `${at}.teams[${t}].inputData`,
+        'name',
+      ),
+    ),
     ...checkNodePools(env, at),
     ...checkFsx(env, at),
     ...checkJobs(env, at),

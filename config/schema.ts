@@ -130,6 +130,35 @@ export const clusterSchema = z.strictObject({
   backend: terraformBackendSchema.default({ type: 'local' }),
 });
 
+/**
+ * A public file a team's jobs read, seeded into the team bucket through GitOps: a Job in the same
+ * Argo CD sync as the JobRuns, in an earlier wave, downloads it and copies it under
+ * `inputs/<name>/<version>/`, which `{{input:<name>}}` names in a job's arguments. The version is a
+ * hash of `url`, `sha256` and `copies`, so changing any of them seeds a new prefix (and re-runs
+ * the jobs that read it) instead of mixing old and new files.
+ */
+export const inputDataSchema = z.strictObject({
+  /** Dataset name; `{{input:<name>}}` is its S3 prefix. */
+  name: dnsLabel(40),
+  /** Where the file is downloaded from (https only; redirects stay on https). */
+  url: z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~%!$&()*+,;=:@/-]*[A-Za-z0-9._~-]$/, {
+    message: 'must be an https URL of one file, such as https://example.org/data/file.parquet',
+  }),
+  /**
+   * SHA-256 (hex) of the file. When set, the seeding Job refuses a download with other bytes;
+   * without it, only TLS vouches for what the URL serves.
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lowercase hex digits (the output of sha256sum)' })
+    .optional(),
+  /** Copies placed under the prefix (the seed copies its month of taxi trips 10 times, so jobs have input to spread over executors). */
+  copies: positiveInt.max(100, { message: 'must be at most 100' }).default(1),
+  /** Largest download accepted, in MiB; also the size of the seeding Job's scratch volume. */
+  maxSizeMiB: positiveInt.max(10240, { message: 'must be at most 10240 (10 GiB)' }).default(1024),
+  description: z.string().default(''),
+});
+
 export const teamSchema = z.strictObject({
   /** Team name; also the Kubernetes namespace unless `namespace` says otherwise. */
   name: dnsLabel(40),
@@ -152,6 +181,8 @@ export const teamSchema = z.strictObject({
   jobDefaults: jobSettingsSchema.optional(),
   /** The team's Spark jobs, each rendered as a content-addressed ACK JobRun (see config/jobs.ts). */
   jobs: z.array(jobSchema).default([]),
+  /** Public input files the jobs read, seeded into the team bucket before the JobRuns run. */
+  inputData: z.array(inputDataSchema).default([]),
 });
 
 export const nodePoolSchema = z.strictObject({
@@ -302,6 +333,7 @@ export const platformSchema = z.strictObject({
 /** What a user writes (defaults may be omitted). */
 export type PlatformInput = z.input<typeof platformSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type TeamInput = z.input<typeof teamSchema>;
 /** What the rest of the code reads (defaults filled in). */
 export type Platform = z.output<typeof platformSchema>;
 export type Environment = z.output<typeof environmentSchema>;
@@ -310,3 +342,4 @@ export type Team = Environment['teams'][number];
 export type NodePool = Environment['nodePools'][number];
 export type Addons = Environment['addons'];
 export type TerraformBackend = Cluster['backend'];
+export type InputData = Team['inputData'][number];

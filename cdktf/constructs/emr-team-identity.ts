@@ -6,6 +6,9 @@ import {
   ARTIFACT_KEY_PREFIX,
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   artifactUploaderRoleName,
+  INPUT_KEY_PREFIX,
+  INPUT_SEEDER_SERVICE_ACCOUNT,
+  inputSeederRoleName,
   jobExecutionRoleName,
   teamBucketArn,
   teamBucketName,
@@ -31,11 +34,15 @@ export interface EmrTeamIdentityProps {
  * service accounts in the team's namespace; S3 only in the team's own bucket, which it may list,
  * so a key that does not exist yet answers 404 as Spark expects; it may not rewrite the
  * content-addressed `artifacts/`; logs only to the team's log group), the team's log group, and
- * the artifact uploader role (write to `artifacts/` of the team bucket only).
+ * the artifact uploader role (write to `artifacts/` of the team bucket only), and for a team with
+ * `inputData` the input seeder role (read and write `inputs/` only; it downloads from outside, so
+ * it may touch nothing else).
  */
 export class EmrTeamIdentity extends Construct {
   readonly executionRole: IamRole;
   readonly uploaderRole: IamRole;
+  /** Only for a team with `inputData`. */
+  readonly seederRole?: IamRole;
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: EmrTeamIdentityProps) {
@@ -87,11 +94,11 @@ export class EmrTeamIdentity extends Construct {
             Resource: `${bucketArn}/*`,
           },
           {
-            // Artifacts are addressed by the hash of their bytes; a job must not change them.
-            Sid: 'DenyArtifactRewrites',
+            // Artifacts and seeded inputs are addressed by hashes; a job must not change them.
+            Sid: 'DenyContentAddressedRewrites',
             Effect: 'Deny',
             Action: ['s3:PutObject', 's3:DeleteObject'],
-            Resource: `${bucketArn}/${ARTIFACT_KEY_PREFIX}*`,
+            Resource: [`${bucketArn}/${ARTIFACT_KEY_PREFIX}*`, `${bucketArn}/${INPUT_KEY_PREFIX}*`],
           },
           {
             Sid: 'WriteTeamLogs',
@@ -132,6 +139,35 @@ export class EmrTeamIdentity extends Construct {
         ],
       }),
     });
+    if (team.inputData.length > 0) this.seederRole = this.seeder(props, bucketArn);
+  }
+
+  private seeder(props: EmrTeamIdentityProps, bucketArn: string): IamRole {
+    const { env, team } = props;
+    const role = new IamRole(this, 'input-seeder-role', {
+      name: inputSeederRoleName(env, team),
+      description: `Seeds ${team.name}'s input data into s3://${teamBucketName(env, team)}/${INPUT_KEY_PREFIX}`,
+      assumeRolePolicy: this.irsaTrust(
+        props,
+        'StringEquals',
+        `system:serviceaccount:${teamNamespace(team)}:${INPUT_SEEDER_SERVICE_ACCOUNT}`,
+      ),
+    });
+    new IamRolePolicy(this, 'input-seeder-policy', {
+      name: 'input-seed',
+      role: role.name,
+      policy: policyJson({
+        Statement: [
+          {
+            Sid: 'WriteInputs',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+            Resource: `${bucketArn}/${INPUT_KEY_PREFIX}*`,
+          },
+        ],
+      }),
+    });
+    return role;
   }
 
   private irsaTrust(

@@ -45,7 +45,8 @@ export class TeamsStack extends PlatformStack {
       return { team, bucket, identity };
     });
     new TerraformOutput(this, 'emr_on_eks', {
-      description: 'Per team: bucket, job execution role, artifact uploader role, log group',
+      description:
+        'Per team: bucket, job execution role, artifact uploader role, input seeder role, log group',
       value: Object.fromEntries(
         teams.map(({ team, bucket, identity }) => [
           team.name,
@@ -53,6 +54,7 @@ export class TeamsStack extends PlatformStack {
             bucket_name: bucket.bucket.bucket,
             job_execution_role_arn: identity.executionRole.arn,
             artifact_uploader_role_arn: identity.uploaderRole.arn,
+            ...(identity.seederRole ? { input_seeder_role_arn: identity.seederRole.arn } : {}),
             cloudwatch_log_group_name: identity.logGroup.name,
           },
         ]),

@@ -41,10 +41,10 @@ describe('teams stack', () => {
       Resource: bucket,
     });
     expect(bySid.TeamObjects?.Resource).toBe(`${bucket}/*`);
-    expect(bySid.DenyArtifactRewrites).toMatchObject({
+    expect(bySid.DenyContentAddressedRewrites).toMatchObject({
       Effect: 'Deny',
       Action: ['s3:PutObject', 's3:DeleteObject'],
-      Resource: `${bucket}/artifacts/*`,
+      Resource: [`${bucket}/artifacts/*`, `${bucket}/inputs/*`],
     });
     // Nothing of the other team's bucket.
     expect(JSON.stringify(statements)).not.toContain('emr-data-team-b');
@@ -127,6 +127,30 @@ describe('teams stack', () => {
       environment({ environments: [{ ...defaultEnvironment, forceDestroyBuckets: true }] }),
     ).teams!;
     expect(resource(forced, 'aws_s3_bucket', 'team-emr-data-team-a-bucket_bucket').force_destroy).toBe(true);
+  });
+
+  it('gives a team with input data a seeder role that may only read and write inputs/', () => {
+    const role = resource(teams, 'aws_iam_role', 'team-emr-data-team-a_input-seeder-role');
+    expect(role.name).toBe('emr-eks-karpenter-emr-data-team-a-input-seeder');
+    expect(policy(role.assume_role_policy).Statement[0]?.Condition).toEqual({
+      StringEquals: {
+        [`${issuer}:sub`]: 'system:serviceaccount:emr-data-team-a:emr-input-seeder',
+        [`${issuer}:aud`]: 'sts.amazonaws.com',
+      },
+    });
+    expect(
+      policy(resource(teams, 'aws_iam_role_policy', 'team-emr-data-team-a_input-seeder-policy').policy)
+        .Statement,
+    ).toEqual([
+      {
+        Sid: 'WriteInputs',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: 'arn:aws:s3:::emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2/inputs/*',
+      },
+    ]);
+    // Team b declares no input data, so it has no seeder.
+    expect(teams.resource?.aws_iam_role?.['team-emr-data-team-b_input-seeder-role']).toBeUndefined();
   });
 
   it('outputs each team identity for the manifests side', () => {

@@ -231,14 +231,14 @@ describe('loadPlatform', () => {
         env.teams[0]!.name = 'b'.repeat(40);
         env.teams[0]!.jobs = []; // their files live in the old team's folder
       },
-      `Invalid config at environments[0].cluster.name: "${'a'.repeat(30)}" makes the IAM role name ${'a'.repeat(30)}-${'b'.repeat(40)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(30)}" makes the IAM role name ${'a'.repeat(30)}-${'b'.repeat(40)}-input-seeder longer than 64 characters; shorten the cluster or team name.`,
     ],
     [
       'a cluster name that makes an EventBridge rule name too long',
       (env) => {
-        env.cluster.name = 'a'.repeat(36);
+        env.cluster.name = 'a'.repeat(34);
       },
-      `Invalid config at environments[0].cluster.name: "${'a'.repeat(36)}" makes the EventBridge rule name ${'a'.repeat(36)}-karpenter-instance-state-change longer than 64 characters; shorten the cluster name.`,
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(34)}" makes the EventBridge rule name ${'a'.repeat(34)}-karpenter-instance-state-change longer than 64 characters; shorten the cluster name.`,
     ],
     [
       'no addons applier when the cluster creator gets no access',
@@ -271,6 +271,28 @@ describe('loadPlatform', () => {
         env.cluster.name = 'sthree-emr';
       },
       'Invalid config at environments[0].cluster.name: "sthree-emr" starts with "sthree-", which S3 reserves, so the bucket sthree-emr-emr-data-team-a-111122223333-us-west-2 could not be created; rename the cluster.',
+    ],
+    [
+      'a job reading input data its team does not declare',
+      (env) => {
+        env.teams[0]!.jobs![0]!.arguments = ['{{input:nyc-taxis}}'];
+      },
+      'Invalid config at environments[0].teams[0].jobs[0].arguments[0]: "{{input:nyc-taxis}}" refers to input data nyc-taxis, which team emr-data-team-a does not declare (inputData: nyc-taxi); add it to the team\'s inputData.',
+    ],
+    [
+      'input data declared twice',
+      (env) => {
+        env.teams[0]!.inputData = [...env.teams[0]!.inputData!, env.teams[0]!.inputData![0]!];
+      },
+      'Invalid config at environments[0].teams[0].inputData[1].name: "nyc-taxi" duplicates environments[0].teams[0].inputData[0].name.',
+    ],
+    [
+      'input data from a plain http URL',
+      (env) => {
+        env.teams[0]!.inputData = [{ name: 'x', url: 'http://example.org/x.parquet' }];
+        env.teams[0]!.jobs = [];
+      },
+      'Invalid config at environments[0].teams[0].inputData[0].url: "http://example.org/x.parquet" must be an https URL of one file, such as https://example.org/data/file.parquet.',
     ],
     [
       'a wrong number of subnets',

@@ -35,7 +35,10 @@ interface JobJson {
 }
 
 function uploadJob(from: Map<string, K8sObject>): K8sObject & JobJson {
-  const jobs = [...from.values()].filter((o) => o.kind === 'Job');
+  // The team may also have its input-seeding Job; this one is the upload.
+  const jobs = [...from.values()].filter(
+    (o) => o.kind === 'Job' && o.metadata.name.startsWith('upload-artifacts-'),
+  );
   expect(jobs).toHaveLength(1);
   return jobs[0] as K8sObject & JobJson;
 }

@@ -13,11 +13,11 @@ import {
   inputSeederRoleArn,
   teamBucketName,
   teamNamespace,
-  versions,
   type Environment,
   type InputData,
   type Team,
 } from '../../config';
+import { AWS_CLI_UID, awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
 import { contentHash } from '../jobs/content-hash';
 
 /** Props for {@link InputSeedJob}. */
@@ -32,8 +32,6 @@ export const INPUT_SEED_JOB_PREFIX = 'seed-input-data';
 
 /** Where a download lands before it is copied (an emptyDir sized for the largest dataset). */
 const WORK_DIR = '/work';
-/** A non-root uid/gid for the AWS CLI image (its default user is root). */
-const SEEDER_UID = 65532;
 
 /** A single-quoted POSIX shell word (config values never contain a quote, but a quote is still escaped). */
 function quote(value: string): string {
@@ -135,38 +133,18 @@ export class InputSeedJob extends Construct {
         spec: {
           serviceAccountName: INPUT_SEEDER_SERVICE_ACCOUNT,
           restartPolicy: 'Never',
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: SEEDER_UID,
-            runAsGroup: SEEDER_UID,
-            fsGroup: SEEDER_UID,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: awsCliPodSecurity({ fsGroup: AWS_CLI_UID }),
           containers: [
-            {
+            awsCliContainer({
+              env,
               name: 'seed',
-              image: versions.awsCliImage,
-              command: ['/bin/sh', '-c', seedScript(datasets)],
-              env: [
-                { name: 'BUCKET', value: teamBucketName(env, team) },
-                { name: 'WORK', value: WORK_DIR },
-                { name: 'AWS_REGION', value: env.cluster.region },
-                { name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' },
-                // The CLI caches credentials under $HOME; the root filesystem is read-only.
-                { name: 'HOME', value: '/tmp' },
-              ],
-              resources: {
-                requests: { cpu: Quantity.fromString('250m'), memory: Quantity.fromString('512Mi') },
-                limits: { memory: Quantity.fromString('512Mi') },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              script: seedScript(datasets),
+              bucket: teamBucketName(env, team),
+              extraEnv: [{ name: 'WORK', value: WORK_DIR }],
+              cpu: '250m',
+              memory: '512Mi',
               volumeMounts: mounts,
-            },
+            }),
           ],
           volumes,
         },

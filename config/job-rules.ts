@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ConfigProblem } from './errors';
 import {
   ARTIFACT_PLACEHOLDER,
+  INPUT_PLACEHOLDER,
   IMAGE_SCHEME,
   JOB_NAME_MAX_LENGTH,
   PLACEHOLDER,
@@ -289,7 +290,12 @@ function isUtf8Text(bytes: Buffer): boolean {
 /** Placeholders in arguments and Spark properties must be known; artifacts must be the job's own. */
 function checkPlaceholders(team: Team, job: Job, settings: JobSettings, path: string): ConfigProblem[] {
   const artifacts = [job.script, ...job.files].flatMap((p) => jobFile(team, p)?.file ?? []);
-  const known = [...Object.keys(PLACEHOLDERS).map((k) => `{{${k}}}`), `{{${ARTIFACT_PLACEHOLDER}<file>}}`];
+  const known = [
+    ...Object.keys(PLACEHOLDERS).map((k) => `{{${k}}}`),
+    `{{${ARTIFACT_PLACEHOLDER}<file>}}`,
+    `{{${INPUT_PLACEHOLDER}<dataset>}}`,
+  ];
+  const datasets = team.inputData.map((d) => d.name);
   const problems: ConfigProblem[] = [];
   const check = (text: string, at: string) => {
     for (const [, token = ''] of text.matchAll(PLACEHOLDER)) {
@@ -301,6 +307,16 @@ function checkPlaceholders(team: Team, job: Job, settings: JobSettings, path: st
           path: at,
           value: text,
           rule: `refers to ${file}, which is neither the script nor one of the files of job ${job.name} (${artifacts.join(', ') || 'none'}); add it to files`,
+        });
+        continue;
+      }
+      if (token.startsWith(INPUT_PLACEHOLDER)) {
+        const name = token.slice(INPUT_PLACEHOLDER.length);
+        if (datasets.includes(name)) continue;
+        problems.push({
+          path: at,
+          value: text,
+          rule: `refers to input data ${name}, which team ${team.name} does not declare (inputData: ${datasets.join(', ') || 'none'}); add it to the team's inputData`,
         });
         continue;
       }

@@ -1,5 +1,5 @@
 import type { JobInput, JobSettingsInput } from './jobs';
-import { NYC_TAXI_INPUT_PATH } from './naming';
+import type { TeamInput } from './schema';
 
 /**
  * The seed's example jobs of `emr-data-team-a` are job files in `jobs/emr-data-team-a/` (one YAML
@@ -19,13 +19,26 @@ export const teamAJobDefaults: JobSettingsInput = {
   executor: { cores: 1, memory: '4g', instances: 2 },
 };
 
-/** The NYC taxi job: the same script on every pool and storage variant, reading the shared input. */
+/**
+ * The seed's input: one month of NYC yellow-cab trips from the TLC, copied ten times (as the
+ * seed's `taxi-trip-execute.sh` did) so the jobs have input to spread over executors. Seeded into
+ * the team bucket by the team app's `seed-input-data-<hash>` Job before the JobRuns.
+ */
+export const nycTaxiInput: NonNullable<TeamInput['inputData']>[number] = {
+  name: 'nyc-taxi',
+  description: 'NYC TLC yellow taxi trip records, January 2022 (the seed example input), 10 copies.',
+  url: 'https://d37ci6vzurychx.cloudfront.net/trip-data/yellow_tripdata_2022-01.parquet',
+  copies: 10,
+  maxSizeMiB: 256,
+};
+
+/** The NYC taxi job: the same script on every pool and storage variant, reading the seeded input. */
 function taxi(name: string, description: string, settings: Partial<JobInput> = {}): JobInput {
   return {
     name,
     description,
     script: `${FOLDER}taxi-trip.py`,
-    arguments: [`{{teamS3}}/${NYC_TAXI_INPUT_PATH}`, '{{teamS3}}/data/{{job}}/output/'],
+    arguments: [`{{input:${nycTaxiInput.name}}}`, '{{teamS3}}/data/{{job}}/output/'],
     ...settings,
   };
 }

@@ -50,15 +50,17 @@ export const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 /**
  * Placeholders a job may use in `arguments` and `sparkConf` values, replaced at render time, so
  * a job names S3 locations without spelling the bucket. `{{artifact:<file>}}` is the
- * content-addressed S3 URI of the job's script or one of its `files` (by file name).
+ * content-addressed S3 URI of the job's script or one of its `files` (by file name);
+ * `{{input:<name>}}` is the S3 prefix of one of the team's `inputData` (seeded before the job runs).
  */
 export const PLACEHOLDERS = {
-  bucket: 'the job bucket of the environment',
+  bucket: "the team's own bucket",
   team: 'the team name',
   job: 'the job name (without the hash)',
-  teamS3: 's3://<bucket>/<team>, the S3 prefix the team owns',
+  teamS3: "s3://<team bucket>, the team's own bucket as a URI",
 } as const;
 export const ARTIFACT_PLACEHOLDER = 'artifact:';
+export const INPUT_PLACEHOLDER = 'input:';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const positiveInt = z

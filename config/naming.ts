@@ -1,4 +1,5 @@
-import type { Environment, Team } from './schema';
+import { createHash } from 'node:crypto';
+import type { Environment, InputData, Team } from './schema';
 
 /**
  * Deterministic physical names derived from config (DESIGN decision 1): both halves compute the
@@ -40,41 +41,124 @@ export function virtualClusterName(env: Environment, team: Team): string {
   return `${env.cluster.name}-${team.name}`;
 }
 
-/** One bucket per environment for scripts, pod templates, logs and Spark event logs. */
-export function jobBucketName(env: Environment): string {
-  return `${env.cluster.name}-${env.cluster.accountId}-${env.cluster.region}`;
+/** S3's limit on bucket names. */
+export const S3_BUCKET_NAME_MAX = 63;
+
+/**
+ * A bucket name from its readable form: unchanged when it fits in 63 characters, else its first
+ * 54 characters and 8 hex of the SHA-256 of the whole form, so long cluster and team names still
+ * give a deterministic, distinct name (the account and region stay in the hashed part).
+ */
+function bucketName(readable: string): string {
+  if (readable.length <= S3_BUCKET_NAME_MAX) return readable;
+  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 8);
+  const head = readable.slice(0, S3_BUCKET_NAME_MAX - hash.length - 1).replace(/[-.]+$/, '');
+  return `${head}-${hash}`;
 }
 
-/** The S3 prefix a team owns in the job bucket. */
-export function teamPrefix(team: Team): string {
-  return `${team.name}/`;
+/**
+ * A team's own bucket, `<cluster>-<team>-<account>-<region>`: its job artifacts, seeded inputs,
+ * outputs and logs. One bucket per team, so a team's roles may list their bucket without a prefix
+ * condition (S3 answers 404, not 403, for a key that does not exist yet) and still see nothing of
+ * another team's key names.
+ */
+export function teamBucketName(env: Environment, team: Team): string {
+  const { name, accountId, region } = env.cluster;
+  return bucketName(`${name}-${team.name}-${accountId}-${region}`);
 }
 
-/** `s3://<bucket>/<team>/<path>`: a location in the team's prefix. */
+export function teamBucketArn(env: Environment, team: Team): string {
+  return `arn:aws:s3:::${teamBucketName(env, team)}`;
+}
+
+/**
+ * The environment's platform bucket, `<cluster>-<account>-<region>`: what platform services write
+ * (the FSx for Lustre data repository under `fsx/`, Fluent Bit's archive under `fluent-bit/`). No
+ * team role has access to it. Created only when one of those features is on.
+ */
+export function platformBucketName(env: Environment): string {
+  const { name, accountId, region } = env.cluster;
+  return bucketName(`${name}-${accountId}-${region}`);
+}
+
+/** Whether the environment needs its platform bucket (FSx data repository or Fluent Bit archive). */
+export function needsPlatformBucket(env: Environment): boolean {
+  return env.addons.fluentBit || env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled;
+}
+
+/** Every bucket the environment creates: the platform bucket (when needed), then one per team. */
+export function allBucketNames(env: Environment): string[] {
+  return [
+    ...(needsPlatformBucket(env) ? [platformBucketName(env)] : []),
+    ...env.teams.map((team) => teamBucketName(env, team)),
+  ];
+}
+
+/** `s3://<team bucket>/<path>`: a location in the team's bucket. */
 export function teamS3Uri(env: Environment, team: Team, path = ''): string {
-  return `s3://${jobBucketName(env)}/${teamPrefix(team)}${path}`;
+  return `s3://${teamBucketName(env, team)}/${path}`;
 }
 
-/** Key prefix of a team's content-addressed job artifacts: `<team>/artifacts/<sha256>/<file>`. */
-export function artifactKeyPrefix(team: Team): string {
-  return `${teamPrefix(team)}artifacts/`;
-}
+/** Key prefix of the content-addressed job artifacts in a team bucket: `artifacts/<sha256>/<file>`. */
+export const ARTIFACT_KEY_PREFIX = 'artifacts/';
 
 /** S3 key of one artifact, addressed by the SHA-256 (hex) of its bytes. */
-export function artifactKey(team: Team, sha256: string, file: string): string {
-  return `${artifactKeyPrefix(team)}${sha256}/${file}`;
+export function artifactKey(sha256: string, file: string): string {
+  return `${ARTIFACT_KEY_PREFIX}${sha256}/${file}`;
 }
 
-/** Where EMR ships a team's job logs (the bucket's lifecycle rule expires `<team>/logs/`). */
+/** Prefixes of a team bucket that hold logs, expired after `logObjectExpirationDays`. */
+export const LOG_KEY_PREFIXES = ['logs/', 'spark-event-logs/'] as const;
+
+/** Where EMR ships a team's job logs, under `logs/` (the bucket's lifecycle rule expires it). */
 export function jobLogUri(env: Environment, team: Team): string {
-  return teamS3Uri(env, team, 'logs/');
+  return teamS3Uri(env, team, LOG_KEY_PREFIXES[0]);
 }
 
-/** Where the NYC taxi examples read their input (`npm run sample-data` puts the files there). */
-export const NYC_TAXI_INPUT_PATH = 'data/nyc-taxi/input/';
+/** Key prefix of seeded input data in a team bucket: `inputs/<dataset>/<version>/`. */
+export const INPUT_KEY_PREFIX = 'inputs/';
 
-export function nycTaxiInputUri(env: Environment, team: Team): string {
-  return teamS3Uri(env, team, NYC_TAXI_INPUT_PATH);
+/** Service account of the Job that seeds a team's input data; its role trusts only this name. */
+export const INPUT_SEEDER_SERVICE_ACCOUNT = 'emr-input-seeder';
+
+/** Role that seeds a team's input data into `inputs/` of its bucket. */
+export function inputSeederRoleName(env: Environment, team: Team): string {
+  return `${env.cluster.name}-${team.name}-input-seeder`;
+}
+
+export function inputSeederRoleArn(env: Environment, team: Team): string {
+  return `arn:aws:iam::${env.cluster.accountId}:role/${inputSeederRoleName(env, team)}`;
+}
+
+/** 16 hex of the SHA-256 of what decides a dataset's bytes and layout (url, sha256, copies). */
+export function inputDataVersion(dataset: InputData): string {
+  const identity = JSON.stringify([dataset.url, dataset.sha256 ?? '', dataset.copies]);
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+}
+
+/** `inputs/<name>/<version>/`: where one version of a dataset lives in the team bucket. */
+export function inputDataPrefix(dataset: InputData): string {
+  return `${INPUT_KEY_PREFIX}${dataset.name}/${inputDataVersion(dataset)}/`;
+}
+
+/** The file name a dataset's URL ends with (its last path segment, percent-decoding left alone). */
+export function inputDataFileName(dataset: InputData): string {
+  return dataset.url.split('/').at(-1) ?? dataset.name;
+}
+
+/** The keys of a dataset's copies: `<prefix>part-<nn>-<file>` (Spark skips names starting with _ or .). */
+export function inputDataKeys(dataset: InputData): string[] {
+  const width = String(dataset.copies).length;
+  const file = inputDataFileName(dataset);
+  return Array.from(
+    { length: dataset.copies },
+    (_, i) => `${inputDataPrefix(dataset)}part-${String(i + 1).padStart(width, '0')}-${file}`,
+  );
+}
+
+/** `s3://<team bucket>/inputs/<name>/<version>/`: what `{{input:<name>}}` expands to. */
+export function inputDataUri(env: Environment, team: Team, dataset: InputData): string {
+  return teamS3Uri(env, team, inputDataPrefix(dataset));
 }
 
 export function karpenterNodeRoleName(env: Environment): string {
@@ -87,6 +171,21 @@ export function karpenterControllerRoleName(env: Environment): string {
 
 export function karpenterQueueName(env: Environment): string {
   return `karpenter-${env.cluster.name}`;
+}
+
+/** The kinds of interruption events Karpenter reads from its queue, one EventBridge rule each. */
+export const KARPENTER_EVENT_IDS = [
+  'health',
+  'spot-interruption',
+  'rebalance',
+  'instance-state-change',
+  'capacity-reservation',
+] as const;
+export type KarpenterEventId = (typeof KARPENTER_EVENT_IDS)[number];
+
+/** EventBridge rule that feeds one kind of interruption event to Karpenter's queue (≤ 64 characters). */
+export function karpenterEventRuleName(env: Environment, eventId: KarpenterEventId): string {
+  return `${env.cluster.name}-karpenter-${eventId}`;
 }
 
 export function coreNodeRoleName(env: Environment): string {
@@ -152,6 +251,10 @@ export function allRoleNames(env: Environment): string[] {
     ampIngestRoleName(env),
     fluentBitRoleName(env),
     clusterAutoscalerRoleName(env),
-    ...env.teams.flatMap((team) => [jobExecutionRoleName(env, team), artifactUploaderRoleName(env, team)]),
+    ...env.teams.flatMap((team) => [
+      jobExecutionRoleName(env, team),
+      artifactUploaderRoleName(env, team),
+      ...(team.inputData.length > 0 ? [inputSeederRoleName(env, team)] : []),
+    ]),
   ];
 }

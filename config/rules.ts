@@ -1,7 +1,13 @@
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
 import { checkJobs } from './job-rules';
-import { allRoleNames, jobBucketName, teamNamespace } from './naming';
+import {
+  allBucketNames,
+  allRoleNames,
+  KARPENTER_EVENT_IDS,
+  karpenterEventRuleName,
+  teamNamespace,
+} from './naming';
 import type { Environment, Platform } from './schema';
 
 /**
@@ -43,6 +49,14 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkNames(env, at),
     ...checkAddons(env, at),
     ...checkCoreNodeGroup(env, at),
+    ...checkAccess(env, at),
+    ...env.teams.flatMap((team, t) =>
+      duplicates(
+        team.inputData.map((d) => d.name),
+        `${at}.teams[${t}].inputData`,
+        'name',
+      ),
+    ),
     ...checkNodePools(env, at),
     ...checkFsx(env, at),
     ...checkJobs(env, at),
@@ -221,14 +235,18 @@ function checkBudgets(env: Environment, at: string): ConfigProblem[] {
   return problems;
 }
 
+/** Bucket-name prefixes S3 refuses for general purpose buckets. */
+const S3_RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+
 function checkNames(env: Environment, at: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const bucket = jobBucketName(env);
-  if (bucket.length > 63) {
+  // Bucket names start with the cluster name; S3 reserves these prefixes.
+  const reserved = S3_RESERVED_BUCKET_PREFIXES.find((prefix) => env.cluster.name.startsWith(prefix));
+  if (reserved !== undefined) {
     problems.push({
       path: `${at}.cluster.name`,
       value: env.cluster.name,
-      rule: `makes the job bucket name ${bucket} longer than S3's 63 characters; shorten the cluster name`,
+      rule: `starts with "${reserved}", which S3 reserves, so the bucket ${allBucketNames(env)[0] ?? ''} could not be created; rename the cluster`,
     });
   }
   const longest = allRoleNames(env).reduce((a, b) => (b.length > a.length ? b : a), '');
@@ -237,6 +255,14 @@ function checkNames(env: Environment, at: string): ConfigProblem[] {
       path: `${at}.cluster.name`,
       value: env.cluster.name,
       rule: `makes the IAM role name ${longest} longer than 64 characters; shorten the cluster or team name`,
+    });
+  }
+  const rule = KARPENTER_EVENT_IDS.map((id) => karpenterEventRuleName(env, id)).find((n) => n.length > 64);
+  if (env.addons.karpenter && rule !== undefined) {
+    problems.push({
+      path: `${at}.cluster.name`,
+      value: env.cluster.name,
+      rule: `makes the EventBridge rule name ${rule} longer than 64 characters; shorten the cluster name`,
     });
   }
   return problems;
@@ -295,6 +321,36 @@ function checkNodePools(env: Environment, at: string): ConfigProblem[] {
         ]
       : [],
   );
+}
+
+/**
+ * Someone must be able to apply the `addons` stack (Helm needs cluster-admin), and each principal
+ * gets at most one access entry (EKS refuses a second one for the same ARN).
+ */
+function checkAccess(env: Environment, at: string): ConfigProblem[] {
+  const { adminPrincipalArns, addonsApplierArns, bootstrapCreatorAdmin } = env.cluster;
+  const problems = [
+    ...duplicates(adminPrincipalArns, `${at}.cluster.adminPrincipalArns`),
+    ...duplicates(addonsApplierArns, `${at}.cluster.addonsApplierArns`),
+  ];
+  addonsApplierArns.forEach((arn, i) => {
+    const admin = adminPrincipalArns.indexOf(arn);
+    if (admin !== -1) {
+      problems.push({
+        path: `${at}.cluster.addonsApplierArns[${i}]`,
+        value: arn,
+        rule: `is also cluster.adminPrincipalArns[${admin}], and EKS allows one access entry per principal; list it in one of the two`,
+      });
+    }
+  });
+  if (!bootstrapCreatorAdmin && addonsApplierArns.length === 0) {
+    problems.push({
+      path: `${at}.cluster.addonsApplierArns`,
+      value: [],
+      rule: 'must name the IAM role or user that runs terraform apply of the addons stack (a CI role, say) when bootstrapCreatorAdmin is false: nobody else would have the cluster access Helm needs',
+    });
+  }
+  return problems;
 }
 
 function checkCoreNodeGroup(env: Environment, at: string): ConfigProblem[] {

@@ -25,6 +25,9 @@ const positiveInt = z
   .int({ message: 'must be a whole number' })
   .positive({ message: 'must be > 0' });
 const githubOwner = z.string().regex(/^@[\w./-]+$/, { message: 'must be a GitHub owner such as @org/team' });
+const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+  message: 'must be an IAM role or user ARN',
+});
 const tags = z.record(z.string().min(1).max(128), z.string().max(256)).default({});
 
 export const terraformBackendSchema = z.discriminatedUnion('type', [
@@ -101,13 +104,15 @@ export const clusterSchema = z.strictObject({
     })
     .default({ publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }),
   /** IAM principals (role/user ARNs) granted cluster-admin through an access entry. */
-  adminPrincipalArns: z
-    .array(
-      z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-        message: 'must be an IAM role or user ARN',
-      }),
-    )
-    .default([]),
+  adminPrincipalArns: z.array(principalArn).default([]),
+  /**
+   * IAM principals (role/user ARNs), besides the identity that created the cluster, that run
+   * `terraform apply` of the `addons` stack (a CI or deploy role, say). Each gets an access entry
+   * with cluster-admin in `base` (Helm installs CRDs and cluster-wide RBAC); the Helm provider signs
+   * in as whoever runs the apply (`aws eks get-token`). Required when `bootstrapCreatorAdmin` is
+   * false. A principal listed here must not also be in `adminPrincipalArns` or be the creator.
+   */
+  addonsApplierArns: z.array(principalArn).default([]),
   /** Give the identity that creates the cluster admin access (bootstrap only). */
   bootstrapCreatorAdmin: z.boolean().default(true),
   controlPlaneLogRetentionDays: positiveInt.default(90),
@@ -124,6 +129,35 @@ export const clusterSchema = z.strictObject({
     .default({ instanceTypes: ['m6a.xlarge'], minSize: 1, maxSize: 9, desiredSize: 3, diskSizeGiB: 100 }),
   tags,
   backend: terraformBackendSchema.default({ type: 'local' }),
+});
+
+/**
+ * A public file a team's jobs read, seeded into the team bucket through GitOps: a Job in the same
+ * Argo CD sync as the JobRuns, in an earlier wave, downloads it and copies it under
+ * `inputs/<name>/<version>/`, which `{{input:<name>}}` names in a job's arguments. The version is a
+ * hash of `url`, `sha256` and `copies`, so changing any of them seeds a new prefix (and re-runs
+ * the jobs that read it) instead of mixing old and new files.
+ */
+export const inputDataSchema = z.strictObject({
+  /** Dataset name; `{{input:<name>}}` is its S3 prefix. */
+  name: dnsLabel(40),
+  /** Where the file is downloaded from (https only; redirects stay on https). */
+  url: z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~%!$&()*+,;=:@/-]*[A-Za-z0-9._~-]$/, {
+    message: 'must be an https URL of one file, such as https://example.org/data/file.parquet',
+  }),
+  /**
+   * SHA-256 (hex) of the file. When set, the seeding Job refuses a download with other bytes;
+   * without it, only TLS vouches for what the URL serves.
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lowercase hex digits (the output of sha256sum)' })
+    .optional(),
+  /** Copies placed under the prefix (the seed copies its month of taxi trips 10 times, so jobs have input to spread over executors). */
+  copies: positiveInt.max(100, { message: 'must be at most 100' }).default(1),
+  /** Largest download accepted, in MiB; also the size of the seeding Job's scratch volume. */
+  maxSizeMiB: positiveInt.max(10240, { message: 'must be at most 10240 (10 GiB)' }).default(1024),
+  description: z.string().default(''),
 });
 
 export const teamSchema = z.strictObject({
@@ -146,6 +180,8 @@ export const teamSchema = z.strictObject({
   jobDefaults: jobSettingsSchema.optional(),
   /** The team's Spark jobs, each rendered as a content-addressed ACK JobRun (see config/jobs.ts). */
   jobs: z.array(jobSchema).default([]),
+  /** Public input files the jobs read, seeded into the team bucket before the JobRuns run. */
+  inputData: z.array(inputDataSchema).default([]),
 });
 
 export const nodePoolSchema = z.strictObject({
@@ -277,8 +313,15 @@ export const environmentSchema = z.strictObject({
     },
   }),
   addons: addonsSchema.default(addonsSchema.parse({})),
-  /** Days before objects under `logs/` and `spark-event-logs/` in the job bucket expire. */
+  /** Days before objects under `logs/` and `spark-event-logs/` of each team bucket (and Fluent Bit's archive) expire. */
   logObjectExpirationDays: positiveInt.default(30),
+  /**
+   * Let `terraform destroy` delete the team and platform buckets with every object version in them
+   * (`force_destroy`). Off (the default), a destroy, or removing a team from the config, stops at a
+   * bucket that still holds objects, so no config edit loses data; `npm run teardown` empties the
+   * buckets itself, after its identity checks. Turn it on for throw-away environments only.
+   */
+  forceDestroyBuckets: z.boolean().default(false),
   gitops: gitopsSchema,
 });
 
@@ -294,6 +337,7 @@ export const platformSchema = z.strictObject({
 /** What a user writes (defaults may be omitted). */
 export type PlatformInput = z.input<typeof platformSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type TeamInput = z.input<typeof teamSchema>;
 /** What the rest of the code reads (defaults filled in). */
 export type Platform = z.output<typeof platformSchema>;
 export type Environment = z.output<typeof environmentSchema>;
@@ -302,3 +346,4 @@ export type Team = Environment['teams'][number];
 export type NodePool = Environment['nodePools'][number];
 export type Addons = Environment['addons'];
 export type TerraformBackend = Cluster['backend'];
+export type InputData = Team['inputData'][number];

@@ -1,24 +1,52 @@
 import type { CommandStep } from './command-step';
-import { teamNamespace, type Environment } from '../config';
+import {
+  needsPlatformBucket,
+  platformBucketName,
+  teamBucketName,
+  teamNamespace,
+  type Environment,
+} from '../config';
 
 const ARGOCD_NAMESPACE = 'argocd';
+
+/** One teardown step; `emptyBucket` steps run in-process under `--execute` (the command is their by-hand form). */
+export interface TeardownStep extends CommandStep {
+  /** The bucket this step empties (every object version and delete marker). */
+  readonly emptyBucket?: string;
+}
+
+/** How the printed commands reach the same config (`--config FILE` when one was given). */
+export interface TeardownOptions {
+  readonly configFile?: string;
+}
+
+/** The stack that creates each bucket, so it is emptied right before that stack is destroyed. */
+function bucketsOfStack(env: Environment, stack: string): string[] {
+  if (stack === 'teams') return env.teams.map((team) => teamBucketName(env, team));
+  if (stack === 'base' && needsPlatformBucket(env)) return [platformBucketName(env)];
+  return [];
+}
 
 /**
  * The safe order to take an environment down. Argo CD must stop re-creating what is deleted;
  * JobRuns go first (switched to deletion policy `delete`, so running jobs are cancelled rather
  * than orphaned), then the virtual clusters; NodePools and EC2NodeClasses next, and the
  * Terraform destroy waits until Karpenter's NodeClaims are gone, or their EC2 instances would
- * outlive the cluster and block the VPC's deletion. Stacks are destroyed in reverse order.
+ * outlive the cluster and block the VPC's deletion. Stacks are destroyed in reverse order; unless
+ * `forceDestroyBuckets` is on, the buckets a stack owns are emptied right before its destroy
+ * (versioned buckets cannot be destroyed while they hold any version), after everything that
+ * writes to them is gone.
  */
 export function teardownPlan(
   env: Environment,
   stacks: readonly string[],
   applications: readonly string[],
-): CommandStep[] {
+  options: TeardownOptions = {},
+): TeardownStep[] {
   const namespaces = env.teams.map(teamNamespace);
   const kubectl = (...args: string[]) => ['kubectl', '--context', env.cluster.name, ...args];
   // The root Application first: with self-heal on, it would restore its children's sync policy.
-  const steps: CommandStep[] = applications.map((name) => ({
+  const steps: TeardownStep[] = applications.map((name) => ({
     title: `Pause Argo CD auto-sync of Application ${name}`,
     command: kubectl(
       '-n',
@@ -84,7 +112,15 @@ export function teardownPlan(
       command: kubectl('wait', '--for=delete', 'nodeclaims.karpenter.sh', '--all', '--timeout=30m'),
     },
   );
+  const config = options.configFile === undefined ? [] : ['--config', options.configFile];
   for (const stack of [...stacks].reverse()) {
+    for (const bucket of env.forceDestroyBuckets ? [] : bucketsOfStack(env, stack)) {
+      steps.push({
+        title: `Empty bucket ${bucket} (every object version and delete marker; its data is gone for good)`,
+        command: ['npm', 'run', 'teardown', '--', '--env', env.name, ...config, '--empty-bucket', bucket],
+        emptyBucket: bucket,
+      });
+    }
     steps.push({
       title: `terraform destroy ${stack}`,
       command: ['terraform', `-chdir=dist/${env.name}/terraform/${stack}`, 'destroy'],

@@ -4,7 +4,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   realpathSync,
   renameSync,
@@ -13,7 +12,6 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath } from '../config/display-path';
 import { isTerraformWorkingFile } from './terraform-files';
@@ -227,39 +225,6 @@ export function removeFile(file: string): void {
   }
 }
 
-/** A scratch folder in the system's temporary folder, removed with {@link ScratchDirectory.remove}. */
-export interface ScratchDirectory {
-  readonly path: string;
-  remove(): void;
-}
-
-/**
- * A fresh scratch folder `<tmp>/<prefix>-<pid>-XXXXXX`. Folders of the same prefix left by runs
- * that were killed (their process is gone) are removed first, so crashes leave nothing behind.
- */
-export function scratchDirectory(prefix: string): ScratchDirectory {
-  const base = tmpdir();
-  const pattern = new RegExp(`^${escapeRegExp(prefix)}-(\\d+)-`);
-  for (const entry of safeReaddir(base)) {
-    const pid = Number(pattern.exec(entry)?.[1] ?? NaN);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
-    try {
-      rmSync(join(base, entry), { recursive: true, force: true });
-    } catch {
-      // Another user's folder, or one we may not remove: not ours to insist on.
-    }
-  }
-  let path: string;
-  try {
-    path = mkdtempSync(join(base, `${prefix}-${process.pid}-`));
-  } catch (error) {
-    throw new OutputError(
-      `cannot create a scratch folder in ${base} (${cause(error)}): set TMPDIR to a folder you may write.`,
-    );
-  }
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
 /** Whether a process with this id runs on this machine (one we may not signal counts as running). */
 export function isAlive(pid: number): boolean {
   try {
@@ -402,16 +367,4 @@ function statOf(path: string): Stats {
       `cannot inspect ${displayPath(path)} (${cause(error)}): check the path and its permissions.`,
     );
   }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    throw new OutputError(`cannot list ${displayPath(dir)} (${cause(error)}): check its permissions.`);
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -31,7 +31,6 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   },
   teardown: { summary: 'print or run the safe teardown order', load: () => import('./teardown.js') },
   rerun: { summary: "run a job again: bump its file's rerun counter", load: () => import('./rerun.js') },
-  'sample-data': { summary: 'put the NYC taxi sample input in S3', load: () => import('./sample-data.js') },
   schemas: { summary: 'fetch or verify the pinned upstream schemas', load: () => import('./schemas.js') },
   bench: { summary: 'time synth and validation against the budgets', load: () => import('./bench.js') },
 };

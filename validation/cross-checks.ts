@@ -4,7 +4,7 @@ import type { FindingSink } from './findings';
 import { INSTANCE_CATALOG } from './instance-catalog';
 import { groupSatisfies, nodePools, tolerates, instanceTypes, type NodeGroup } from './runtime/node-groups';
 import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
-import { iamLike, iamRoles, type IamRole } from './terraform-iam';
+import { checkS3Access, iamLike, iamRoles, managedBuckets, type IamRole } from './terraform-iam';
 import { checkTaskGroups, type QueueIndex, type TaskGroup } from './yunikorn-checks';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from './json';
 
@@ -112,11 +112,7 @@ function fileName(uri: string | undefined): string | undefined {
 
 function checkJobRuns(sink: FindingSink, set: EnvironmentSet, roles: Map<string, IamRole> | undefined): void {
   const virtualClusters = set.objects.filter((o) => o.object.kind === 'VirtualCluster');
-  const managedBuckets = new Set(
-    [...(roles?.values() ?? [])].flatMap((r) =>
-      r.s3Objects.map((arn) => arn.slice('arn:aws:s3:::'.length).split('/')[0] ?? ''),
-    ),
-  );
+  const buckets = managedBuckets(roles);
   for (const { file, object } of set.objects.filter((o) => o.object.kind === 'JobRun')) {
     const namespace = str(obj(object.metadata).namespace);
     const spec = obj(object.spec);
@@ -159,24 +155,7 @@ function checkJobRuns(sink: FindingSink, set: EnvironmentSet, roles: Map<string,
           `role ${roleName} must trust only service accounts of namespace ${String(namespace)} (trusts ${role.trustedSubjects.join(', ') || 'none'})`,
         );
       }
-      if (role !== undefined) {
-        const text = JSON.stringify(spec);
-        for (const [uri, bucket, key] of text.matchAll(/s3a?:\/\/([a-z0-9.-]+)\/([^\s"',\\]*)/g)) {
-          if (bucket === undefined || !managedBuckets.has(bucket)) continue;
-          if (
-            !role.s3Objects.some((arn) =>
-              iamLike(arn.slice('arn:aws:s3:::'.length), `${bucket}/${key ?? ''}`),
-            )
-          ) {
-            sink.report(
-              file,
-              '$.spec',
-              'cross.s3-prefix',
-              `${uri} is outside the S3 prefixes role ${roleName} may use`,
-            );
-          }
-        }
-      }
+      if (role !== undefined) checkS3Access(sink, file, roleName, role, spec, buckets);
     }
     const templates = new Map<'driver' | 'executor', PodTemplate | undefined>();
     for (const role of ['driver', 'executor'] as const) {

@@ -17,10 +17,13 @@ export interface CoreNodeGroupProps {
   readonly subnets: readonly Subnet[];
 }
 
-/** Policies every EKS worker needs, plus SSM for break-glass access without SSH. */
+/**
+ * Policies every EKS worker needs (image pulls only, as Karpenter's v1.14.1 reference node role),
+ * plus SSM for break-glass access without SSH.
+ */
 export const WORKER_NODE_POLICIES = [
   'AmazonEKSWorkerNodePolicy',
-  'AmazonEC2ContainerRegistryReadOnly',
+  'AmazonEC2ContainerRegistryPullOnly',
   'AmazonEKS_CNI_Policy',
   'AmazonSSMManagedInstanceCore',
 ] as const;

@@ -25,6 +25,9 @@ export interface EksClusterProps {
  * entries (`API_AND_CONFIG_MAP`), the IRSA OIDC provider, and the discovery tag on the cluster
  * security group so Karpenter nodes join it.
  *
+ * Cluster-admin access entries for `cluster.adminPrincipalArns` (people) and
+ * `cluster.addonsApplierArns` (who runs `terraform apply` of `addons`, e.g. CI).
+ *
  * EMR on EKS's service-linked role needs no mapping here: with access entries enabled, EMR's
  * cluster-access integration creates the `emr-containers` access entry and its namespace-scoped
  * policy when a virtual cluster is created.
@@ -117,14 +120,29 @@ export class EksCluster extends Construct {
       clientIdList: ['sts.amazonaws.com'],
     });
 
-    cluster.adminPrincipalArns.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn });
-      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+    const clusterAdmin = (id: string, principalArn: string) => {
+      const entry = new EksAccessEntry(this, id, { clusterName: this.cluster.name, principalArn });
+      new EksAccessPolicyAssociation(this, `${id}-policy`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
-        policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+        policyArn: CLUSTER_ADMIN_POLICY,
         accessScope: { type: 'cluster' },
       });
-    });
+    };
+    cluster.adminPrincipalArns.forEach((principalArn, i) => clusterAdmin(`admin-${i}`, principalArn));
+    // Keyed by the principal, not its position: reordering the list moves no access entry.
+    for (const principalArn of cluster.addonsApplierArns) {
+      clusterAdmin(addonsApplierId(principalArn), principalArn);
+    }
   }
+}
+
+/** EKS's cluster-wide admin access policy (what Helm needs to install CRDs and cluster RBAC). */
+export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+
+/** Construct id of an addons applier's access entry: `addons-applier-<account>-<role|user>-<name>`. */
+export function addonsApplierId(principalArn: string): string {
+  const [, , , , account = '', resource = ''] = principalArn.split(':');
+  const [kind = '', ...path] = resource.split('/');
+  return `addons-applier-${account}-${kind}-${path.join('-')}`.replace(/[^A-Za-z0-9-]/g, '-');
 }

@@ -3,13 +3,17 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import {
+  ARTIFACT_KEY_PREFIX,
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   artifactUploaderRoleName,
-  jobBucketName,
+  INPUT_KEY_PREFIX,
+  INPUT_SEEDER_SERVICE_ACCOUNT,
+  inputSeederRoleName,
   jobExecutionRoleName,
+  teamBucketArn,
+  teamBucketName,
   teamLogGroupName,
   teamNamespace,
-  teamPrefix,
   type Environment,
   type Team,
 } from '../../config';
@@ -27,13 +31,18 @@ export interface EmrTeamIdentityProps {
 
 /**
  * A data team's AWS identity: the EMR job execution role (assumable only by the EMR-created
- * service accounts in the team's namespace; S3 only under the team's prefix; logs only to the
- * team's log group), the team's log group, and the artifact uploader role (write to
- * `<team>/artifacts/` only).
+ * service accounts in the team's namespace; S3 only in the team's own bucket, which it may list,
+ * so a key that does not exist yet answers 404 as Spark expects; it may not rewrite the
+ * content-addressed `artifacts/`; logs only to the team's log group), the team's log group, and
+ * the artifact uploader role (write to `artifacts/` of the team bucket only), and for a team with
+ * `inputData` the input seeder role (read and write `inputs/` only; it downloads from outside, so
+ * it may touch nothing else).
  */
 export class EmrTeamIdentity extends Construct {
   readonly executionRole: IamRole;
   readonly uploaderRole: IamRole;
+  /** Only for a team with `inputData`. */
+  readonly seederRole?: IamRole;
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: EmrTeamIdentityProps) {
@@ -41,8 +50,7 @@ export class EmrTeamIdentity extends Construct {
     const { env, team } = props;
     const { accountId, region } = env.cluster;
     const namespace = teamNamespace(team);
-    const bucketArn = `arn:aws:s3:::${jobBucketName(env)}`;
-    const prefix = teamPrefix(team);
+    const bucketArn = teamBucketArn(env, team);
 
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: teamLogGroupName(env, team),
@@ -63,7 +71,35 @@ export class EmrTeamIdentity extends Construct {
       role: this.executionRole.name,
       policy: policyJson({
         Statement: [
-          ...teamBucketStatements(bucketArn, prefix, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
+          {
+            // Unconditioned on purpose: S3 answers a HEAD of a missing key with 404 only to a
+            // caller that may list the bucket (403 otherwise), and S3A/EMRFS probe missing keys
+            // (output paths, parent "directories", _delta_log) on every job. The bucket is the
+            // team's own, so listing shows no other team's key names.
+            Sid: 'ListTeamBucket',
+            Effect: 'Allow',
+            Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads', 's3:GetBucketLocation'],
+            Resource: bucketArn,
+          },
+          {
+            Sid: 'TeamObjects',
+            Effect: 'Allow',
+            Action: [
+              's3:GetObject',
+              's3:PutObject',
+              's3:DeleteObject',
+              's3:AbortMultipartUpload',
+              's3:ListMultipartUploadParts',
+            ],
+            Resource: `${bucketArn}/*`,
+          },
+          {
+            // Artifacts and seeded inputs are addressed by hashes; a job must not change them.
+            Sid: 'DenyContentAddressedRewrites',
+            Effect: 'Deny',
+            Action: ['s3:PutObject', 's3:DeleteObject'],
+            Resource: [`${bucketArn}/${ARTIFACT_KEY_PREFIX}*`, `${bucketArn}/${INPUT_KEY_PREFIX}*`],
+          },
           {
             Sid: 'WriteTeamLogs',
             Effect: 'Allow',
@@ -82,7 +118,7 @@ export class EmrTeamIdentity extends Construct {
 
     this.uploaderRole = new IamRole(this, 'artifact-uploader-role', {
       name: artifactUploaderRoleName(env, team),
-      description: `Uploads ${team.name}'s job artifacts to s3://${jobBucketName(env)}/${prefix}artifacts/`,
+      description: `Uploads ${team.name}'s job artifacts to s3://${teamBucketName(env, team)}/${ARTIFACT_KEY_PREFIX}`,
       assumeRolePolicy: this.irsaTrust(
         props,
         'StringEquals',
@@ -93,9 +129,45 @@ export class EmrTeamIdentity extends Construct {
       name: 'artifact-upload',
       role: this.uploaderRole.name,
       policy: policyJson({
-        Statement: teamBucketStatements(bucketArn, `${prefix}artifacts/`, ['s3:GetObject', 's3:PutObject']),
+        Statement: [
+          {
+            Sid: 'WriteArtifacts',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Resource: `${bucketArn}/${ARTIFACT_KEY_PREFIX}*`,
+          },
+        ],
       }),
     });
+    if (team.inputData.length > 0) this.seederRole = this.seeder(props, bucketArn);
+  }
+
+  private seeder(props: EmrTeamIdentityProps, bucketArn: string): IamRole {
+    const { env, team } = props;
+    const role = new IamRole(this, 'input-seeder-role', {
+      name: inputSeederRoleName(env, team),
+      description: `Seeds ${team.name}'s input data into s3://${teamBucketName(env, team)}/${INPUT_KEY_PREFIX}`,
+      assumeRolePolicy: this.irsaTrust(
+        props,
+        'StringEquals',
+        `system:serviceaccount:${teamNamespace(team)}:${INPUT_SEEDER_SERVICE_ACCOUNT}`,
+      ),
+    });
+    new IamRolePolicy(this, 'input-seeder-policy', {
+      name: 'input-seed',
+      role: role.name,
+      policy: policyJson({
+        Statement: [
+          {
+            Sid: 'WriteInputs',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+            Resource: `${bucketArn}/${INPUT_KEY_PREFIX}*`,
+          },
+        ],
+      }),
+    });
+    return role;
   }
 
   private irsaTrust(
@@ -120,22 +192,4 @@ export class EmrTeamIdentity extends Construct {
       ],
     });
   }
-}
-
-/** List the prefix and act on the objects under it, nothing else in the bucket. */
-function teamBucketStatements(
-  bucketArn: string,
-  prefix: string,
-  objectActions: readonly string[],
-): PolicyStatement[] {
-  return [
-    {
-      Sid: 'ListTeamPrefix',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn,
-      Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } },
-    },
-    { Sid: 'TeamObjects', Effect: 'Allow', Action: objectActions, Resource: `${bucketArn}/${prefix}*` },
-  ];
 }

@@ -12,6 +12,9 @@ export const LUSTRE_PORTS = [
   { fromPort: 1018, toPort: 1023 },
 ] as const;
 
+/** Where the static filesystem's `/data` lives in the platform bucket. */
+export const FSX_KEY_PREFIX = 'fsx/';
+
 /** Props for {@link FsxLustre}. */
 export interface FsxLustreProps {
   readonly env: Environment;

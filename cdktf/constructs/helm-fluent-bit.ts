@@ -1,18 +1,15 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { Release } from '@cdktf/provider-helm/lib/release';
-import { fluentBitLogGroupName, fluentBitRoleName, jobBucketName, type Environment } from '../../config';
+import { fluentBitLogGroupName, fluentBitRoleName, platformBucketName, type Environment } from '../../config';
 import { charts } from '../../config/versions';
 import { TOLERATE_ALL_TAINTS, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
 
 export const FLUENT_BIT_NAMESPACE = 'kube-system';
 export const FLUENT_BIT_SERVICE_ACCOUNT = 'aws-for-fluent-bit';
-/**
- * Key prefix of the platform logs in the job bucket. `_` cannot start a team name (DNS label),
- * so it never collides with a team prefix.
- */
-export const FLUENT_BIT_S3_PREFIX = '_platform/fluent-bit/';
+/** Key prefix of the platform logs in the platform bucket (no team can read it). */
+export const FLUENT_BIT_S3_PREFIX = 'fluent-bit/';
 /** Days CloudWatch keeps the platform logs (data-on-eks keeps 30). */
 export const FLUENT_BIT_LOG_RETENTION_DAYS = 30;
 
@@ -50,9 +47,9 @@ type FluentBitValues = {
 
 /**
  * AWS for Fluent Bit on every node (tainted Spark nodes included, to see their system pods),
- * shipping the platform namespaces' container logs to a CloudWatch log group and to the job
- * bucket under `_platform/fluent-bit/`. Its role may write only there. Spark job logs are not
- * collected here: EMR ships them to each team's log group and S3 prefix.
+ * shipping the platform namespaces' container logs to a CloudWatch log group and to the platform
+ * bucket under `fluent-bit/`. Its role may write only there. Spark job logs are not collected
+ * here: EMR ships them to each team's log group and bucket.
  */
 export class HelmFluentBit extends Construct {
   readonly logGroup: CloudwatchLogGroup;
@@ -63,7 +60,7 @@ export class HelmFluentBit extends Construct {
     super(scope, id);
     const { env } = props;
     const { region } = env.cluster;
-    const bucket = jobBucketName(env);
+    const bucket = platformBucketName(env);
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: fluentBitLogGroupName(env),
       retentionInDays: FLUENT_BIT_LOG_RETENTION_DAYS,

@@ -11,9 +11,12 @@ export interface KarpenterPolicyScope {
 }
 
 /**
- * Least-privilege controller policy for Karpenter v1 (the statements of Karpenter's reference
- * CloudFormation policy): every mutating EC2/IAM action is conditioned on this cluster's ownership
- * tags, reads are pinned to the region, PassRole only for the node role and only to EC2.
+ * Least-privilege controller policy for Karpenter v1: the statements of Karpenter's reference
+ * CloudFormation policy for the pinned version (v1.14.1: node lifecycle, IAM integration, EKS
+ * integration, interruption, zonal shift and resource discovery), one inline document with the
+ * same Sids. Every mutating EC2/IAM action is conditioned on this cluster's ownership tags, reads
+ * are pinned to the region, PassRole only for the node role and only to EC2. `npm run
+ * conformance` compares it statement by statement with the upstream file.
  */
 export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDocument {
   const { clusterName: name, region, accountId } = scope;
@@ -45,6 +48,7 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
           ec2('security-group/*'),
           ec2('subnet/*'),
           ec2('capacity-reservation/*'),
+          ec2('placement-group/*'),
         ],
       },
       {
@@ -58,7 +62,7 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
         Sid: 'AllowScopedEC2InstanceActionsWithTags',
         Effect: 'Allow',
         Action: [...launchActions, 'ec2:CreateLaunchTemplate'],
-        Resource: [...taggedOnCreate, ec2('capacity-reservation/*')],
+        Resource: taggedOnCreate,
         Condition: {
           StringEquals: requestOwned,
           StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
@@ -102,13 +106,15 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
         Sid: 'AllowRegionalReadActions',
         Effect: 'Allow',
         Action: [
-          'ec2:DescribeAvailabilityZones',
           'ec2:DescribeCapacityReservations',
           'ec2:DescribeImages',
           'ec2:DescribeInstances',
+          // The instance-status health checks (unhealthy nodes are replaced) stay off without it.
+          'ec2:DescribeInstanceStatus',
           'ec2:DescribeInstanceTypeOfferings',
           'ec2:DescribeInstanceTypes',
           'ec2:DescribeLaunchTemplates',
+          'ec2:DescribePlacementGroups',
           'ec2:DescribeSecurityGroups',
           'ec2:DescribeSpotPriceHistory',
           'ec2:DescribeSubnets',
@@ -134,7 +140,8 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
         Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: scope.nodeRoleArn,
-        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        // As upstream: the second principal is EC2's in the China partitions.
+        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
       },
       {
         Sid: 'AllowScopedInstanceProfileCreationActions',
@@ -195,6 +202,15 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
         Effect: 'Allow',
         Action: 'eks:DescribeCluster',
         Resource: scope.clusterArn,
+      },
+      {
+        // Needed when zonal shift is on (settings.enableZonalShift); ARC accepts no resource scope,
+        // so the condition pins the one managed resource, this cluster.
+        Sid: 'AllowZonalShiftStatusReadOnly',
+        Effect: 'Allow',
+        Action: 'arc-zonal-shift:GetManagedResource',
+        Resource: '*',
+        Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': scope.clusterArn } },
       },
     ],
   };

@@ -11,9 +11,11 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import {
   karpenterControllerRoleName,
+  karpenterEventRuleName,
   karpenterNodeRoleName,
   karpenterQueueName,
   type Environment,
+  type KarpenterEventId,
 } from '../../config';
 import { WORKER_NODE_POLICIES } from './core-node-group';
 import { managedPolicy, podIdentityTrust, policyJson, serviceTrust } from './iam-policy';
@@ -29,13 +31,26 @@ export interface KarpenterInfraProps {
   readonly cluster: EksCluster;
 }
 
-/** EventBridge rules whose events Karpenter handles (spot interruption, rebalance, health, state). */
+/**
+ * EventBridge rules whose events Karpenter handles, as upstream's v1.14.1 CloudFormation: health
+ * (scheduled changes), spot interruption, rebalance, instance state changes, and interruptions of
+ * instances in capacity reservations. Ids name the rules (see `karpenterEventRuleName`).
+ */
 export const INTERRUPTION_EVENTS = [
   { id: 'health', source: 'aws.health', detailType: 'AWS Health Event' },
   { id: 'spot-interruption', source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
   { id: 'rebalance', source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
   { id: 'instance-state-change', source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
-] as const;
+  {
+    id: 'capacity-reservation',
+    source: 'aws.ec2',
+    detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
+  },
+] as const satisfies readonly {
+  readonly id: KarpenterEventId;
+  readonly source: string;
+  readonly detailType: string;
+}[];
 
 /**
  * What Karpenter needs from AWS: the node role (with an `EC2_LINUX` access entry; Karpenter makes
@@ -97,7 +112,7 @@ export class KarpenterInfra extends Construct {
     });
     for (const event of INTERRUPTION_EVENTS) {
       const rule = new CloudwatchEventRule(this, `${event.id}-rule`, {
-        name: `${cluster.name}-karpenter-${event.id}`,
+        name: karpenterEventRuleName(env, event.id),
         description: `Karpenter interruption handling: ${event.detailType}`,
         eventPattern: JSON.stringify({ source: [event.source], 'detail-type': [event.detailType] }),
       });

@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { DataAwsPrometheusWorkspace } from '@cdktf/provider-aws/lib/data-aws-prometheus-workspace';
 import { DataAwsPrometheusWorkspaces } from '@cdktf/provider-aws/lib/data-aws-prometheus-workspaces';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
@@ -24,12 +23,35 @@ import type { PodIdentityRole } from '../constructs/pod-identity-role';
 import { awsProvider } from './aws-provider';
 import { PlatformStack } from './platform-stack';
 
+/** The client-authentication API `aws eks get-token` answers with (AWS CLI v2). */
+export const EKS_TOKEN_API_VERSION = 'client.authentication.k8s.io/v1beta1';
+
+/**
+ * Arguments of `aws eks get-token` for this cluster: the same credentials Terraform's AWS provider
+ * uses (environment or profile), a token valid for 15 minutes, fetched again on each use.
+ */
+export function eksGetTokenArgs(env: Environment): string[] {
+  return [
+    'eks',
+    'get-token',
+    '--cluster-name',
+    env.cluster.name,
+    '--region',
+    env.cluster.region,
+    '--output',
+    'json',
+  ];
+}
+
 /**
  * The in-cluster controllers Terraform owns (DESIGN decision 2), installed with Helm in
  * dependency order, and Argo CD with the root Application that hands everything under
  * `dist/<env>/argocd/` to Argo CD. Applied after `base` and `teams`: it finds the cluster and the
- * AMP workspace by name and authenticates to the API server with a short-lived EKS token (no
- * kubeconfig file). Each add-on is installed only when its toggle in `addons` is on.
+ * AMP workspace by name. The Helm provider authenticates to the API server through an exec plugin
+ * (`aws eks get-token`, no kubeconfig file), so it gets a fresh token whenever it needs one and a
+ * long apply never outlives a token. Whoever applies needs an EKS access entry: the cluster
+ * creator, or a principal in `cluster.addonsApplierArns`. Each add-on is installed only when its
+ * toggle in `addons` is on.
  */
 export class AddonsStack extends PlatformStack {
   constructor(scope: Construct, env: Environment) {
@@ -38,13 +60,16 @@ export class AddonsStack extends PlatformStack {
     const { addons } = env;
 
     const cluster = new DataAwsEksCluster(this, 'cluster', { name: env.cluster.name });
-    const auth = new DataAwsEksClusterAuth(this, 'cluster-auth', { name: env.cluster.name });
-    // Provider 3.x: `kubernetes` is a nested attribute object, not a block.
+    // Provider 3.x: `kubernetes` (and its `exec`) are nested attribute objects, not blocks.
     new HelmProvider(this, 'helm', {
       kubernetes: {
         host: cluster.endpoint,
         clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
-        token: auth.token,
+        exec: {
+          apiVersion: EKS_TOKEN_API_VERSION,
+          command: 'aws',
+          args: eksGetTokenArgs(env),
+        },
       },
     });
 

@@ -1,20 +1,27 @@
 import type { Construct } from 'constructs';
 import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { TerraformOutput } from '../framework';
-import { ampWorkspaceAlias, jobBucketName, type Environment } from '../../config';
+import {
+  ampWorkspaceAlias,
+  needsPlatformBucket,
+  platformBucketName,
+  type Environment,
+} from '../../config';
 import { CoreNodeGroup } from '../constructs/core-node-group';
 import { EksAddons } from '../constructs/eks-addons';
 import { EksCluster } from '../constructs/eks-cluster';
-import { FsxLustre } from '../constructs/fsx-lustre';
-import { JobBucket } from '../constructs/job-bucket';
+import { FSX_KEY_PREFIX, FsxLustre } from '../constructs/fsx-lustre';
+import { FLUENT_BIT_S3_PREFIX } from '../constructs/helm-fluent-bit';
 import { KarpenterInfra } from '../constructs/karpenter-infra';
+import { SecureBucket } from '../constructs/secure-bucket';
 import { VpcNetwork } from '../constructs/vpc-network';
 import { awsProvider } from './aws-provider';
 import { PlatformStack } from './platform-stack';
 
 /**
  * The long-lived AWS base of an environment: network, EKS with its core node group and managed
- * add-ons, Karpenter's AWS side, the job bucket, Amazon Managed Prometheus and FSx for Lustre.
+ * add-ons, Karpenter's AWS side, Amazon Managed Prometheus, FSx for Lustre, and the platform bucket
+ * when FSx or Fluent Bit need it (team buckets live in `teams`).
  */
 export class BaseStack extends PlatformStack {
   constructor(scope: Construct, env: Environment) {
@@ -32,7 +39,15 @@ export class BaseStack extends PlatformStack {
     const karpenter = env.addons.karpenter
       ? new KarpenterInfra(this, 'karpenter', { env, cluster: eks.cluster })
       : undefined;
-    const jobs = new JobBucket(this, 'job-bucket', { env });
+    const platformBucket = needsPlatformBucket(env)
+      ? new SecureBucket(this, 'platform-bucket', {
+          name: platformBucketName(env),
+          forceDestroy: env.forceDestroyBuckets,
+          expiringPrefixes: env.addons.fluentBit
+            ? [{ id: 'expire-fluent-bit', prefix: FLUENT_BIT_S3_PREFIX, days: env.logObjectExpirationDays }]
+            : [],
+        })
+      : undefined;
     const amp = env.addons.amazonManagedPrometheus
       ? new PrometheusWorkspace(this, 'amp-workspace', { alias: ampWorkspaceAlias(env) })
       : undefined;
@@ -42,7 +57,7 @@ export class BaseStack extends PlatformStack {
           env,
           vpc: network.vpc,
           nodeSubnets: network.nodeSubnets,
-          dataRepositoryPath: `s3://${jobBucketName(env)}/fsx/`,
+          dataRepositoryPath: `s3://${platformBucketName(env)}/${FSX_KEY_PREFIX}`,
         })
       : undefined;
 
@@ -52,7 +67,13 @@ export class BaseStack extends PlatformStack {
     output('cluster_endpoint', eks.cluster.endpoint, 'EKS API server endpoint');
     output('oidc_provider_arn', eks.oidcProvider.arn, 'IAM OIDC provider for IRSA');
     output('vpc_id', network.vpc.id, 'Cluster VPC');
-    output('job_bucket_name', jobs.bucket.bucket, 'Bucket for scripts, pod templates, logs and event logs');
+    if (platformBucket) {
+      output(
+        'platform_bucket_name',
+        platformBucket.bucket.bucket,
+        'Bucket of the FSx data repository and the Fluent Bit archive',
+      );
+    }
     output(
       'configure_kubectl',
       `aws eks --region ${env.cluster.region} update-kubeconfig --name ${env.cluster.name}`,

@@ -1,4 +1,4 @@
-import { teamAJobDefaults } from '../jobs-default';
+import { nycTaxiInput, teamAJobDefaults } from '../jobs-default';
 import type { EnvironmentInput } from '../schema';
 
 /**
@@ -44,6 +44,8 @@ export const defaultEnvironment: EnvironmentInput = {
       // The seed's examples are job files in jobs/emr-data-team-a/; the FSx ones (teamAFsxJobs)
       // need storage.fsx enabled.
       jobDefaults: teamAJobDefaults,
+      // What the taxi jobs read ({{input:nyc-taxi}}), seeded before they run.
+      inputData: [nycTaxiInput],
     },
     {
       name: 'emr-data-team-b',

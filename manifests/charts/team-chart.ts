@@ -6,6 +6,7 @@ import { teamJobs } from '../../config/jobs';
 import { ArtifactUploadJob } from '../constructs/artifact-upload-job';
 import { EmrJobRun } from '../constructs/emr-job-run';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
+import { InputSeedJob } from '../constructs/input-seed-job';
 import { TeamNetworkPolicies } from '../constructs/team-network-policies';
 import { VirtualCluster } from '../imports/emrcontainers';
 import { teamArtifacts, type Artifact } from '../jobs/artifacts';
@@ -27,8 +28,8 @@ export interface TeamChartProps {
 /**
  * App `team-<name>`: the team's namespace with RBAC, quota and network isolation, its EMR
  * virtual cluster (ACK), its storage claims, its job artifacts (the Spark pod templates and the
- * jobs' files, as ConfigMaps whose entries the upload Job ships to S3 unchanged), and one
- * content-addressed JobRun per job.
+ * jobs' files, as ConfigMaps whose entries the upload Job ships to S3 unchanged), the Job that
+ * seeds its input data (when it declares any), and one content-addressed JobRun per job.
  */
 export class TeamChart extends Chart {
   constructor(scope: Construct, id: string, props: TeamChartProps) {
@@ -80,6 +81,7 @@ export class TeamChart extends Chart {
     configMap('pod-templates', POD_TEMPLATES_CONFIG_MAP, artifacts.podTemplates);
     if (artifacts.jobFiles.size > 0) configMap('job-files', JOB_FILES_CONFIG_MAP, artifacts.jobFiles);
     new ArtifactUploadJob(this, 'artifact-upload', { env, team, artifacts });
+    if (team.inputData.length > 0) new InputSeedJob(this, 'input-seed', { env, team });
 
     for (const job of teamJobs(env, team)) {
       new EmrJobRun(this, `job-${job.name}`, { env, job, artifacts });

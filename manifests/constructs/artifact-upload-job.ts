@@ -8,13 +8,13 @@ import {
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import {
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
-  jobBucketName,
+  teamBucketName,
   teamNamespace,
-  versions,
   type Environment,
   type Team,
 } from '../../config';
 import { allArtifacts, type TeamArtifacts } from '../jobs/artifacts';
+import { awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
 import { contentHash } from '../jobs/content-hash';
 import { ARTIFACT_UPLOAD_JOB_PREFIX } from '../names';
 
@@ -28,8 +28,6 @@ export interface ArtifactUploadJobProps {
 
 /** Where the ConfigMaps are mounted in the uploader container. */
 const ARTIFACTS_DIR = '/artifacts';
-/** A non-root uid/gid for the AWS CLI image (its default user is root). */
-const UPLOADER_UID = 65532;
 
 /**
  * The script: for each artifact, check the mounted bytes against the hash in its key, then copy
@@ -57,7 +55,7 @@ function uploadScript(artifacts: TeamArtifacts): string {
 
 /**
  * The Job that puts a team's artifacts (pod templates, job files) into
- * `s3://<bucket>/<team>/artifacts/<sha256>/<file>` in the same Argo CD sync as the JobRuns that
+ * `s3://<team bucket>/artifacts/<sha256>/<file>` in the same Argo CD sync as the JobRuns that
  * use them, before them (sync waves order Jobs before JobRuns). It runs as the team's uploader
  * service account, whose IAM role may write only under that prefix. Its name carries a hash of
  * its spec: new content is a new Job; the completed old one stays as the record until Argo CD
@@ -88,36 +86,17 @@ export class ArtifactUploadJob extends Construct {
         spec: {
           serviceAccountName: ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
           restartPolicy: 'Never',
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: UPLOADER_UID,
-            runAsGroup: UPLOADER_UID,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: awsCliPodSecurity(),
           containers: [
-            {
+            awsCliContainer({
+              env,
               name: 'upload',
-              image: versions.awsCliImage,
-              command: ['/bin/sh', '-c', uploadScript(artifacts)],
-              env: [
-                { name: 'BUCKET', value: jobBucketName(env) },
-                { name: 'AWS_REGION', value: env.cluster.region },
-                { name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' },
-                // The CLI caches credentials under $HOME; the root filesystem is read-only.
-                { name: 'HOME', value: '/tmp' },
-              ],
-              resources: {
-                requests: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('256Mi') },
-                limits: { memory: Quantity.fromString('256Mi') },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              script: uploadScript(artifacts),
+              bucket: teamBucketName(env, team),
+              cpu: '100m',
+              memory: '256Mi',
               volumeMounts: mounts,
-            },
+            }),
           ],
           volumes,
         },

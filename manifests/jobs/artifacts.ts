@@ -1,4 +1,4 @@
-import { artifactKey, jobBucketName, type Environment, type Team } from '../../config';
+import { artifactKey, teamBucketName, type Environment, type Team } from '../../config';
 import { jobFile, readJobFile, storageVariants, type JobFile } from '../../config/jobs';
 import { toYaml } from '../../pipeline/serialize';
 import { sparkPodTemplate, type SparkPodTemplate } from '../constructs/spark-pod-template';
@@ -8,7 +8,7 @@ import { sha256 } from './content-hash';
 /**
  * A team's job artifacts (DESIGN decision 6): its Spark pod templates and the files its jobs ship
  * (scripts, small data). Each is rendered into a ConfigMap and uploaded, unchanged, to
- * `s3://<bucket>/<team>/artifacts/<sha256 of the bytes>/<file>`; the JobRuns point there.
+ * `s3://<team bucket>/artifacts/<sha256 of the bytes>/<file>`; the JobRuns point there.
  */
 
 /** One file that travels to S3. */
@@ -21,7 +21,7 @@ export interface Artifact {
   readonly content: string;
   /** SHA-256 (hex) of the UTF-8 bytes of `content`. */
   readonly sha256: string;
-  /** S3 key in the job bucket. */
+  /** S3 key in the team bucket. */
   readonly key: string;
   /** `s3://<bucket>/<key>`. */
   readonly uri: string;
@@ -42,8 +42,8 @@ export interface TeamArtifacts {
 
 function artifact(env: Environment, team: Team, configMap: string, file: string, content: string): Artifact {
   const hash = sha256(content);
-  const key = artifactKey(team, hash, file);
-  return { file, configMap, content, sha256: hash, key, uri: `s3://${jobBucketName(env)}/${key}` };
+  const key = artifactKey(hash, file);
+  return { file, configMap, content, sha256: hash, key, uri: `s3://${teamBucketName(env, team)}/${key}` };
 }
 
 /** Every pod template a team may use: (its node pools) × (storage variants) × (driver, executor). */

@@ -1,9 +1,16 @@
-import { jobBucketName, teamS3Uri, type Environment } from '../../config';
-import { ARTIFACT_PLACEHOLDER, PLACEHOLDER, type EffectiveJob, type PLACEHOLDERS } from '../../config/jobs';
+import { inputDataUri, teamBucketName, teamS3Uri, type Environment } from '../../config';
+import {
+  ARTIFACT_PLACEHOLDER,
+  INPUT_PLACEHOLDER,
+  PLACEHOLDER,
+  type EffectiveJob,
+  type PLACEHOLDERS,
+} from '../../config/jobs';
 import type { TeamArtifacts } from './artifacts';
 
 /**
- * Replaces `{{bucket}}`, `{{team}}`, `{{job}}`, `{{teamS3}}` and `{{artifact:<file>}}` in a job's
+ * Replaces `{{bucket}}`, `{{team}}`, `{{job}}`, `{{teamS3}}`, `{{artifact:<file>}}` and
+ * `{{input:<dataset>}}` in a job's
  * argument or Spark property. `loadPlatform` has refused unknown placeholders, so one left over
  * here is a bug and throws.
  */
@@ -14,7 +21,7 @@ export function expandPlaceholders(
   artifacts: TeamArtifacts,
 ): string {
   const values: Record<keyof typeof PLACEHOLDERS, string> = {
-    bucket: jobBucketName(env),
+    bucket: teamBucketName(env, job.team),
     team: job.team.name,
     job: job.name,
     teamS3: teamS3Uri(env, job.team).replace(/\/$/, ''),
@@ -24,6 +31,10 @@ export function expandPlaceholders(
     if (token.startsWith(ARTIFACT_PLACEHOLDER)) {
       const found = artifacts.jobFiles.get(token.slice(ARTIFACT_PLACEHOLDER.length));
       if (found) return found.uri;
+    }
+    if (token.startsWith(INPUT_PLACEHOLDER)) {
+      const dataset = job.team.inputData.find((d) => d.name === token.slice(INPUT_PLACEHOLDER.length));
+      if (dataset) return inputDataUri(env, job.team, dataset);
     }
     throw new Error(`job ${job.team.name}/${job.name}: unknown placeholder ${whole}`);
   });

@@ -84,17 +84,32 @@ describe('addons stack', () => {
     expect(Object.keys(synthStacks(env))).toEqual(['base', 'teams', 'addons']);
   });
 
-  it('authenticates Helm with an EKS token from data sources, not a kubeconfig file', () => {
+  it('authenticates Helm through aws eks get-token on each use, not a stored token or a kubeconfig file', () => {
     const helm = addons.provider?.helm;
     expect(helm).toHaveLength(1);
     expect(helm?.[0]).toEqual({
       kubernetes: {
         host: '${data.aws_eks_cluster.cluster.endpoint}',
         cluster_ca_certificate: '${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}',
-        token: '${data.aws_eks_cluster_auth.cluster-auth.token}',
+        exec: {
+          api_version: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: [
+            'eks',
+            'get-token',
+            '--cluster-name',
+            'emr-eks-karpenter',
+            '--region',
+            'us-west-2',
+            '--output',
+            'json',
+          ],
+        },
       },
     });
-    expect(addons.data?.aws_eks_cluster_auth?.['cluster-auth']).toEqual({ name: 'emr-eks-karpenter' });
+    // The 15-minute token of aws_eks_cluster_auth could expire during a long apply.
+    expect(addons.data?.aws_eks_cluster_auth).toBeUndefined();
+    expect(JSON.stringify(addons)).not.toContain('"token"');
     expect(addons.terraform?.required_providers).toEqual({
       helm: { source: 'hashicorp/helm', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) as string },
       aws: { source: 'hashicorp/aws', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) as string },
@@ -468,7 +483,7 @@ describe('addons stack', () => {
     ]);
   });
 
-  it('ships Fluent Bit logs only to its log group and its S3 prefix', () => {
+  it('ships Fluent Bit logs only to its log group and its prefix of the platform bucket', () => {
     const fluentBit = values(full, 'fluent-bit');
     expect(fluentBit).toMatchObject({
       tolerations: [{ operator: 'Exists' }],
@@ -479,7 +494,7 @@ describe('addons stack', () => {
     expect((fluentBit.input as Args).path).not.toMatch(/emr-data-team/);
     const sids = bySid(statements(full, 'fluent-bit_role_policy'));
     expect(sids.WriteLogObjects?.Resource).toBe(
-      'arn:aws:s3:::emr-eks-karpenter-111122223333-us-west-2/_platform/fluent-bit/*',
+      'arn:aws:s3:::emr-eks-karpenter-111122223333-us-west-2/fluent-bit/*',
     );
     expect(sids.WriteLogGroup?.Resource).toEqual([
       '${aws_cloudwatch_log_group.fluent-bit_log-group.arn}',

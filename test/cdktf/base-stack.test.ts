@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTION_EVENTS } from '../../cdktf/constructs/karpenter-infra';
+import { KARPENTER_EVENT_IDS } from '../../config';
 import { defaultEnvironment } from '../../config/environments/default';
 import { environment, policy, resource, resourcesOfType, synthStacks } from '../helpers/terraform';
 
@@ -91,6 +92,34 @@ describe('base stack', () => {
     });
   });
 
+  it('gives each addons applier one cluster-admin access entry, keyed by its ARN', () => {
+    expect(Object.keys(resourcesOfType(base, 'aws_eks_access_entry'))).toEqual([
+      'karpenter_node-access-entry',
+    ]);
+    const applier = 'arn:aws:iam::111122223333:role/ci/terraform-apply';
+    const withApplier = synthStacks(
+      environment({
+        environments: [
+          {
+            ...defaultEnvironment,
+            cluster: { ...defaultEnvironment.cluster, addonsApplierArns: [applier] },
+          },
+        ],
+      }),
+    ).base!;
+    const id = 'eks_addons-applier-111122223333-role-ci-terraform-apply';
+    expect(resource(withApplier, 'aws_eks_access_entry', id)).toEqual({
+      cluster_name: '${aws_eks_cluster.eks_cluster.name}',
+      principal_arn: applier,
+    });
+    expect(resource(withApplier, 'aws_eks_access_policy_association', `${id}-policy`)).toEqual({
+      cluster_name: '${aws_eks_cluster.eks_cluster.name}',
+      principal_arn: `\${aws_eks_access_entry.${id}.principal_arn}`,
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      access_scope: { type: 'cluster' },
+    });
+  });
+
   it('runs a core node group of 3 (1..9) on encrypted gp3 with IMDSv2 and SSM', () => {
     expect(resource(base, 'aws_eks_node_group', 'core-node-group_node-group')).toMatchObject({
       node_group_name: 'core-node-group',
@@ -136,7 +165,8 @@ describe('base stack', () => {
     ]);
   });
 
-  it('wires the four EventBridge rules to an encrypted interruption queue', () => {
+  it('wires one EventBridge rule per interruption event kind to an encrypted interruption queue', () => {
+    expect(INTERRUPTION_EVENTS.map((e) => e.id)).toEqual([...KARPENTER_EVENT_IDS]);
     expect(resource(base, 'aws_sqs_queue', 'karpenter_interruption-queue')).toMatchObject({
       name: 'karpenter-emr-eks-karpenter',
       sqs_managed_sse_enabled: true,
@@ -168,7 +198,22 @@ describe('base stack', () => {
     const bySid = Object.fromEntries(controller.Statement.map((s) => [s.Sid as string, s]));
     expect(bySid.AllowPassingInstanceRole).toMatchObject({
       Resource: '${aws_iam_role.karpenter_node-role.arn}',
-      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
+    });
+    expect(bySid.AllowScopedEC2InstanceAccessActions?.Resource).toContain(
+      'arn:aws:ec2:us-west-2:*:placement-group/*',
+    );
+    expect(bySid.AllowRegionalReadActions?.Action).toEqual(
+      expect.arrayContaining(['ec2:DescribeInstanceStatus', 'ec2:DescribePlacementGroups']),
+    );
+    expect(bySid.AllowZonalShiftStatusReadOnly).toEqual({
+      Sid: 'AllowZonalShiftStatusReadOnly',
+      Effect: 'Allow',
+      Action: 'arc-zonal-shift:GetManagedResource',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'arc-zonal-shift:ResourceIdentifier': '${aws_eks_cluster.eks_cluster.arn}' },
+      },
     });
     expect(bySid.AllowScopedDeletion).toMatchObject({
       Condition: { StringEquals: { 'aws:ResourceTag/kubernetes.io/cluster/emr-eks-karpenter': 'owned' } },
@@ -184,32 +229,27 @@ describe('base stack', () => {
     );
   });
 
-  it('keeps the job bucket private, encrypted, versioned and TLS-only, with log expiry', () => {
-    expect(resource(base, 'aws_s3_bucket', 'job-bucket_bucket')).toEqual({
+  it('creates no bucket of its own unless FSx or Fluent Bit need the platform bucket (team buckets are in teams)', () => {
+    expect(resourcesOfType(base, 'aws_s3_bucket')).toEqual({});
+    const withFluentBit = synthStacks(
+      environment({
+        environments: [{ ...defaultEnvironment, addons: { ...defaultEnvironment.addons, fluentBit: true } }],
+      }),
+    ).base!;
+    expect(resource(withFluentBit, 'aws_s3_bucket', 'platform-bucket_bucket')).toEqual({
       bucket: 'emr-eks-karpenter-111122223333-us-west-2',
+      force_destroy: false,
     });
-    expect(
-      resource(base, 'aws_s3_bucket_public_access_block', 'job-bucket_public-access-block'),
-    ).toMatchObject({
-      block_public_acls: true,
-      block_public_policy: true,
-      ignore_public_acls: true,
-      restrict_public_buckets: true,
-    });
-    expect(
-      resource(base, 'aws_s3_bucket_server_side_encryption_configuration', 'job-bucket_encryption'),
-    ).toMatchObject({ rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] });
-    expect(resource(base, 'aws_s3_bucket_versioning', 'job-bucket_versioning')).toMatchObject({
-      versioning_configuration: { status: 'Enabled' },
-    });
-    const bucketPolicy = policy(resource(base, 'aws_s3_bucket_policy', 'job-bucket_policy').policy);
-    expect(bucketPolicy.Statement[0]).toMatchObject({
-      Effect: 'Deny',
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    });
-    const lifecycle = resource(base, 'aws_s3_bucket_lifecycle_configuration', 'job-bucket_lifecycle');
+    const lifecycle = resource(
+      withFluentBit,
+      'aws_s3_bucket_lifecycle_configuration',
+      'platform-bucket_lifecycle',
+    );
     expect(lifecycle.rule).toContainEqual(
-      expect.objectContaining({ filter: [{ prefix: 'emr-data-team-b/logs/' }], expiration: [{ days: 30 }] }),
+      expect.objectContaining({ filter: [{ prefix: 'fluent-bit/' }], expiration: [{ days: 30 }] }),
+    );
+    expect(withFluentBit.output?.platform_bucket_name?.value).toBe(
+      '${aws_s3_bucket.platform-bucket_bucket.bucket}',
     );
   });
 
@@ -223,7 +263,6 @@ describe('base stack', () => {
       'cluster_endpoint',
       'cluster_name',
       'configure_kubectl',
-      'job_bucket_name',
       'karpenter_controller_role_arn',
       'karpenter_interruption_queue',
       'karpenter_node_role_name',
@@ -252,6 +291,9 @@ describe('base stack', () => {
     expect(resource(fsxStack, 'aws_fsx_data_repository_association', 'fsx_data-repository')).toMatchObject({
       file_system_path: '/data',
       data_repository_path: 's3://emr-eks-karpenter-111122223333-us-west-2/fsx/',
+    });
+    expect(resource(fsxStack, 'aws_s3_bucket', 'platform-bucket_bucket')).toMatchObject({
+      bucket: 'emr-eks-karpenter-111122223333-us-west-2',
     });
     const sg = resource(fsxStack, 'aws_security_group', 'fsx_security-group');
     expect(

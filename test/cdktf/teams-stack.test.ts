@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { policy, resource, synthStacks } from '../helpers/terraform';
+import { defaultEnvironment } from '../../config/environments/default';
+import { environment, policy, resource, synthStacks } from '../helpers/terraform';
 
 const teams = synthStacks().teams!;
 const issuer = '${local.oidc_issuer_host}';
@@ -27,17 +28,26 @@ describe('teams stack', () => {
     },
   );
 
-  it('limits S3 to the team prefix and logs to the team log group', () => {
+  it("limits S3 to the team's own bucket, which it may list (404s for missing keys), and logs to the team log group", () => {
     const statements = policy(
       resource(teams, 'aws_iam_role_policy', 'team-emr-data-team-a_execution-policy').policy,
     ).Statement;
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid as string, s]));
-    expect(bySid.TeamObjects?.Resource).toBe(
-      'arn:aws:s3:::emr-eks-karpenter-111122223333-us-west-2/emr-data-team-a/*',
-    );
-    expect(bySid.ListTeamPrefix?.Condition).toEqual({
-      StringLike: { 's3:prefix': ['emr-data-team-a/', 'emr-data-team-a/*'] },
+    const bucket = 'arn:aws:s3:::emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
+    expect(bySid.ListTeamBucket).toEqual({
+      Sid: 'ListTeamBucket',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads', 's3:GetBucketLocation'],
+      Resource: bucket,
     });
+    expect(bySid.TeamObjects?.Resource).toBe(`${bucket}/*`);
+    expect(bySid.DenyContentAddressedRewrites).toMatchObject({
+      Effect: 'Deny',
+      Action: ['s3:PutObject', 's3:DeleteObject'],
+      Resource: [`${bucket}/artifacts/*`, `${bucket}/inputs/*`],
+    });
+    // Nothing of the other team's bucket.
+    expect(JSON.stringify(statements)).not.toContain('emr-data-team-b');
     expect(bySid.WriteTeamLogs?.Resource).toEqual([
       '${aws_cloudwatch_log_group.team-emr-data-team-a_log-group.arn}',
       '${aws_cloudwatch_log_group.team-emr-data-team-a_log-group.arn}:log-stream:*',
@@ -59,10 +69,88 @@ describe('teams stack', () => {
     const statements = policy(
       resource(teams, 'aws_iam_role_policy', 'team-emr-data-team-b_artifact-uploader-policy').policy,
     ).Statement;
-    expect(statements.find((s) => s.Sid === 'TeamObjects')).toMatchObject({
-      Action: ['s3:GetObject', 's3:PutObject'],
-      Resource: 'arn:aws:s3:::emr-eks-karpenter-111122223333-us-west-2/emr-data-team-b/artifacts/*',
+    expect(statements).toEqual([
+      {
+        Sid: 'WriteArtifacts',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: 'arn:aws:s3:::emr-eks-karpenter-emr-data-team-b-111122223333-us-west-2/artifacts/*',
+      },
+    ]);
+  });
+
+  it.each(['emr-data-team-a', 'emr-data-team-b'])(
+    'gives %s a private, encrypted, versioned, TLS-only bucket of its own with log expiry',
+    (team) => {
+      const id = `team-${team}-bucket`;
+      expect(resource(teams, 'aws_s3_bucket', `${id}_bucket`)).toEqual({
+        bucket: `emr-eks-karpenter-${team}-111122223333-us-west-2`,
+        force_destroy: false,
+      });
+      expect(resource(teams, 'aws_s3_bucket_public_access_block', `${id}_public-access-block`)).toMatchObject(
+        {
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
+      );
+      expect(resource(teams, 'aws_s3_bucket_ownership_controls', `${id}_ownership`)).toMatchObject({
+        rule: { object_ownership: 'BucketOwnerEnforced' },
+      });
+      expect(
+        resource(teams, 'aws_s3_bucket_server_side_encryption_configuration', `${id}_encryption`),
+      ).toMatchObject({ rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] });
+      expect(resource(teams, 'aws_s3_bucket_versioning', `${id}_versioning`)).toMatchObject({
+        versioning_configuration: { status: 'Enabled' },
+      });
+      const bucketPolicy = policy(resource(teams, 'aws_s3_bucket_policy', `${id}_policy`).policy);
+      expect(bucketPolicy.Statement.map((s) => [s.Sid, s.Effect, s.Condition])).toEqual([
+        ['DenyInsecureTransport', 'Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
+        ['DenyOutdatedTLS', 'Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }],
+      ]);
+      const lifecycle = resource(teams, 'aws_s3_bucket_lifecycle_configuration', `${id}_lifecycle`);
+      expect(lifecycle.rule).toEqual([
+        expect.objectContaining({
+          id: 'abort-incomplete-uploads',
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+          noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+        }),
+        expect.objectContaining({ filter: [{ prefix: 'logs/' }], expiration: [{ days: 30 }] }),
+        expect.objectContaining({ filter: [{ prefix: 'spark-event-logs/' }], expiration: [{ days: 30 }] }),
+      ]);
+    },
+  );
+
+  it('lets terraform destroy a non-empty bucket only with forceDestroyBuckets', () => {
+    const forced = synthStacks(
+      environment({ environments: [{ ...defaultEnvironment, forceDestroyBuckets: true }] }),
+    ).teams!;
+    expect(resource(forced, 'aws_s3_bucket', 'team-emr-data-team-a-bucket_bucket').force_destroy).toBe(true);
+  });
+
+  it('gives a team with input data a seeder role that may only read and write inputs/', () => {
+    const role = resource(teams, 'aws_iam_role', 'team-emr-data-team-a_input-seeder-role');
+    expect(role.name).toBe('emr-eks-karpenter-emr-data-team-a-input-seeder');
+    expect(policy(role.assume_role_policy).Statement[0]?.Condition).toEqual({
+      StringEquals: {
+        [`${issuer}:sub`]: 'system:serviceaccount:emr-data-team-a:emr-input-seeder',
+        [`${issuer}:aud`]: 'sts.amazonaws.com',
+      },
     });
+    expect(
+      policy(resource(teams, 'aws_iam_role_policy', 'team-emr-data-team-a_input-seeder-policy').policy)
+        .Statement,
+    ).toEqual([
+      {
+        Sid: 'WriteInputs',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: 'arn:aws:s3:::emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2/inputs/*',
+      },
+    ]);
+    // Team b declares no input data, so it has no seeder.
+    expect(teams.resource?.aws_iam_role?.['team-emr-data-team-b_input-seeder-role']).toBeUndefined();
   });
 
   it('outputs each team identity for the manifests side', () => {

@@ -228,11 +228,74 @@ describe('loadPlatform', () => {
     [
       'a cluster name that makes IAM names too long',
       (env) => {
-        env.cluster.name = 'a'.repeat(40);
-        env.teams[0]!.name = 'b'.repeat(30);
+        env.cluster.name = 'a'.repeat(30);
+        env.teams[0]!.name = 'b'.repeat(40);
       },
-      `Invalid config at environments[0].cluster.name: "${'a'.repeat(40)}" makes the IAM role name ${'a'.repeat(40)}-${'b'.repeat(30)}-artifacts longer than 64 characters; shorten the cluster or team name.`,
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(30)}" makes the IAM role name ${'a'.repeat(30)}-${'b'.repeat(40)}-input-seeder longer than 64 characters; shorten the cluster or team name.`,
       NO_JOB_FILES, // the job files live in the old team's folder
+    ],
+    [
+      'a cluster name that makes an EventBridge rule name too long',
+      (env) => {
+        env.cluster.name = 'a'.repeat(34);
+      },
+      `Invalid config at environments[0].cluster.name: "${'a'.repeat(34)}" makes the EventBridge rule name ${'a'.repeat(34)}-karpenter-instance-state-change longer than 64 characters; shorten the cluster name.`,
+    ],
+    [
+      'no addons applier when the cluster creator gets no access',
+      (env) => {
+        env.cluster.bootstrapCreatorAdmin = false;
+      },
+      'Invalid config at environments[0].cluster.addonsApplierArns: [] must name the IAM role or user that runs terraform apply of the addons stack (a CI role, say) when bootstrapCreatorAdmin is false: nobody else would have the cluster access Helm needs.',
+    ],
+    [
+      'an addons applier that is also an admin',
+      (env) => {
+        env.cluster.adminPrincipalArns = ['arn:aws:iam::111122223333:role/ci'];
+        env.cluster.addonsApplierArns = ['arn:aws:iam::111122223333:role/ci'];
+      },
+      'Invalid config at environments[0].cluster.addonsApplierArns[0]: "arn:aws:iam::111122223333:role/ci" is also cluster.adminPrincipalArns[0], and EKS allows one access entry per principal; list it in one of the two.',
+    ],
+    [
+      'the same addons applier twice',
+      (env) => {
+        env.cluster.addonsApplierArns = [
+          'arn:aws:iam::111122223333:role/ci',
+          'arn:aws:iam::111122223333:role/ci',
+        ];
+      },
+      'Invalid config at environments[0].cluster.addonsApplierArns[1]: "arn:aws:iam::111122223333:role/ci" duplicates environments[0].cluster.addonsApplierArns[0].',
+    ],
+    [
+      'a cluster name with a prefix S3 reserves for bucket names',
+      (env) => {
+        env.cluster.name = 'sthree-emr';
+      },
+      'Invalid config at environments[0].cluster.name: "sthree-emr" starts with "sthree-", which S3 reserves, so the bucket sthree-emr-emr-data-team-a-111122223333-us-west-2 could not be created; rename the cluster.',
+    ],
+    [
+      'a job reading input data its team does not declare',
+      (env) => {
+        env.teams[0]!.jobs = [
+          { name: 'reader', script: 'jobs/emr-data-team-a/taxi-trip.py', arguments: ['{{input:nyc-taxis}}'] },
+        ];
+      },
+      'Invalid config at environments[0].teams[0].jobs[0].arguments[0]: "{{input:nyc-taxis}}" refers to input data nyc-taxis, which team emr-data-team-a does not declare (inputData: nyc-taxi); add it to the team\'s inputData.',
+    ],
+    [
+      'input data declared twice',
+      (env) => {
+        env.teams[0]!.inputData = [...env.teams[0]!.inputData!, env.teams[0]!.inputData![0]!];
+      },
+      'Invalid config at environments[0].teams[0].inputData[1].name: "nyc-taxi" duplicates environments[0].teams[0].inputData[0].name.',
+    ],
+    [
+      'input data from a plain http URL',
+      (env) => {
+        env.teams[0]!.inputData = [{ name: 'x', url: 'http://example.org/x.parquet' }];
+      },
+      'Invalid config at environments[0].teams[0].inputData[0].url: "http://example.org/x.parquet" must be an https URL of one file, such as https://example.org/data/file.parquet.',
+      NO_JOB_FILES, // the seed's taxi jobs read nyc-taxi, which this team no longer declares
     ],
     [
       'a wrong number of subnets',

@@ -11,7 +11,7 @@ import { jobRuns, loaded, platformWith, specOf, teamObjects } from './helpers';
 
 const env = loaded();
 const objects = teamObjects(env);
-const bucket = 'emr-eks-karpenter-111122223333-us-west-2';
+const bucket = 'emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 interface JobJson {
@@ -35,7 +35,10 @@ interface JobJson {
 }
 
 function uploadJob(from: Map<string, K8sObject>): K8sObject & JobJson {
-  const jobs = [...from.values()].filter((o) => o.kind === 'Job');
+  // The team may also have its input-seeding Job; this one is the upload.
+  const jobs = [...from.values()].filter(
+    (o) => o.kind === 'Job' && o.metadata.name.startsWith('upload-artifacts-'),
+  );
   expect(jobs).toHaveLength(1);
   return jobs[0] as K8sObject & JobJson;
 }
@@ -73,11 +76,7 @@ describe('job artifacts', () => {
     let checked = 0;
     for (const run of jobRuns(objects).values()) {
       const text = JSON.stringify(specOf(run));
-      const uris = [
-        ...text.matchAll(
-          /s3:\/\/([a-z0-9.-]+)\/emr-data-team-a\/artifacts\/([0-9a-f]{64}\/[A-Za-z0-9._-]+)/g,
-        ),
-      ];
+      const uris = [...text.matchAll(/s3:\/\/([a-z0-9.-]+)\/artifacts\/([0-9a-f]{64}\/[A-Za-z0-9._-]+)/g)];
       expect(uris.length, run.metadata.name).toBeGreaterThanOrEqual(2);
       for (const [uri, uriBucket, address] of uris) {
         expect(uriBucket).toBe(bucket);
@@ -101,12 +100,12 @@ describe('job artifacts', () => {
     );
   });
 
-  it('uploads every artifact once, under <team>/artifacts/<sha256 of its bytes>/<file>', () => {
+  it('uploads every artifact once, under artifacts/<sha256 of its bytes>/<file> of the team bucket', () => {
     const lines = uploads(job);
     expect(lines.map(([configMap, file]) => `${configMap}/${file}`).sort()).toEqual([...files.keys()].sort());
     for (const [configMap, file, hash, key] of lines) {
       expect(hash).toBe(sha256(files.get(`${configMap}/${file}`) ?? ''));
-      expect(key).toBe(`emr-data-team-a/artifacts/${hash}/${file}`);
+      expect(key).toBe(`artifacts/${hash}/${file}`);
     }
   });
 
@@ -162,8 +161,8 @@ describe('job artifacts', () => {
     const statements = policy(
       resource(teams, 'aws_iam_role_policy', 'team-emr-data-team-a_artifact-uploader-policy').policy,
     ).Statement;
-    expect(statements.find((s) => s.Sid === 'TeamObjects')?.Resource).toBe(
-      `arn:aws:s3:::${bucket}/emr-data-team-a/artifacts/*`,
+    expect(statements.find((s) => s.Sid === 'WriteArtifacts')?.Resource).toBe(
+      `arn:aws:s3:::${bucket}/artifacts/*`,
     );
     const trust = JSON.stringify(
       resource(teams, 'aws_iam_role', 'team-emr-data-team-a_artifact-uploader-role'),
@@ -171,7 +170,7 @@ describe('job artifacts', () => {
     expect(trust).toContain(
       `system:serviceaccount:emr-data-team-a:${job.spec.template.spec.serviceAccountName}`,
     );
-    for (const [, , , key] of uploads(job)) expect(key.startsWith('emr-data-team-a/artifacts/')).toBe(true);
+    for (const [, , , key] of uploads(job)) expect(key.startsWith('artifacts/')).toBe(true);
     expect(get(objects, 'ServiceAccount/emr-artifact-uploader').metadata.annotations).toEqual({
       'eks.amazonaws.com/role-arn':
         'arn:aws:iam::111122223333:role/emr-eks-karpenter-emr-data-team-a-artifacts',

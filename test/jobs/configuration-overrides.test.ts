@@ -155,7 +155,7 @@ describe('configurationOverrides', () => {
           logStreamNamePrefix: job,
         },
         s3MonitoringConfiguration: {
-          logUri: 's3://emr-eks-karpenter-111122223333-us-west-2/emr-data-team-a/logs/',
+          logUri: 's3://emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2/logs/',
         },
       });
     }

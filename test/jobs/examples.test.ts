@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { nycTaxiInputUri, versions } from '../../config';
+import { inputDataUri, versions } from '../../config';
 import { SAMPLE_OUTPUTS, apps } from '../helpers/manifests';
 import { fsxPlatform, jobRuns, loaded, problemsOf, sparkDefaultsOf, specOf, teamObjects } from './helpers';
 
 const env = loaded();
 const runs = jobRuns(teamObjects(env));
 const team = env.teams[0]!;
-const bucket = 's3://emr-eks-karpenter-111122223333-us-west-2/emr-data-team-a';
+const bucket = 's3://emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
+const input = team.inputData[0]!;
 
 /** The pod template file a JobRun's role uses (the last segment of its S3 URI). */
 function template(properties: Record<string, string>, role: 'driver' | 'executor'): string | undefined {
@@ -43,10 +44,15 @@ describe('the seed examples', () => {
         entryPoint: expect.stringMatching(
           new RegExp(`^${bucket}/artifacts/[0-9a-f]{64}/taxi-trip\\.py$`),
         ) as unknown,
-        entryPointArguments: [nycTaxiInputUri(env, team), `${bucket}/data/${job}/output/`],
+        entryPointArguments: [inputDataUri(env, team, input), `${bucket}/data/${job}/output/`],
       });
     },
   );
+
+  it('reads the seeded NYC taxi input under its versioned prefix', () => {
+    expect(input).toMatchObject({ name: 'nyc-taxi', copies: 10 });
+    expect(inputDataUri(env, team, input)).toMatch(new RegExp(`^${bucket}/inputs/nyc-taxi/[0-9a-f]{16}/$`));
+  });
 
   it('EBS: the driver claim comes from its template, each executor gets an on-demand gp3 claim', () => {
     expect(sparkDefaultsOf(runs.get('taxi-ebs'))).toMatchObject({

@@ -131,7 +131,7 @@ describe('job definitions', () => {
         job(env, 'taxi-nvme-compute').arguments = ['{{bucket}}/in', '{{teamBucket}}/out'];
       },
       [
-        `Invalid config at ${AT}.jobs[0].arguments[1]: "{{teamBucket}}/out" uses the unknown placeholder {{teamBucket}} (job taxi-nvme-compute); known: {{bucket}}, {{team}}, {{job}}, {{teamS3}}, {{artifact:<file>}}.`,
+        `Invalid config at ${AT}.jobs[0].arguments[1]: "{{teamBucket}}/out" uses the unknown placeholder {{teamBucket}} (job taxi-nvme-compute); known: {{bucket}}, {{team}}, {{job}}, {{teamS3}}, {{artifact:<file>}}, {{input:<dataset>}}.`,
       ],
     ],
     [

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -6,7 +5,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -20,7 +18,6 @@ import {
   makeDirectories,
   MARKER_FILE,
   OutputError,
-  scratchDirectory,
   writeFileAtomic,
 } from '../../pipeline/safe-output';
 import { ROOT } from '../helpers/run';
@@ -165,19 +162,6 @@ describe('writing one file', () => {
       /^cannot create the folder \/proc\/x \(E[A-Z]+\): check the path and its permissions\.$/,
     );
     expect(performance.now() - started).toBeLessThan(1000);
-  });
-});
-
-describe('scratch folders', () => {
-  it('are removed at the end, and those of killed runs are removed by the next run', () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid ?? 999_999;
-    const stale = join(tmpdir(), `emr-eks-gitops-test-scratch-${dead}-abc`);
-    mkdirSync(join(stale, 'sub'), { recursive: true });
-    const scratch = scratchDirectory('emr-eks-gitops-test-scratch');
-    expect(existsSync(stale)).toBe(false);
-    expect(statSync(scratch.path).isDirectory()).toBe(true);
-    scratch.remove();
-    expect(existsSync(scratch.path)).toBe(false);
   });
 });
 

@@ -175,7 +175,7 @@ describe('npm run diff', () => {
     [
       'a bucket rename',
       () =>
-        editTerraform('base', (j) => {
+        editTerraform('teams', (j) => {
           const bucket = Object.values(j.resource.aws_s3_bucket as Tree)[0] as Tree;
           bucket.bucket = 'renamed-bucket';
         }),

@@ -342,10 +342,31 @@ const corpus: Case[] = [
   job('cross.fit', 'executor larger than any allowed instance', (j) => {
     j.spec.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters += ' --conf spark.executor.memory=100g';
   }),
-  job('cross.s3-prefix', "JobRun reading another team's prefix", (j) => {
+  job('cross.s3-prefix', "JobRun reading another team's bucket", (j) => {
     j.spec.jobDriver.sparkSubmitJobDriver.entryPointArguments[0] =
-      's3://emr-eks-karpenter-111122223333-us-west-2/emr-data-team-b/taxi/input/';
+      's3://emr-eks-karpenter-emr-data-team-b-111122223333-us-west-2/taxi/input/';
   }),
+  {
+    name: 'execution role that may list its bucket only under an s3:prefix condition (403 for missing keys)',
+    rule: 'cross.s3-list-bucket',
+    file: SAMPLE_JOBRUN_FILE,
+    set: () => {
+      const set = withJob();
+      const terraform = structuredClone(set.terraform ?? []) as Json[];
+      const policies: Json[] = terraform.flatMap((stack) =>
+        Object.values(stack.resource?.aws_iam_role_policy ?? {}),
+      );
+      const execution = policies.find(
+        (p) => p.name === 'emr-job-execution' && String(p.role).includes('team-emr-data-team-a_'),
+      );
+      if (execution === undefined) throw new Error('no execution policy of team a');
+      const document = JSON.parse(execution.policy);
+      const list = document.Statement.find((s: Json) => s.Sid === 'ListTeamBucket');
+      list.Condition = { StringLike: { 's3:prefix': ['taxi/', 'taxi/*'] } };
+      execution.policy = JSON.stringify(document);
+      return { ...set, terraform };
+    },
+  },
   job('cross.jobrun-virtual-cluster', "JobRun on another team's virtual cluster", (j) => {
     j.spec.virtualClusterRef.from = {
       name: 'emr-eks-karpenter-emr-data-team-b',

@@ -58,11 +58,11 @@ export function findings(set: ValidationSet): Finding[] {
   return validateSet(set);
 }
 
-const BUCKET = 'emr-eks-karpenter-111122223333-us-west-2';
+const BUCKET = 'emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
 
 /**
  * The content-addressed S3 URI of one of team a's rendered artifacts (a pod template or a job
- * file): `s3://<bucket>/emr-data-team-a/artifacts/<sha256 of its ConfigMap entry>/<file>`.
+ * file): `s3://<team a's bucket>/artifacts/<sha256 of its ConfigMap entry>/<file>`.
  */
 export function artifactUri(file: string): string {
   for (const { object } of defaultSet().documents) {
@@ -72,7 +72,7 @@ export function artifactUri(file: string): string {
     if (o.kind !== 'ConfigMap' || metadata.namespace !== 'emr-data-team-a' || typeof content !== 'string')
       continue;
     const hash = createHash('sha256').update(content, 'utf8').digest('hex');
-    return `s3://${BUCKET}/emr-data-team-a/artifacts/${hash}/${file}`;
+    return `s3://${BUCKET}/artifacts/${hash}/${file}`;
   }
   throw new Error(`no artifact ${file}`);
 }
@@ -102,8 +102,8 @@ export function sampleJobRun(): Json {
         sparkSubmitJobDriver: {
           entryPoint: artifactUri('taxi-trip.py'),
           entryPointArguments: [
-            `s3://${bucket}/emr-data-team-a/taxi/input/`,
-            `s3://${bucket}/emr-data-team-a/taxi/output/`,
+            `s3://${bucket}/taxi/input/`,
+            `s3://${bucket}/taxi/output/`,
           ],
           sparkSubmitParameters:
             '--conf spark.executor.instances=2 --conf spark.executor.memory=8g --conf spark.executor.cores=2 --conf spark.driver.memory=4g --conf spark.driver.cores=1',
@@ -137,7 +137,7 @@ export function sampleJobRun(): Json {
             logGroupName: '/emr-on-eks-logs/emr-eks-karpenter/emr-data-team-a',
             logStreamNamePrefix: 'taxi',
           },
-          s3MonitoringConfiguration: { logUri: `s3://${bucket}/emr-data-team-a/logs/` },
+          s3MonitoringConfiguration: { logUri: `s3://${bucket}/logs/` },
         },
       }),
     },

@@ -6,26 +6,44 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { jobBucketName, teamPrefix, type Environment } from '../../config';
 import { policyJson } from './iam-policy';
 
-/** Props for {@link JobBucket}. */
-export interface JobBucketProps {
-  readonly env: Environment;
+/** Objects under a key prefix that expire after some days. */
+export interface ExpiringPrefix {
+  /** Lifecycle rule id (unique in the bucket). */
+  readonly id: string;
+  readonly prefix: string;
+  readonly days: number;
 }
 
+/** Props for {@link SecureBucket}. */
+export interface SecureBucketProps {
+  /** Bucket name (from `config/naming.ts`). */
+  readonly name: string;
+  /**
+   * Let `terraform destroy` delete the bucket with every object version in it (`force_destroy`).
+   * Off, a destroy stops at a bucket that still holds objects, so no config edit loses data.
+   */
+  readonly forceDestroy: boolean;
+  /** Prefixes whose objects expire (logs). @default none */
+  readonly expiringPrefixes?: readonly ExpiringPrefix[];
+}
+
+/** Days a replaced or deleted object version is kept before S3 removes it. */
+export const NONCURRENT_VERSION_DAYS = 30;
+
 /**
- * The environment's bucket for job scripts, pod templates, logs and Spark event logs. Each team
- * owns `<team>/` (artifacts under `<team>/artifacts/<sha256>/`, logs under `<team>/logs/`, event
- * logs under `<team>/spark-event-logs/`). Encrypted, versioned, never public, TLS 1.2+ only.
+ * A private S3 bucket: owner-enforced (no ACLs), every kind of public access blocked, SSE-S3 at
+ * rest, TLS 1.2+ only in transit, versioned (replaced and deleted objects kept
+ * {@link NONCURRENT_VERSION_DAYS} days), incomplete multipart uploads aborted after 7 days, and
+ * optional expiry of log prefixes.
  */
-export class JobBucket extends Construct {
+export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
 
-  constructor(scope: Construct, id: string, props: JobBucketProps) {
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    const { env } = props;
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: jobBucketName(env) });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.name, forceDestroy: props.forceDestroy });
     const bucket = this.bucket.id;
 
     new S3BucketOwnershipControls(this, 'ownership', {
@@ -78,16 +96,14 @@ export class JobBucket extends Construct {
           status: 'Enabled',
           filter: [{ prefix: '' }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_VERSION_DAYS }],
         },
-        ...env.teams.flatMap((team) =>
-          ['logs/', 'spark-event-logs/'].map((folder) => ({
-            id: `expire-${team.name}-${folder.replace('/', '')}`,
-            status: 'Enabled',
-            filter: [{ prefix: `${teamPrefix(team)}${folder}` }],
-            expiration: [{ days: env.logObjectExpirationDays }],
-          })),
-        ),
+        ...(props.expiringPrefixes ?? []).map((rule) => ({
+          id: rule.id,
+          status: 'Enabled',
+          filter: [{ prefix: rule.prefix }],
+          expiration: [{ days: rule.days }],
+        })),
       ],
     });
   }

@@ -1,12 +1,7 @@
 import type { Construct } from 'constructs';
 import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { TerraformOutput } from '../framework';
-import {
-  ampWorkspaceAlias,
-  needsPlatformBucket,
-  platformBucketName,
-  type Environment,
-} from '../../config';
+import { ampWorkspaceAlias, needsPlatformBucket, platformBucketName, type Environment } from '../../config';
 import { CoreNodeGroup } from '../constructs/core-node-group';
 import { EksAddons } from '../constructs/eks-addons';
 import { EksCluster } from '../constructs/eks-cluster';

@@ -101,10 +101,7 @@ export function sampleJobRun(): Json {
       jobDriver: {
         sparkSubmitJobDriver: {
           entryPoint: artifactUri('taxi-trip.py'),
-          entryPointArguments: [
-            `s3://${bucket}/taxi/input/`,
-            `s3://${bucket}/taxi/output/`,
-          ],
+          entryPointArguments: [`s3://${bucket}/taxi/input/`, `s3://${bucket}/taxi/output/`],
           sparkSubmitParameters:
             '--conf spark.executor.instances=2 --conf spark.executor.memory=8g --conf spark.executor.cores=2 --conf spark.driver.memory=4g --conf spark.driver.cores=1',
         },

@@ -149,7 +149,7 @@ describe('jobs/README.md, run as written', () => {
       expect(object.metadata.namespace).toBe('emr-data-team-b');
       expect(object.metadata.labels['emr-eks-gitops/job']).toBe('daily-report');
       expect(object.spec.jobDriver.sparkSubmitJobDriver.entryPoint).toMatch(
-        /^s3:\/\/[^/]+\/emr-data-team-b\/artifacts\/[0-9a-f]{64}\/daily-report\.py$/,
+        /^s3:\/\/emr-eks-karpenter-emr-data-team-b-[^/]+\/artifacts\/[0-9a-f]{64}\/daily-report\.py$/,
       );
 
       const diff = outputs.get('npm run diff') ?? '';

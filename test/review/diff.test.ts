@@ -258,6 +258,12 @@ const ADDONS = 'addons';
 const values = (release: Tree): Tree => JSON.parse((release.values as string[])[0] ?? '{}') as Tree;
 const setValues = (release: Tree, next: Tree) => (release.values = [JSON.stringify(next)]);
 const policyOf = (text: string): Tree => JSON.parse(text) as Tree;
+/** The statement of a policy document with this Sid. */
+const sid = (policy: Tree, name: string): Tree => {
+  const found = (policy.Statement as Tree[]).find((statement) => statement.Sid === name);
+  if (found === undefined) throw new Error(`no statement ${name}`);
+  return found;
+};
 
 describe('npm run diff shows every change', () => {
   afterAll(() => git('checkout', '-q', 'main'));
@@ -364,15 +370,15 @@ describe('npm run diff shows every change', () => {
       editTerraform('teams', (j) => {
         const role = j.resource.aws_iam_role_policy['team-emr-data-team-a_execution-policy'] as Tree;
         const policy = policyOf(role.policy as string);
-        policy.Statement[1].Action.push('s3:PutObjectAcl');
-        policy.Statement[3].Resource = '*';
+        sid(policy, 'TeamObjects').Action.push('s3:PutObjectAcl');
+        sid(policy, 'FindLogGroups').Resource = '*';
         role.policy = JSON.stringify(policy);
       }),
     );
     expect(printed(widened)).toEqual([
       'default / terraform/teams',
       '  ~ aws_iam_role_policy.team-emr-data-team-a_execution-policy',
-      '      policy.Statement[Sid=TeamObjects].Action: ["s3:GetObject","s3:PutObject","s3:DeleteObject"] → ["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:PutObjectAcl"]',
+      '      policy.Statement[Sid=TeamObjects].Action[5]: (absent) → "s3:PutObjectAcl"',
       '      policy.Statement[Sid=FindLogGroups].Resource: "arn:aws:logs:us-west-2:111122223333:log-group:*" → "*"',
       '2 warning(s):',
       '  ! default: aws_iam_role_policy.team-emr-data-team-a_execution-policy: IAM policy widened (policy): Sid TeamObjects: new action s3:PutObjectAcl',
@@ -382,14 +388,14 @@ describe('npm run diff shows every change', () => {
       editTerraform('teams', (j) => {
         const role = j.resource.aws_iam_role_policy['team-emr-data-team-a_execution-policy'] as Tree;
         const policy = policyOf(role.policy as string);
-        policy.Statement[1].Action.pop();
+        sid(policy, 'TeamObjects').Action.pop();
         role.policy = JSON.stringify(policy);
       }),
     );
     expect(printed(narrowed)).toEqual([
       'default / terraform/teams',
       '  ~ aws_iam_role_policy.team-emr-data-team-a_execution-policy',
-      '      policy.Statement[Sid=TeamObjects].Action: ["s3:GetObject","s3:PutObject","s3:DeleteObject"] → ["s3:GetObject","s3:PutObject"]',
+      '      policy.Statement[Sid=TeamObjects].Action[4]: "s3:ListMultipartUploadParts" → (absent)',
     ]);
   });
 

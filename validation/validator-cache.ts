@@ -23,6 +23,7 @@ interface CachedKind {
 const GENERATOR_FILES = [
   'json-schema.ts',
   'go-rules.ts',
+  'schema-derive.ts',
   'schema-registry.ts',
   'formats.ts',
   'validator-cache.ts',

@@ -7,7 +7,7 @@ import { ArtifactUploadJob } from '../constructs/artifact-upload-job';
 import { EmrJobRun } from '../constructs/emr-job-run';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
 import { TeamNetworkPolicies } from '../constructs/team-network-policies';
-import { VirtualCluster } from '../imports/emrcontainers';
+import { VirtualCluster } from '../imports/emrcontainers.services.k8s.aws';
 import { teamArtifacts, type Artifact } from '../jobs/artifacts';
 import {
   FSX_DYNAMIC_PVC,

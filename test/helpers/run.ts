@@ -3,24 +3,22 @@ import { join, resolve } from 'node:path';
 
 /** The repository root (tests run scripts from here, with absolute paths only for the scripts). */
 export const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** The CLI as `npm run <verb>` and the `emr-eks-gitops` bin run it: precompiled, via its launcher. */
+export const BIN = join(ROOT, 'bin', 'emr-eks-gitops.js');
 
-/** Runs the `<name>` verb of `scripts/cli.ts` like `npm run <name>` would, from `cwd`. */
+/**
+ * Runs the `<name>` verb like `npm run <name>` would, from `cwd`: the precompiled CLI (the
+ * vitest global setup builds it once, so no test pays for a rebuild or races another).
+ */
 export function runScript(
   name: string,
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): SpawnSyncReturns<string> {
-  return spawnSync(TSX, [join(ROOT, 'scripts', 'cli.ts'), name, ...args], {
+  return spawnSync(process.execPath, [BIN, name, ...args], {
     cwd: options.cwd ?? ROOT,
-    // SCHEMA_DIR is relative to where it was exported; scripts here may run from another cwd.
-    env: { ...process.env, ...schemaDir(), ...options.env },
+    env: { ...process.env, ...options.env },
     encoding: 'utf8',
     timeout: 120_000,
   });
-}
-
-function schemaDir(): NodeJS.ProcessEnv {
-  const dir = process.env.SCHEMA_DIR;
-  return dir === undefined || dir === '' ? {} : { SCHEMA_DIR: resolve(dir) };
 }

@@ -6,7 +6,7 @@
  */
 'use strict';
 
-const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const { Script } = require('node:vm');
@@ -95,9 +95,27 @@ function launch(entry, args) {
 function run(stamp, entry, args) {
   const dir = path.join(ROOT, stamp.dir);
   const file = path.join(dir, `${entry}.js`);
+  if (!existsSync(file)) {
+    process.stderr.write(
+      `emr-eks-gitops: no entry point ${entry} in ${stamp.dir} (entries are the scripts/*.ts files).\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   useCodeCache(dir);
   process.argv = [process.argv[0] ?? process.execPath, file, ...args];
   require(file);
 }
 
 module.exports = { launch };
+
+// `node bin/launch.js <entry> [args…]`: any other entry point (the bench runs `bench-child` so).
+if (require.main === module) {
+  const [entry, ...args] = process.argv.slice(2);
+  if (entry === undefined) {
+    process.stderr.write(
+      'Usage: node bin/launch.js <entry> [args…] (an entry is a scripts/*.ts file name)\n',
+    );
+    process.exitCode = 1;
+  } else launch(entry, args);
+}

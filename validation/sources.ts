@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
+import { gitBlobId } from './schema-files';
 import type { ValidationSet, SourceDocument } from './validate';
 
 /** Files under a directory: path relative to it → content. */
@@ -36,17 +37,21 @@ export function readTree(dir: string): FileTree {
 
 /**
  * The same files as committed at git `HEAD` (empty outside a repository or for new files): the
- * "old object" the API server would compare transition rules with.
+ * "old object" the API server would compare transition rules with. Given the `current` files,
+ * only those that differ from it are returned (their blob ids are compared, so unchanged files
+ * are neither read from git nor parsed): an object that does not change is not updated, and
+ * transition rules apply to updates only (the API server ratchets unchanged values too).
  */
-export function headTree(dir: string): FileTree {
-  return treeAt(dir, 'HEAD');
+export function headTree(dir: string, current?: FileTree): FileTree {
+  return treeAt(dir, 'HEAD', current);
 }
 
 /**
  * The manifests and Terraform JSON under `dir` as committed at `ref` (empty outside a repository
- * or when `ref` does not exist). One `git ls-tree` and one `git cat-file --batch` call.
+ * or when `ref` does not exist), leaving out files whose content equals `unchanged`'s at the
+ * same path. One `git ls-tree` and at most one `git cat-file --batch` call.
  */
-export function treeAt(dir: string, ref: string): FileTree {
+export function treeAt(dir: string, ref: string, unchanged?: FileTree): FileTree {
   const absolute = resolve(dir);
   const files = new Map<string, string>();
   let root: string;
@@ -73,7 +78,11 @@ export function treeAt(dir: string, ref: string): FileTree {
       const [meta = '', path = ''] = line.split('\t');
       return { blob: meta.split(' ')[2] ?? '', path: prefix === '' ? path : path.slice(prefix.length + 1) };
     })
-    .filter((e) => MANIFEST.test(e.path) || TERRAFORM.test(e.path));
+    .filter((e) => MANIFEST.test(e.path) || TERRAFORM.test(e.path))
+    .filter((e) => {
+      const text = unchanged?.get(e.path);
+      return text === undefined || gitBlobId(Buffer.from(text, 'utf8')) !== e.blob;
+    });
   if (entries.length === 0) return files;
   const batch = spawnSync('git', ['cat-file', '--batch'], {
     cwd: root,

@@ -61,21 +61,24 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function measure(testCase: Case, runs: number): Result {
+function measure(testCase: Case, runs: number, scratch: string): Result {
   const times: number[] = [];
   const work: number[] = [];
   let rss = 0;
   for (let i = 0; i < runs; i++) {
     process.stderr.write(`bench: ${testCase.name} ${i + 1}/${runs}\n`);
     const [command = '', ...args] = testCase.command;
+    const out = join(scratch, `${testCase.name}-${i}`);
+    mkdirSync(out, { recursive: true });
     const started = performance.now();
     const child = spawnSync(command, args, {
       cwd: testCase.cwd ?? ROOT,
       encoding: 'utf8',
-      env: { ...process.env, ...testCase.env },
+      env: { ...process.env, EMR_EKS_GITOPS_BENCH_OUT: out, ...testCase.env },
       maxBuffer: 1 << 28,
     });
     times.push(performance.now() - started);
+    rmSync(out, { recursive: true, force: true });
     if (child.status !== 0) {
       const reason = (child.stderr || child.stdout || String(child.error ?? '')).trim().split('\n').at(-1);
       throw new Error(`bench: ${testCase.name} failed (exit ${String(child.status)}): ${reason ?? ''}`);
@@ -198,7 +201,7 @@ export function run(args: readonly string[]): number {
   const results = new Map<string, Result>();
   try {
     for (const testCase of cases)
-      results.set(testCase.name, measure(testCase, testCase.large ? largeRuns : runs));
+      results.set(testCase.name, measure(testCase, testCase.large ? largeRuns : runs, work));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -9,7 +9,11 @@
 const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
-const { Script } = require('node:vm');
+const { Script, constants } = require('node:vm');
+
+/** Node's own loader for `import()` in scripts compiled here (undefined before Node 20.12). */
+const importModuleDynamically = /** @type {typeof constants | undefined} */ (constants)
+  ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 const { build, freshBuild, ROOT } = require('./build');
 
 /**
@@ -38,7 +42,12 @@ function useCodeCache(dir) {
     } catch {
       cachedData = undefined;
     }
-    const script = new Script(Module.wrap(content), { filename, cachedData });
+    const script = new Script(Module.wrap(content), {
+      filename,
+      cachedData,
+      // `import()` in a bundle (of a dependency left external) works as under require().
+      ...(importModuleDynamically === undefined ? {} : { importModuleDynamically }),
+    });
     if (cachedData === undefined || script.cachedDataRejected === true) fresh.push({ script, file });
     /** @type {unknown} */
     const compiled = script.runInThisContext();

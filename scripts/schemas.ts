@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import * as prettier from 'prettier';
 import { parseOptions } from '../pipeline/cli';
 import { table } from '../pipeline/summary';
 import { BINDING_KINDS, crdBindings, type BindingFile } from '../validation/crd-bindings';
@@ -109,7 +110,6 @@ export async function run(args: readonly string[]): Promise<number> {
 
 /** The binding files as committed: under `manifests/imports/`, formatted by the project's Prettier config. */
 export async function formattedBindings(bindings: readonly BindingFile[]): Promise<Map<string, string>> {
-  const prettier = await import('prettier');
   const files = new Map<string, string>();
   for (const binding of bindings) {
     const file = join(BINDINGS_DIR, binding.file);

@@ -3,7 +3,8 @@
  * with J jobs each (N = 0: the embedded default), validates it and writes it to a temporary
  * directory, as `npm run synth` does; `validate` renders the default once and times validating
  * it as synth does (the objects in memory, transition rules against dist/ at git HEAD).
- * Prints `{ maxRssMiB, workMs }` as JSON; the parent times the whole process.
+ * Prints `{ maxRssMiB, workMs, workCpuMs }` as JSON (the work's wall and CPU time); the parent
+ * times the whole process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { replaceDirectory } from '../pipeline/write';
 
 const [mode = 'synth', teamsArg = '0', jobsArg = '0'] = process.argv.slice(2);
 let workMs = 0;
+let cpu = process.cpuUsage();
 if (mode === 'synth') {
   const started = performance.now();
   const teams = Number(teamsArg);
@@ -33,6 +35,7 @@ if (mode === 'synth') {
   workMs = performance.now() - started;
 } else if (mode === 'validate') {
   const { files, objects } = renderPlatform(loadPlatform(defaultPlatform));
+  cpu = process.cpuUsage();
   const started = performance.now();
   const { findings } = validateRender(files, resolve(__dirname, '..', 'dist'), objects);
   if (findings.length > 0) throw new Error(`${findings.length} validation findings`);
@@ -40,4 +43,8 @@ if (mode === 'synth') {
 } else {
   throw new Error(`bench-child: unknown mode ${mode} (synth or validate)`);
 }
-process.stdout.write(`${JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, workMs })}\n`);
+const used = process.cpuUsage(cpu);
+const workCpuMs = (used.user + used.system) / 1000;
+process.stdout.write(
+  `${JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, workMs, workCpuMs })}\n`,
+);

@@ -54,6 +54,8 @@ interface Result {
   readonly maxRssMiB: number;
   /** Median in-process time of the measured work (bench child cases only). */
   readonly workMs?: number;
+  /** Median CPU time (user + system) of the measured work: what the machine's load moves least. */
+  readonly workCpuMs?: number;
 }
 
 function median(values: readonly number[]): number {
@@ -64,6 +66,7 @@ function median(values: readonly number[]): number {
 function measure(testCase: Case, runs: number, scratch: string): Result {
   const times: number[] = [];
   const work: number[] = [];
+  const workCpu: number[] = [];
   let rss = 0;
   for (let i = 0; i < runs; i++) {
     process.stderr.write(`bench: ${testCase.name} ${i + 1}/${runs}\n`);
@@ -87,9 +90,11 @@ function measure(testCase: Case, runs: number, scratch: string): Result {
       const reported = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
         maxRssMiB: number;
         workMs: number;
+        workCpuMs: number;
       };
       rss = Math.max(rss, reported.maxRssMiB);
       work.push(reported.workMs);
+      workCpu.push(reported.workCpuMs);
     }
   }
   return {
@@ -99,7 +104,7 @@ function measure(testCase: Case, runs: number, scratch: string): Result {
     medianMs: median(times),
     minMs: Math.min(...times),
     maxRssMiB: rss,
-    ...(testCase.reports ? { workMs: median(work) } : {}),
+    ...(testCase.reports ? { workMs: median(work), workCpuMs: median(workCpu) } : {}),
   };
 }
 
@@ -233,7 +238,7 @@ export function run(args: readonly string[]): number {
   ];
   process.stdout.write(
     `${table(
-      ['case', 'what', 'runs', 'median ms', 'min ms', 'work ms', 'peak RSS MiB'],
+      ['case', 'what', 'runs', 'median ms', 'min ms', 'work ms', 'work CPU ms', 'peak RSS MiB'],
       [...results.values()].map((r) => [
         r.name,
         r.what,
@@ -241,6 +246,7 @@ export function run(args: readonly string[]): number {
         r.medianMs.toFixed(0),
         r.minMs.toFixed(0),
         r.workMs === undefined ? '' : r.workMs.toFixed(0),
+        r.workCpuMs === undefined ? '' : r.workCpuMs.toFixed(0),
         r.maxRssMiB > 0 ? r.maxRssMiB.toFixed(0) : '',
       ]),
     )}\n\n${table(

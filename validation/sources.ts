@@ -54,29 +54,14 @@ export function headTree(dir: string, current?: FileTree): FileTree {
 export function treeAt(dir: string, ref: string, unchanged?: FileTree): FileTree {
   const absolute = resolve(dir);
   const files = new Map<string, string>();
-  let root: string;
-  try {
-    root = execFileSync('git', ['rev-parse', '--show-toplevel'], {
-      cwd: existsSync(absolute) ? absolute : process.cwd(),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return files;
-  }
-  const prefix = relative(root, absolute).split('\\').join('/');
-  if (prefix.startsWith('..')) return files;
-  const listing = spawnSync('git', ['ls-tree', '-r', '-z', ref, '--', prefix === '' ? '.' : prefix], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (listing.status !== 0) return files;
+  const listing = lsTree(absolute, ref);
+  if (listing === undefined) return files;
   const entries = listing.stdout
     .split('\0')
     .filter(Boolean)
     .map((line) => {
       const [meta = '', path = ''] = line.split('\t');
-      return { blob: meta.split(' ')[2] ?? '', path: prefix === '' ? path : path.slice(prefix.length + 1) };
+      return { blob: meta.split(' ')[2] ?? '', path };
     })
     .filter((e) => MANIFEST.test(e.path) || TERRAFORM.test(e.path))
     .filter((e) => {
@@ -85,7 +70,7 @@ export function treeAt(dir: string, ref: string, unchanged?: FileTree): FileTree
     });
   if (entries.length === 0) return files;
   const batch = spawnSync('git', ['cat-file', '--batch'], {
-    cwd: root,
+    cwd: listing.cwd,
     input: entries.map((e) => e.blob).join('\n') + '\n',
     maxBuffer: 1 << 30,
   });
@@ -99,6 +84,45 @@ export function treeAt(dir: string, ref: string, unchanged?: FileTree): FileTree
     offset = headerEnd + 1 + size + 1;
   }
   return files;
+}
+
+/**
+ * `git ls-tree -r` of `dir` at `ref`, paths relative to `dir`: run inside `dir` when it exists
+ * (one process; git lists paths relative to the working directory), else from the repository
+ * root with `dir`'s path. Undefined outside a repository or when `ref` does not exist.
+ */
+function lsTree(dir: string, ref: string): { stdout: string; cwd: string } | undefined {
+  let cwd = dir;
+  let pathspec = '.';
+  if (!existsSync(dir)) {
+    try {
+      cwd = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+        cwd: process.cwd(),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return undefined;
+    }
+    pathspec = relative(cwd, dir).split('\\').join('/');
+    if (pathspec.startsWith('..')) return undefined;
+  }
+  const listing = spawnSync('git', ['ls-tree', '-r', '-z', ref, '--', pathspec], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  if (listing.status !== 0) return undefined;
+  const prefix = pathspec === '.' ? '' : `${pathspec}/`;
+  // From the root, git prints paths from the root: make them relative to `dir`.
+  const stdout =
+    prefix === ''
+      ? listing.stdout
+      : listing.stdout
+          .split('\0')
+          .map((line) => line.replace(`\t${prefix}`, '\t'))
+          .join('\0');
+  return { stdout, cwd };
 }
 
 /** `<env>/k8s/…`, `<env>/argocd/…`, `<env>/terraform/…`: the dist/ layout. */

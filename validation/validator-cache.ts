@@ -141,7 +141,8 @@ export class ValidatorCache {
       mkdirSync(this.dir, { recursive: true });
       const temporary = `${file}.${process.pid}.tmp`;
       const meta = JSON.stringify({ namespaced: kind.namespaced, schema: kind.schema });
-      writeFileSync(temporary, `${code}\nmodule.exports.kind = ${meta};\n`);
+      // JSON.parse of a string literal is faster for V8 than an object literal this large.
+      writeFileSync(temporary, `${code}\nmodule.exports.kind = JSON.parse(${JSON.stringify(meta)});\n`);
       renameSync(temporary, file);
     } catch {
       // A cache that cannot be written only means the next run compiles again.

@@ -111,7 +111,7 @@ function run(stamp, entry, args) {
     process.exitCode = 1;
     return;
   }
-  useCodeCache(dir);
+  if (process.env.EMR_EKS_GITOPS_NO_CODE_CACHE !== '1') useCodeCache(dir);
   process.argv = [process.argv[0] ?? process.execPath, file, ...args];
   require(file);
 }

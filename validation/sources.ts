@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { gitBlobId } from './schema-files';
 import type { ValidationSet, SourceDocument } from './validate';
@@ -92,6 +92,9 @@ export function treeAt(dir: string, ref: string, unchanged?: FileTree): FileTree
  * root with `dir`'s path. Undefined outside a repository or when `ref` does not exist.
  */
 function lsTree(dir: string, ref: string): { stdout: string; cwd: string } | undefined {
+  // Outside any work tree (a temporary --out) git would only fail: do not start it.
+  if (process.env.GIT_DIR === undefined && !insideWorkTree(existsSync(dir) ? dir : process.cwd()))
+    return undefined;
   let cwd = dir;
   let pathspec = '.';
   if (!existsSync(dir)) {
@@ -123,6 +126,14 @@ function lsTree(dir: string, ref: string): { stdout: string; cwd: string } | und
           .map((line) => line.replace(`\t${prefix}`, '\t'))
           .join('\0');
   return { stdout, cwd };
+}
+
+/** Whether `dir` or a parent of it holds `.git` (a repository or a worktree's link to one). */
+function insideWorkTree(dir: string): boolean {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(join(current, '.git'))) return true;
+    if (dirname(current) === current) return false;
+  }
 }
 
 /** `<env>/k8s/…`, `<env>/argocd/…`, `<env>/terraform/…`: the dist/ layout. */

@@ -29,6 +29,9 @@ const RUN_BY: Readonly<Record<string, string>> = {
   bench: 'test/docs/commands.test.ts',
 };
 
+/** The dispatcher's own options (`emr-eks-gitops --version`), run by the launcher's test. */
+const DISPATCHER_TEST = 'test/bin/launcher.test.ts';
+
 /** Commands CI runs as they are written (`.ci/run`). */
 const RUN_BY_CI = ['npm ci', 'npm test', 'npm run conformance'];
 
@@ -68,7 +71,7 @@ function shownCommands(): { command: string; file: string }[] {
 
 /** The verb of an `npm run`/`emr-eks-gitops` command, or undefined (another script, or not the CLI). */
 function verbOf(command: string): string | undefined {
-  const match = /^(npm run|emr-eks-gitops)\s+([\w-]+)/.exec(command);
+  const match = /^(npm run|emr-eks-gitops)\s+([a-z][\w-]*)/.exec(command);
   const verb = match?.[2];
   if (verb === undefined) return undefined;
   if (match?.[1] === 'npm run' && !(SCRIPTS[verb] ?? '').startsWith('node bin/emr-eks-gitops.js '))
@@ -78,6 +81,9 @@ function verbOf(command: string): string | undefined {
 
 /** `npm run <verb>`, `emr-eks-gitops <verb>`: how the docs name the CLI itself, not a command. */
 const GENERIC = /<(verb|command)>/;
+
+/** `emr-eks-gitops --version` and the like: the dispatcher, no verb. */
+const dispatcherOption = (command: string): boolean => /^emr-eks-gitops\s+--[a-z]/.test(command);
 
 const flagsOf = (command: string): string[] =>
   [...command.matchAll(/(?<=\s)--[a-z][a-z-]*/g)].map((m) => m[0]);
@@ -92,7 +98,7 @@ describe('the commands the README and the docs show', () => {
 
   it('are each run by a test, by CI, or listed as not runnable here', () => {
     const unlisted = commands.filter(({ command }) => {
-      if (GENERIC.test(command)) return false;
+      if (GENERIC.test(command) || dispatcherOption(command)) return false;
       const verb = verbOf(command);
       if (verb !== undefined) return RUN_BY[verb] === undefined;
       return !RUN_BY_CI.includes(command) && NOT_RUNNABLE[command] === undefined;
@@ -115,6 +121,13 @@ describe('the commands the README and the docs show', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('of the dispatcher itself: the launcher test passes each option shown', () => {
+    const test = readFileSync(join(ROOT, DISPATCHER_TEST), 'utf8');
+    for (const { command } of commands.filter((c) => dispatcherOption(c.command))) {
+      for (const flag of flagsOf(command)) expect(test, command).toContain(`'${flag}'`);
+    }
   });
 
   it('run by CI: .ci/run runs them', () => {

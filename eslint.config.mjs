@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.dist-*/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.build/**', '.dist-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,6 +17,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: 'error',
     },
+  },
+  {
+    // The launcher and the build are plain CommonJS (they run before anything is compiled).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    // TypeScript checks these files (checkJs), names included.
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'off' },
   },
   {
     files: ['eslint.config.mjs'],

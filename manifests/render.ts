@@ -44,15 +44,19 @@ export function objectPath(app: string, object: K8sObject): string {
   return `${app}/${scope}/${object.kind}.${object.metadata.name}.yaml`;
 }
 
-/** Every Argo CD application of an environment with its objects, in a stable order. */
+/**
+ * Every Argo CD application of an environment with its objects, in a stable order. Each chart
+ * gets a cdk8s App of its own: the charts are independent (one Argo CD application each), and
+ * cdk8s resolves dependencies and validates the whole App every time one chart is synthesized,
+ * which made one shared App quadratic in the number of teams.
+ */
 export function renderManifests(env: Environment, outputs: TerraformOutputs): K8sApp[] {
-  const app = new App();
   const charts: [string, Chart][] = [];
-  if (env.addons.karpenter) charts.push(['karpenter', new KarpenterChart(app, 'karpenter', { env })]);
-  charts.push(['storage', new StorageChart(app, 'storage', { env, outputs })]);
-  if (env.addons.yunikorn) charts.push(['yunikorn', new YunikornChart(app, 'yunikorn', { env })]);
+  if (env.addons.karpenter) charts.push(['karpenter', new KarpenterChart(new App(), 'karpenter', { env })]);
+  charts.push(['storage', new StorageChart(new App(), 'storage', { env, outputs })]);
+  if (env.addons.yunikorn) charts.push(['yunikorn', new YunikornChart(new App(), 'yunikorn', { env })]);
   for (const team of env.teams) {
-    charts.push([`team-${team.name}`, new TeamChart(app, `team-${team.name}`, { env, team })]);
+    charts.push([`team-${team.name}`, new TeamChart(new App(), `team-${team.name}`, { env, team })]);
   }
   return charts.map(([name, chart]) => ({
     name,

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/errors';
 import { InputFileError } from '../config/input-file';
 import { SchemaFilesError } from '../validation/schema-files';
 import { OutputError } from './safe-output';
@@ -10,18 +10,27 @@ export class UsageError extends Error {
 }
 
 /**
+ * Marks the errors that are the user's to fix. A brand rather than `instanceof`: each verb is
+ * its own precompiled bundle with its own copy of these classes, and the dispatcher that catches
+ * an error has another.
+ */
+const KNOWN_ERROR = Symbol.for('emr-eks-gitops.known-error');
+for (const known of [ConfigError, UsageError, SchemaFilesError, InputFileError, OutputError]) {
+  Object.defineProperty(known.prototype, KNOWN_ERROR, { value: true });
+}
+
+/** A bad-input error (config, usage, input file, schema files, output target): one sentence, exit 1. */
+export function isKnownError(error: unknown): error is Error {
+  return error instanceof Error && (error as unknown as Record<symbol, unknown>)[KNOWN_ERROR] === true;
+}
+
+/**
  * Runs a command's main function: known errors print their one-sentence message (exit 1),
  * anything else prints one line too (exit 2); a stack trace only with `DEBUG=1`.
  */
 export function runCli(name: string, main: () => Promise<number> | number): void {
   const fail = (error: unknown): void => {
-    if (
-      error instanceof ConfigError ||
-      error instanceof UsageError ||
-      error instanceof SchemaFilesError ||
-      error instanceof InputFileError ||
-      error instanceof OutputError
-    ) {
+    if (isKnownError(error)) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

@@ -22,7 +22,7 @@ export function validateRender(
 ): RenderValidation {
   const started = performance.now();
   const prefix = relative(process.cwd(), resolve(outDir)).split('\\').join('/') || '.';
-  const sets = validationSets(files, headTree(outDir), (path) => `${prefix}/${path}`, objects);
+  const sets = validationSets(files, headTree(outDir, files), (path) => `${prefix}/${path}`, objects);
   const findings: Finding[] = [];
   let documents = 0;
   for (const set of sets.values()) {

@@ -1,13 +1,14 @@
 /**
- * One measured process for `npm run bench`. `floor` loads exactly what synth loads and stops;
- * `synth N` (N = 0 for the embedded default, else N generated teams) renders, validates and
- * writes to a temporary directory, as `npm run synth` does; `validate` renders the default once
- * and times validating it (cold when the parent disables the validator cache).
- * Prints `{ maxRssMiB, workMs }` as JSON; the parent times the whole process.
+ * One measured process for `npm run bench`. `synth N J` renders a generated platform of N teams
+ * with J jobs each (N = 0: the embedded default), validates it and writes it to a temporary
+ * directory, as `npm run synth` does; `validate` renders the default once and times validating
+ * it as synth does (the objects in memory, transition rules against dist/ at git HEAD).
+ * Prints `{ maxRssMiB, workMs, workCpuMs }` as JSON (the work's wall and CPU time); the parent
+ * times the whole process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultPlatform, loadPlatform } from '../config';
 import { NO_JOB_FILES } from '../config/job-files';
 import { generatedPlatform } from '../pipeline/generate';
@@ -15,26 +16,40 @@ import { renderPlatform } from '../pipeline/render';
 import { validateRender } from '../pipeline/validate-render';
 import { replaceDirectory } from '../pipeline/write';
 
-const [mode = 'floor', teamsArg = '0'] = process.argv.slice(2);
+const [mode = 'synth', teamsArg = '0', jobsArg = '0'] = process.argv.slice(2);
 let workMs = 0;
+let cpu = process.cpuUsage();
 if (mode === 'synth') {
   const started = performance.now();
   const teams = Number(teamsArg);
   // Generated teams have no job files; the repository's (the seed's, in team a) are the default's.
   const platform =
-    teams === 0 ? loadPlatform(defaultPlatform) : loadPlatform(generatedPlatform(teams), NO_JOB_FILES);
+    teams === 0
+      ? loadPlatform(defaultPlatform)
+      : loadPlatform(generatedPlatform(teams, Number(jobsArg)), NO_JOB_FILES);
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
-  const { files, objects } = renderPlatform(platform);
-  const { findings } = validateRender(files, join(out, 'dist'), objects);
-  if (findings.length > 0) throw new Error(`${findings.length} validation findings`);
-  replaceDirectory(join(out, 'dist'), files);
-  rmSync(out, { recursive: true, force: true });
+  try {
+    const { files, objects } = renderPlatform(platform);
+    const { findings } = validateRender(files, join(out, 'dist'), objects);
+    if (findings.length > 0)
+      throw new Error(`${findings.length} validation findings, e.g. ${JSON.stringify(findings[0])}`);
+    replaceDirectory(join(out, 'dist'), files);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
   workMs = performance.now() - started;
 } else if (mode === 'validate') {
   const { files, objects } = renderPlatform(loadPlatform(defaultPlatform));
+  cpu = process.cpuUsage();
   const started = performance.now();
-  const { findings } = validateRender(files, join(tmpdir(), 'bench-validate-dist'), objects);
+  const { findings } = validateRender(files, resolve(__dirname, '..', 'dist'), objects);
   if (findings.length > 0) throw new Error(`${findings.length} validation findings`);
   workMs = performance.now() - started;
+} else {
+  throw new Error(`bench-child: unknown mode ${mode} (synth or validate)`);
 }
-process.stdout.write(`${JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, workMs })}\n`);
+const used = process.cpuUsage(cpu);
+const workCpuMs = (used.user + used.system) / 1000;
+process.stdout.write(
+  `${JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, workMs, workCpuMs })}\n`,
+);

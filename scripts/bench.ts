@@ -1,84 +1,153 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { parseOptions } from '../pipeline/cli';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseOptions, UsageError } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 
-const HELP = `Usage: npm run bench [-- --runs N] [--json FILE]
+const HELP = `Usage: npm run bench [-- --runs N] [--large-runs N] [--cdktf-cli DIR | --skip-cdktf] [--json FILE]
 
-Times synth in fresh processes: the embedded default config and generated configs with 20 and
-100 teams, against the floor (a process that loads the same modules and renders nothing).
-Synth includes the validation gate. Two more cases time validating the default render after
-start-up: with the compiled-validator cache (.cache/validators) warm, and cold (every schema
-parsed and compiled in the process).
-Reports the median wall time of N runs (default 5) and the peak RSS, and checks the budgets:
-default <= 2x floor; 100 teams <= 10 s and <= 1 GiB; 20 -> 100 teams grows at most linearly;
-validating the default < 1 s after start-up (warm validator cache).
-Exit code 1 when a budget is missed.
+Times the precompiled CLI in fresh processes and checks the budgets, all measured in this run
+(the machine's load moves every number; ratios measured side by side are what to compare):
 
-  --runs N     runs per case (default 5, at least 3)
-  --json FILE  also write the results as JSON
-  --help       show this help`;
+  startup        emr-eks-gitops --version (node start-up, launcher, dispatcher)
+  synth          emr-eks-gitops synth of the embedded default: render, validation gate, write
+  cdktf-synth    cdktf synth of the same app (its Terraform side, cdktf.json), with cdktf-cli
+                 installed into a temporary folder (it is not a dependency)
+  teams-100      synth of a generated platform: 100 teams with 10 jobs each (1000 JobRuns)
+  teams-1000     the same with 1000 teams (10 000 JobRuns)
+  validate       validating the default render, after start-up (the validator cache warm)
+
+Budgets: synth <= 1/4 of cdktf-synth; teams-100 <= 4 s; teams-1000 <= 30 s and <= 1.5 GiB peak
+RSS, growing at most linearly from teams-100 (work above start-up <= 10x); validate <= 150 ms.
+Reports medians; exit code 1 when a budget is missed.
+
+  --runs N        runs per case (default 5, at least 3)
+  --large-runs N  runs of teams-1000 (default 1)
+  --cdktf-cli DIR use the cdktf-cli installed under DIR (DIR/node_modules/.bin/cdktf)
+  --skip-cdktf    do not measure cdktf synth (its budget is then not checked: exit 1)
+  --json FILE     also write the results as JSON
+  --help          show this help`;
+
+const ROOT = resolve(__dirname, '..');
+const BIN = join(ROOT, 'bin', 'emr-eks-gitops.js');
+const LAUNCH = join(ROOT, 'bin', 'launch.js');
 
 interface Case {
   readonly name: string;
-  readonly args: readonly string[];
+  /** What the case measures, for the table. */
+  readonly what: string;
+  readonly command: readonly string[];
+  readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The process prints `{ maxRssMiB, workMs }` (the bench child). */
+  readonly reports?: boolean;
+  readonly large?: boolean;
 }
 
 interface Result {
   readonly name: string;
+  readonly what: string;
+  readonly runs: number;
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxRssMiB: number;
-  /** Median in-process time of the measured work (after module loading). */
-  readonly workMs: number;
+  /** Median in-process time of the measured work (bench child cases only). */
+  readonly workMs?: number;
+  /** Median CPU time (user + system) of the measured work: what the machine's load moves least. */
+  readonly workCpuMs?: number;
 }
-
-const CASES: readonly Case[] = [
-  { name: 'floor', args: ['floor'] },
-  { name: 'default', args: ['synth', '0'] },
-  { name: 'teams-20', args: ['synth', '20'] },
-  { name: 'teams-100', args: ['synth', '100'] },
-  { name: 'validate', args: ['validate'] },
-  { name: 'validate-cold', args: ['validate'], env: { EMR_EKS_GITOPS_NO_CACHE: '1' } },
-];
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function measure(testCase: Case, runs: number): Result {
+function measure(testCase: Case, runs: number, scratch: string): Result {
   const times: number[] = [];
   const work: number[] = [];
+  const workCpu: number[] = [];
   let rss = 0;
   for (let i = 0; i < runs; i++) {
+    process.stderr.write(`bench: ${testCase.name} ${i + 1}/${runs}\n`);
+    const [command = '', ...args] = testCase.command;
+    const out = join(scratch, `${testCase.name}-${i}`);
+    mkdirSync(out, { recursive: true });
     const started = performance.now();
-    const child = spawnSync(
-      process.execPath,
-      ['--require', 'tsx/cjs', join(__dirname, 'bench-child.ts'), ...testCase.args],
-      { encoding: 'utf8', env: { ...process.env, ...testCase.env } },
-    );
+    const child = spawnSync(command, args, {
+      cwd: testCase.cwd ?? ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, EMR_EKS_GITOPS_BENCH_OUT: out, ...testCase.env },
+      maxBuffer: 1 << 28,
+    });
     times.push(performance.now() - started);
-    if (child.status !== 0) throw new Error(`${testCase.name} failed: ${child.stderr.split('\n')[0] ?? ''}`);
-    const reported = JSON.parse(child.stdout) as { maxRssMiB: number; workMs: number };
-    rss = Math.max(rss, reported.maxRssMiB);
-    work.push(reported.workMs);
+    rmSync(out, { recursive: true, force: true });
+    if (child.status !== 0) {
+      const reason = (child.stderr || child.stdout || String(child.error ?? '')).trim().split('\n').at(-1);
+      throw new Error(`bench: ${testCase.name} failed (exit ${String(child.status)}): ${reason ?? ''}`);
+    }
+    if (testCase.reports) {
+      const reported = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        maxRssMiB: number;
+        workMs: number;
+        workCpuMs: number;
+      };
+      rss = Math.max(rss, reported.maxRssMiB);
+      work.push(reported.workMs);
+      workCpu.push(reported.workCpuMs);
+    }
   }
   return {
     name: testCase.name,
+    what: testCase.what,
+    runs,
     medianMs: median(times),
     minMs: Math.min(...times),
     maxRssMiB: rss,
-    workMs: median(work),
+    ...(testCase.reports ? { workMs: median(work), workCpuMs: median(workCpu) } : {}),
   };
+}
+
+/** The cdktf-cli matching our cdktf, installed once into a temporary folder (or the one given). */
+function cdktfCli(given: string | undefined): { bin: string; version: string } {
+  const version = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  ).dependencies.cdktf;
+  if (version === undefined)
+    throw new UsageError('bench: package.json has no cdktf dependency to compare with.');
+  const dir =
+    given !== undefined ? resolve(given) : join(tmpdir(), 'emr-eks-gitops-bench', `cdktf-cli-${version}`);
+  const bin = join(dir, 'node_modules', '.bin', 'cdktf');
+  if (!existsSync(bin)) {
+    if (given !== undefined)
+      throw new UsageError(`bench: --cdktf-cli ${given} has no node_modules/.bin/cdktf.`);
+    process.stderr.write(`bench: installing cdktf-cli@${version} into ${dir} (once; not a dependency)\n`);
+    mkdirSync(dir, { recursive: true });
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `cdktf-cli@${version}`],
+      { encoding: 'utf8' },
+    );
+    if (install.status !== 0 || !existsSync(bin)) {
+      throw new UsageError(
+        `bench: could not install cdktf-cli@${version} (${install.stderr.trim().split('\n').at(-1) ?? ''}); pass --cdktf-cli DIR or --skip-cdktf.`,
+      );
+    }
+  }
+  const installed = JSON.parse(
+    readFileSync(join(dir, 'node_modules', 'cdktf-cli', 'package.json'), 'utf8'),
+  ) as { version: string };
+  return { bin, version: installed.version };
 }
 
 /** `emr-eks-gitops bench`: returns the exit code. */
 export function run(args: readonly string[]): number {
   const { values } = parseOptions('bench', args, {
     runs: { type: 'string', default: '5' },
+    'large-runs': { type: 'string', default: '1' },
+    'cdktf-cli': { type: 'string' },
+    'skip-cdktf': { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
   });
@@ -86,46 +155,112 @@ export function run(args: readonly string[]): number {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const runs = Math.max(3, Number(values.runs) || 5);
-  const results = new Map<string, Result>();
-  for (const testCase of CASES) {
-    process.stderr.write(`bench: ${testCase.name} x${runs}\n`);
-    results.set(testCase.name, measure(testCase, runs));
+  const runs = Number(values.runs);
+  const largeRuns = Number(values['large-runs']);
+  if (!Number.isInteger(runs) || runs < 3)
+    throw new UsageError(`bench: --runs ${values.runs} must be a whole number >= 3.`);
+  if (!Number.isInteger(largeRuns) || largeRuns < 1) {
+    throw new UsageError(`bench: --large-runs ${values['large-runs']} must be a whole number >= 1.`);
   }
-  const get = (name: string) =>
-    results.get(name) ?? { name, medianMs: NaN, minMs: NaN, maxRssMiB: NaN, workMs: NaN };
-  const floor = get('floor').medianMs;
-  const t20 = get('teams-20');
-  const t100 = get('teams-100');
-  // Linear growth: the work above the floor for 100 teams is at most 5x (plus 20% noise) that for 20.
-  const growth = (t100.medianMs - floor) / Math.max(1, t20.medianMs - floor);
-  const budgets = [
-    ['default <= 2x floor', get('default').medianMs / floor, get('default').medianMs <= 2 * floor],
-    ['100 teams <= 10 s', t100.medianMs / 1000, t100.medianMs <= 10_000],
-    ['100 teams <= 1 GiB RSS', t100.maxRssMiB / 1024, t100.maxRssMiB <= 1024],
-    ['20 -> 100 teams <= linear (x5)', growth, growth <= 6],
-    ['validate default < 1 s (warm cache)', get('validate').workMs / 1000, get('validate').workMs < 1000],
-  ] as const;
+  const cdktf = values['skip-cdktf'] ? undefined : cdktfCli(values['cdktf-cli']);
+  const work = mkdtempSync(join(tmpdir(), 'bench-'));
+  const node = process.execPath;
+  const child = (...childArgs: string[]) => [node, LAUNCH, 'bench-child', ...childArgs];
+  const cases: Case[] = [
+    { name: 'startup', what: 'emr-eks-gitops --version', command: [node, BIN, '--version'] },
+    {
+      name: 'synth',
+      what: 'emr-eks-gitops synth (default config)',
+      command: [node, BIN, 'synth', '--out', join(work, 'dist'), '--quiet'],
+    },
+    ...(cdktf === undefined
+      ? []
+      : [
+          {
+            name: 'cdktf-synth',
+            what: `cdktf synth (cdktf-cli ${cdktf.version}, same app)`,
+            command: [cdktf.bin, 'synth', '--output', join(work, 'cdktf.out')],
+            env: { CHECKPOINT_DISABLE: '1' },
+          },
+        ]),
+    {
+      name: 'teams-100',
+      what: 'synth, 100 teams x 10 jobs',
+      command: child('synth', '100', '10'),
+      reports: true,
+    },
+    {
+      name: 'teams-1000',
+      what: 'synth, 1000 teams x 10 jobs',
+      command: child('synth', '1000', '10'),
+      reports: true,
+      large: true,
+    },
+    {
+      name: 'validate',
+      what: 'validate the default, after start-up',
+      command: child('validate'),
+      reports: true,
+    },
+  ];
+  const load = loadavg();
+  const results = new Map<string, Result>();
+  try {
+    for (const testCase of cases)
+      results.set(testCase.name, measure(testCase, testCase.large ? largeRuns : runs, work));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const get = (name: string) => results.get(name);
+  const ms = (name: string) => get(name)?.medianMs ?? NaN;
+  const startup = ms('startup');
+  const growth = (ms('teams-1000') - startup) / Math.max(1, ms('teams-100') - startup);
+  const budgets: [string, string, boolean][] = [
+    [
+      'synth <= 1/4 of cdktf synth',
+      cdktf === undefined
+        ? 'not measured'
+        : `${(ms('synth') / ms('cdktf-synth')).toFixed(2)} (x${(ms('cdktf-synth') / ms('synth')).toFixed(1)} faster)`,
+      cdktf !== undefined && ms('synth') * 4 <= ms('cdktf-synth'),
+    ],
+    ['teams-100 <= 4 s', `${(ms('teams-100') / 1000).toFixed(2)} s`, ms('teams-100') <= 4000],
+    ['teams-1000 <= 30 s', `${(ms('teams-1000') / 1000).toFixed(2)} s`, ms('teams-1000') <= 30_000],
+    [
+      'teams-1000 <= 1.5 GiB peak RSS',
+      `${((get('teams-1000')?.maxRssMiB ?? NaN) / 1024).toFixed(2)} GiB`,
+      (get('teams-1000')?.maxRssMiB ?? Infinity) <= 1536,
+    ],
+    ['100 -> 1000 teams <= linear (x10)', `x${growth.toFixed(1)}`, growth <= 10],
+    [
+      'validate <= 150 ms after start-up',
+      `${(get('validate')?.workMs ?? NaN).toFixed(0)} ms`,
+      (get('validate')?.workMs ?? Infinity) <= 150,
+    ],
+  ];
   process.stdout.write(
     `${table(
-      ['case', 'median ms', 'min ms', 'x floor', 'work ms', 'peak RSS MiB'],
+      ['case', 'what', 'runs', 'median ms', 'min ms', 'work ms', 'work CPU ms', 'peak RSS MiB'],
       [...results.values()].map((r) => [
         r.name,
+        r.what,
+        String(r.runs),
         r.medianMs.toFixed(0),
         r.minMs.toFixed(0),
-        (r.medianMs / floor).toFixed(2),
-        r.workMs.toFixed(0),
-        r.maxRssMiB.toFixed(0),
+        r.workMs === undefined ? '' : r.workMs.toFixed(0),
+        r.workCpuMs === undefined ? '' : r.workCpuMs.toFixed(0),
+        r.maxRssMiB > 0 ? r.maxRssMiB.toFixed(0) : '',
       ]),
     )}\n\n${table(
       ['budget', 'measured', 'ok'],
-      budgets.map(([name, value, ok]) => [name, value.toFixed(2), ok ? 'yes' : 'NO']),
-    )}\n`,
+      budgets.map(([name, value, ok]) => [name, value, ok ? 'yes' : 'NO']),
+    )}\n\nMeasured on Node ${process.version}, ${cpus().length} CPUs, load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start and ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end; ratios compare cases timed in this run.\n`,
   );
   if (values.json) {
     writeFileAtomic(
       values.json,
-      `${JSON.stringify({ runs, results: [...results.values()], budgets }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, cpus: cpus().length, load, results: [...results.values()], budgets }, null, 2)}\n`,
     );
   }
   return budgets.every(([, , ok]) => ok) ? 0 : 1;

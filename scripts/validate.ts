@@ -18,7 +18,7 @@ Findings print one per line: file: json-path: rule-id: message. Exit code 1 when
   --format json  print the findings as a JSON array instead
   --help         show this help
 
-Schemas are read from $SCHEMA_DIR, else from .cache/schemas (npm run schemas).`;
+The schemas are the derived ones committed in validation/schemas (npm run schemas regenerates them).`;
 
 /** `emr-eks-gitops validate`: returns the exit code. */
 export function run(args: readonly string[]): number {
@@ -44,7 +44,8 @@ export function run(args: readonly string[]): number {
       throw new UsageError(`validate: ${dir} is not a directory (pass folders of YAML, e.g. dist).`);
     }
     const base = dir.replace(/\/+$/, '');
-    const sets = validationSets(readTree(dir), headTree(dir), (path) => `${base}/${path}`);
+    const tree = readTree(dir);
+    const sets = validationSets(tree, headTree(dir, tree), (path) => `${base}/${path}`);
     for (const [env, set] of sets) {
       if (values.format === 'text')
         process.stderr.write(`validate: ${base}/${env} (${set.documents.length} documents)\n`);

@@ -117,7 +117,7 @@ export function addGoRuleKeyword(ajv: Ajv): void {
     schemaType: 'object',
     error: {
       message: (cxt: KeywordErrorCxt) => str`is not ${(cxt.schema as GoRule).expected}`,
-      params: (cxt: KeywordErrorCxt) => _`{rule: ${(cxt.schema as GoRule).rule}}`,
+      params: (cxt: KeywordErrorCxt) => _`{rule: ${(cxt.schema as GoRule).rule}, value: ${cxt.data}}`,
     },
     code(cxt: KeywordCxt) {
       const rule = cxt.schema as GoRule;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import type { DerivedSchema } from './schema-derive';
 
 /** One upstream schema file, pinned by URL and git blob id (`schemas.lock.json`). */
 export interface LockedSchema {
@@ -20,8 +21,10 @@ export interface LockedSchema {
 /** The repository root (this file lives in `validation/`). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
 export const LOCK_FILE = join(PROJECT_ROOT, 'schemas.lock.json');
-/** Where `npm run schemas` puts the files when `SCHEMA_DIR` is not set. */
+/** Where `npm run schemas` puts the upstream files when `SCHEMA_DIR` is not set. */
 export const DEFAULT_SCHEMA_CACHE = join(PROJECT_ROOT, '.cache', 'schemas');
+/** The committed schemas the validator reads, derived from the upstream files by `npm run schemas`. */
+export const DERIVED_DIR = join(PROJECT_ROOT, 'validation', 'schemas');
 
 /** A problem with the schema files themselves (missing, altered): one sentence, no stack. */
 export class SchemaFilesError extends Error {}
@@ -31,7 +34,7 @@ export function readLock(): readonly LockedSchema[] {
   return lock.files;
 }
 
-/** The directory schemas are read from: `$SCHEMA_DIR`, else the download cache. */
+/** The directory `npm run schemas` reads the upstream files from: `$SCHEMA_DIR`, else the download cache. */
 export function schemaDir(): string {
   const fromEnv = process.env.SCHEMA_DIR;
   return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : DEFAULT_SCHEMA_CACHE;
@@ -48,13 +51,8 @@ function missing(entry: LockedSchema, dir: string): SchemaFilesError {
   );
 }
 
-/** Fails with the one-sentence fix when a locked schema file is absent (a cheap check). */
-export function assertSchemaPresent(entry: LockedSchema, dir = schemaDir()): void {
-  if (!existsSync(join(dir, entry.path))) throw missing(entry, dir);
-}
-
 /**
- * Reads one locked schema file and checks its blob id, so a validator never runs against a
+ * Reads one locked upstream file and checks its blob id, so nothing is ever derived from a
  * schema other than the pinned one.
  */
 export function readLockedSchema(entry: LockedSchema, dir = schemaDir()): string {
@@ -68,4 +66,31 @@ export function readLockedSchema(entry: LockedSchema, dir = schemaDir()): string
     );
   }
   return content.toString('utf8');
+}
+
+/** The committed derived file of a locked schema (`validation/schemas/<path>.json`). */
+export function derivedPath(entry: LockedSchema, dir = DERIVED_DIR): string {
+  return join(dir, entry.path.replace(/\.(ya?ml|json)$/, '.json'));
+}
+
+/**
+ * Reads the derived schema of a locked file and checks it was derived from the pinned blob, so a
+ * lock bump without `npm run schemas` fails with the fix instead of validating against the old
+ * schema.
+ */
+export function readDerivedSchema(entry: LockedSchema, dir = DERIVED_DIR): DerivedSchema {
+  const file = derivedPath(entry, dir);
+  const shown = relative(PROJECT_ROOT, file) || file;
+  if (!existsSync(file)) {
+    throw new SchemaFilesError(
+      `Derived schema ${shown} is missing: run \`npm run schemas\` (offline: SCHEMA_DIR=../shared/schemas npm run schemas) and commit validation/schemas.`,
+    );
+  }
+  const derived = JSON.parse(readFileSync(file, 'utf8')) as DerivedSchema;
+  if (derived.source?.blob !== entry.blob) {
+    throw new SchemaFilesError(
+      `Derived schema ${shown} comes from git blob ${String(derived.source?.blob)}, but schemas.lock.json pins ${entry.blob}: run \`npm run schemas\` and commit validation/schemas.`,
+    );
+  }
+  return derived;
 }

@@ -1,15 +1,9 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import { load } from 'js-yaml';
 import { ValidatorCache } from './validator-cache';
 import { addGoRuleKeyword, attachGoRules } from './go-rules';
 import { strictSchema, type JsonSchema } from './json-schema';
-import {
-  assertSchemaPresent,
-  readLock,
-  readLockedSchema,
-  schemaDir,
-  type LockedSchema,
-} from './schema-files';
+import type { DerivedCrd, DerivedOpenApi } from './schema-derive';
+import { DERIVED_DIR, readDerivedSchema, readLock, type LockedSchema } from './schema-files';
 
 /** Everything the validator knows about one `apiVersion`/`kind`. */
 export interface KindSchema {
@@ -24,58 +18,31 @@ export interface KindSchema {
   readonly source: string;
 }
 
-interface OpenApiDocument {
-  paths: Record<
-    string,
-    Record<string, { 'x-kubernetes-action'?: string; 'x-kubernetes-group-version-kind'?: Gvk }>
-  >;
-  components: { schemas: Record<string, JsonSchema> };
-}
-
-interface Gvk {
-  group: string;
-  version: string;
-  kind: string;
-}
-
-interface CustomResourceDefinition {
-  spec: {
-    group: string;
-    scope: 'Namespaced' | 'Cluster';
-    names: { kind: string };
-    versions: { name: string; served: boolean; schema?: { openAPIV3Schema: JsonSchema } }[];
-  };
-}
-
 const CORE_DOCUMENT = 'v1';
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
-function apiVersionOf(gvk: Gvk): string {
-  return gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
-}
-
 /**
- * The pinned upstream schemas, loaded and compiled lazily: a document is parsed the first time
- * one of its kinds is looked up, and each kind's validator is compiled once. Large schemas that
- * nothing uses (ApplicationSet) cost nothing.
+ * The pinned schemas, as derived into `validation/schemas/` by `npm run schemas`, loaded and
+ * compiled lazily: a derived file is parsed the first time one of its kinds is looked up (and
+ * not at all when the compiled validator is in the cache), and each kind's validator is
+ * compiled once. Large schemas that nothing uses (ApplicationSet) cost nothing.
  */
 export class SchemaRegistry {
   private readonly ajv = new Ajv({
     strict: false,
     allErrors: true,
-    verbose: true,
     validateFormats: false,
     code: { source: true },
   });
   private readonly sources = new Map<string, LockedSchema>();
-  private readonly loadedDocuments = new Map<
-    string,
-    ReadonlyMap<string, { ref: string; namespaced: boolean }>
-  >();
+  private readonly loadedDocuments = new Map<string, DerivedOpenApi['kinds']>();
   private readonly kinds = new Map<string, KindSchema | undefined>();
+  /** Validators compiled in this process (not loaded from the cache). */
+  private compiled = 0;
 
   constructor(
-    private readonly dir: string = schemaDir(),
+    /** Where the derived schemas are (the committed `validation/schemas`). */
+    private readonly dir: string = DERIVED_DIR,
     lock: readonly LockedSchema[] = readLock(),
     private readonly cache: ValidatorCache | undefined = ValidatorCache.default(),
   ) {
@@ -90,6 +57,27 @@ export class SchemaRegistry {
     return this.kinds.get(key);
   }
 
+  /**
+   * Compiles (or loads from the cache) the validator of every kind the pinned schemas define,
+   * so later runs find them all cached. Returns how many kinds there are and how many had to be
+   * compiled.
+   */
+  warm(): { kinds: number; compiled: number } {
+    const before = this.compiled;
+    let kinds = 0;
+    for (const entry of new Set(this.sources.values())) {
+      const derived = readDerivedSchema(entry, this.dir);
+      const defined =
+        derived.type === 'crd'
+          ? Object.keys(derived.versions).map((version) => [`${derived.group}/${version}`, derived.kind])
+          : Object.keys(derived.kinds).map((kind) => [derived.apiVersion, kind]);
+      for (const [apiVersion = '', kind = ''] of defined) {
+        if (this.lookup(apiVersion, kind) !== undefined) kinds++;
+      }
+    }
+    return { kinds, compiled: this.compiled - before };
+  }
+
   /** Every `apiVersion` the lock knows, for error messages. */
   knownApiVersions(): string[] {
     return [
@@ -101,7 +89,6 @@ export class SchemaRegistry {
     const crd = this.sources.get(`${apiVersion} ${kind}`);
     const source = crd ?? this.sources.get(apiVersion);
     if (source === undefined) return undefined;
-    assertSchemaPresent(source, this.dir);
     const core = this.sources.get(CORE_DOCUMENT);
     const key = [apiVersion, kind, source.blob, crd !== undefined ? core?.blob : ''];
     const cached = this.cache?.read(key, source.path);
@@ -110,14 +97,18 @@ export class SchemaRegistry {
       crd !== undefined
         ? this.loadCustomResource(crd, apiVersion, kind)
         : this.loadBuiltin(source, apiVersion, kind);
-    if (built !== undefined) this.cache?.write(key, this.ajv, built);
+    if (built !== undefined) {
+      this.compiled++;
+      this.cache?.write(key, this.ajv, built);
+    }
     return built;
   }
 
   private loadBuiltin(document: LockedSchema, apiVersion: string, kind: string): KindSchema | undefined {
-    const found = this.builtinKinds(document).get(kind);
+    const kinds = this.builtinKinds(document);
+    const found = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
     if (found === undefined) return undefined;
-    const schema: JsonSchema = { $ref: found.ref };
+    const schema: JsonSchema = { $ref: `${apiVersion}#/components/schemas/${found.component}` };
     return {
       apiVersion,
       kind,
@@ -129,9 +120,10 @@ export class SchemaRegistry {
   }
 
   private loadCustomResource(entry: LockedSchema, apiVersion: string, kind: string): KindSchema {
-    const crd = load(readLockedSchema(entry, this.dir)) as CustomResourceDefinition;
-    const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion);
-    const root = version?.schema?.openAPIV3Schema;
+    const crd = readDerivedSchema(entry, this.dir) as DerivedCrd;
+    const version = apiVersion.slice(crd.group.length + 1);
+    const root =
+      crd.type === 'crd' && Object.hasOwn(crd.versions, version) ? crd.versions[version] : undefined;
     if (root === undefined) throw new Error(`${entry.path} has no schema for ${apiVersion}`);
     const strict = strictSchema(root);
     // A CRD schema says only `metadata: {type: object}`; the API server checks ObjectMeta itself.
@@ -146,44 +138,26 @@ export class SchemaRegistry {
     return {
       apiVersion,
       kind,
-      namespaced: crd.spec.scope === 'Namespaced',
+      namespaced: crd.scope === 'Namespaced',
       schema: strict,
       validate: this.ajv.compile(strict),
       source: entry.path,
     };
   }
 
-  /** Loads a Kubernetes OpenAPI document into ajv once; returns its kinds. */
-  private builtinKinds(entry: LockedSchema): ReadonlyMap<string, { ref: string; namespaced: boolean }> {
+  /** Loads a derived Kubernetes OpenAPI document into ajv once; returns its kinds. */
+  private builtinKinds(entry: LockedSchema): DerivedOpenApi['kinds'] {
     const id = entry.defines[0] ?? entry.path;
     const loaded = this.loadedDocuments.get(id);
     if (loaded !== undefined) return loaded;
-    const document = JSON.parse(readLockedSchema(entry, this.dir)) as OpenApiDocument;
+    const document = readDerivedSchema(entry, this.dir) as DerivedOpenApi;
+    if (document.type !== 'openapi') throw new Error(`${entry.path} is not an OpenAPI document`);
     const schemas = Object.fromEntries(
-      Object.entries(document.components.schemas).map(([name, schema]) => [name, strictSchema(schema)]),
+      Object.entries(document.components).map(([name, schema]) => [name, strictSchema(schema)]),
     );
     attachGoRules(schemas);
     this.ajv.addSchema({ $id: id, components: { schemas } });
-    const namespacedKinds = new Map<string, boolean>();
-    for (const [path, operations] of Object.entries(document.paths)) {
-      const post = operations.post;
-      const gvk = post?.['x-kubernetes-group-version-kind'];
-      if (post?.['x-kubernetes-action'] !== 'post' || gvk === undefined) continue;
-      namespacedKinds.set(gvk.kind, path.includes('/namespaces/{namespace}/'));
-    }
-    const kinds = new Map<string, { ref: string; namespaced: boolean }>();
-    for (const [name, schema] of Object.entries(document.components.schemas)) {
-      if (!name.startsWith('io.k8s.api.')) continue;
-      for (const gvk of schema['x-kubernetes-group-version-kind'] ?? []) {
-        if (apiVersionOf(gvk) !== id) continue;
-        // Kinds without a create endpoint (Pod templates are checked as Pods) are namespaced.
-        kinds.set(gvk.kind, {
-          ref: `${id}#/components/schemas/${name}`,
-          namespaced: namespacedKinds.get(gvk.kind) ?? true,
-        });
-      }
-    }
-    this.loadedDocuments.set(id, kinds);
-    return kinds;
+    this.loadedDocuments.set(id, document.kinds);
+    return document.kinds;
   }
 }

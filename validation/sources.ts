@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
+import { gitBlobId } from './schema-files';
 import type { ValidationSet, SourceDocument } from './validate';
 
 /** Files under a directory: path relative to it → content. */
@@ -36,47 +37,40 @@ export function readTree(dir: string): FileTree {
 
 /**
  * The same files as committed at git `HEAD` (empty outside a repository or for new files): the
- * "old object" the API server would compare transition rules with.
+ * "old object" the API server would compare transition rules with. Given the `current` files,
+ * only those that differ from it are returned (their blob ids are compared, so unchanged files
+ * are neither read from git nor parsed): an object that does not change is not updated, and
+ * transition rules apply to updates only (the API server ratchets unchanged values too).
  */
-export function headTree(dir: string): FileTree {
-  return treeAt(dir, 'HEAD');
+export function headTree(dir: string, current?: FileTree): FileTree {
+  return treeAt(dir, 'HEAD', current);
 }
 
 /**
  * The manifests and Terraform JSON under `dir` as committed at `ref` (empty outside a repository
- * or when `ref` does not exist). One `git ls-tree` and one `git cat-file --batch` call.
+ * or when `ref` does not exist), leaving out files whose content equals `unchanged`'s at the
+ * same path. One `git ls-tree` and at most one `git cat-file --batch` call.
  */
-export function treeAt(dir: string, ref: string): FileTree {
+export function treeAt(dir: string, ref: string, unchanged?: FileTree): FileTree {
   const absolute = resolve(dir);
   const files = new Map<string, string>();
-  let root: string;
-  try {
-    root = execFileSync('git', ['rev-parse', '--show-toplevel'], {
-      cwd: existsSync(absolute) ? absolute : process.cwd(),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return files;
-  }
-  const prefix = relative(root, absolute).split('\\').join('/');
-  if (prefix.startsWith('..')) return files;
-  const listing = spawnSync('git', ['ls-tree', '-r', '-z', ref, '--', prefix === '' ? '.' : prefix], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (listing.status !== 0) return files;
+  const listing = lsTree(absolute, ref);
+  if (listing === undefined) return files;
   const entries = listing.stdout
     .split('\0')
     .filter(Boolean)
     .map((line) => {
       const [meta = '', path = ''] = line.split('\t');
-      return { blob: meta.split(' ')[2] ?? '', path: prefix === '' ? path : path.slice(prefix.length + 1) };
+      return { blob: meta.split(' ')[2] ?? '', path };
     })
-    .filter((e) => MANIFEST.test(e.path) || TERRAFORM.test(e.path));
+    .filter((e) => MANIFEST.test(e.path) || TERRAFORM.test(e.path))
+    .filter((e) => {
+      const text = unchanged?.get(e.path);
+      return text === undefined || gitBlobId(Buffer.from(text, 'utf8')) !== e.blob;
+    });
   if (entries.length === 0) return files;
   const batch = spawnSync('git', ['cat-file', '--batch'], {
-    cwd: root,
+    cwd: listing.cwd,
     input: entries.map((e) => e.blob).join('\n') + '\n',
     maxBuffer: 1 << 30,
   });
@@ -90,6 +84,56 @@ export function treeAt(dir: string, ref: string): FileTree {
     offset = headerEnd + 1 + size + 1;
   }
   return files;
+}
+
+/**
+ * `git ls-tree -r` of `dir` at `ref`, paths relative to `dir`: run inside `dir` when it exists
+ * (one process; git lists paths relative to the working directory), else from the repository
+ * root with `dir`'s path. Undefined outside a repository or when `ref` does not exist.
+ */
+function lsTree(dir: string, ref: string): { stdout: string; cwd: string } | undefined {
+  // Outside any work tree (a temporary --out) git would only fail: do not start it.
+  if (process.env.GIT_DIR === undefined && !insideWorkTree(existsSync(dir) ? dir : process.cwd()))
+    return undefined;
+  let cwd = dir;
+  let pathspec = '.';
+  if (!existsSync(dir)) {
+    try {
+      cwd = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+        cwd: process.cwd(),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return undefined;
+    }
+    pathspec = relative(cwd, dir).split('\\').join('/');
+    if (pathspec.startsWith('..')) return undefined;
+  }
+  const listing = spawnSync('git', ['ls-tree', '-r', '-z', ref, '--', pathspec], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  if (listing.status !== 0) return undefined;
+  const prefix = pathspec === '.' ? '' : `${pathspec}/`;
+  // From the root, git prints paths from the root: make them relative to `dir`.
+  const stdout =
+    prefix === ''
+      ? listing.stdout
+      : listing.stdout
+          .split('\0')
+          .map((line) => line.replace(`\t${prefix}`, '\t'))
+          .join('\0');
+  return { stdout, cwd };
+}
+
+/** Whether `dir` or a parent of it holds `.git` (a repository or a worktree's link to one). */
+function insideWorkTree(dir: string): boolean {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(join(current, '.git'))) return true;
+    if (dirname(current) === current) return false;
+  }
 }
 
 /** `<env>/k8s/…`, `<env>/argocd/…`, `<env>/terraform/…`: the dist/ layout. */

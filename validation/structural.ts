@@ -63,7 +63,7 @@ function toProblem(error: ErrorObject): StructuralProblem {
       return {
         path,
         rule: String(params.rule),
-        message: `${JSON.stringify(error.data)} ${error.message ?? 'is invalid'}`,
+        message: `${JSON.stringify(params.value)} ${error.message ?? 'is invalid'}`,
       };
     case 'type':
       return { path, rule: 'schema.type', message: `must be ${String(params.type)}` };

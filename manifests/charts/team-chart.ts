@@ -8,7 +8,7 @@ import { EmrJobRun } from '../constructs/emr-job-run';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
 import { InputSeedJob } from '../constructs/input-seed-job';
 import { TeamNetworkPolicies } from '../constructs/team-network-policies';
-import { VirtualCluster } from '../imports/emrcontainers';
+import { VirtualCluster } from '../imports/emrcontainers.services.k8s.aws';
 import { teamArtifacts, type Artifact } from '../jobs/artifacts';
 import {
   FSX_DYNAMIC_PVC,

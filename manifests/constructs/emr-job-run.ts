@@ -8,7 +8,7 @@ import {
   type Environment,
 } from '../../config';
 import type { EffectiveJob } from '../../config/jobs';
-import { JobRun, type JobRunSpec } from '../imports/emrcontainers';
+import { JobRun, type JobRunSpec } from '../imports/emrcontainers.services.k8s.aws';
 import type { TeamArtifacts } from '../jobs/artifacts';
 import {
   configurationOverrides,

@@ -1,4 +1,4 @@
-import type { DisruptionBudget } from '../imports/karpenter';
+import type { NodePoolSpecDisruptionBudgets as DisruptionBudget } from '../imports/karpenter.sh';
 
 /** A weekly window in UTC. */
 export interface WeeklyWindow {

@@ -5,7 +5,12 @@ import {
   type Environment,
   type NodePool as NodePoolConfig,
 } from '../../config';
-import { EC2NodeClass, NodePool, type NodeSelectorRequirement, type Taint } from '../imports/karpenter';
+import { EC2NodeClass } from '../imports/karpenter.k8s.aws';
+import {
+  NodePool,
+  type NodePoolSpecTemplateSpecRequirements as NodeSelectorRequirement,
+  type NodePoolSpecTemplateSpecTaints as Taint,
+} from '../imports/karpenter.sh';
 import { freezeBudget } from './maintenance-window';
 
 /** Props for {@link SparkNodePool}. */

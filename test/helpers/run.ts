@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 
 /** The repository root (tests run scripts from here, with absolute paths only for the scripts). */
 export const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** The CLI as `npm run <verb>` and the `emr-eks-gitops` bin run it: precompiled, via its launcher. */
+export const BIN = join(ROOT, 'bin', 'emr-eks-gitops.js');
 
 /** Where and with what a verb runs. */
 export interface RunOptions {
@@ -18,18 +19,21 @@ export interface AsyncRun {
   readonly stderr: string;
 }
 
-/** The command line and options that run the `<name>` verb of `scripts/cli.ts`. */
+/**
+ * The command line and options that run the `<name>` verb like `npm run <name>` would: the
+ * precompiled CLI (the vitest global setup builds it once, so no test pays for a rebuild or
+ * races another).
+ */
 function command(name: string, args: readonly string[], options: RunOptions) {
   return {
-    file: TSX,
-    args: [join(ROOT, 'scripts', 'cli.ts'), name, ...args],
+    file: process.execPath,
+    args: [BIN, name, ...args],
     cwd: options.cwd ?? ROOT,
-    // SCHEMA_DIR is relative to where it was exported; scripts here may run from another cwd.
-    env: { ...process.env, ...schemaDir(), ...options.env },
+    env: { ...process.env, ...options.env },
   };
 }
 
-/** Runs the `<name>` verb of `scripts/cli.ts` like `npm run <name>` would, from `cwd`. */
+/** Runs the `<name>` verb like `npm run <name>` would, from `cwd`. */
 export function runScript(
   name: string,
   args: readonly string[],
@@ -55,9 +59,4 @@ export function runScriptAsync(
     child.once('error', fail);
     child.once('close', (status) => done({ status, stdout, stderr }));
   });
-}
-
-function schemaDir(): NodeJS.ProcessEnv {
-  const dir = process.env.SCHEMA_DIR;
-  return dir === undefined || dir === '' ? {} : { SCHEMA_DIR: resolve(dir) };
 }

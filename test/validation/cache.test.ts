@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readLock, schemaDir } from '../../validation/schema-files';
+import { DERIVED_DIR, readLock } from '../../validation/schema-files';
 import { SchemaRegistry } from '../../validation/schema-registry';
 import { structuralProblems } from '../../validation/structural';
 import { celViolations } from '../../validation/cel-rules';
@@ -50,10 +50,10 @@ function check(registry: SchemaRegistry) {
 
 describe('validator cache', () => {
   it('reloads saved validators that find exactly what freshly compiled ones find', () => {
-    const compiled = check(new SchemaRegistry(schemaDir(), readLock(), ValidatorCache.at(dir)));
+    const compiled = check(new SchemaRegistry(DERIVED_DIR, readLock(), ValidatorCache.at(dir)));
     expect(readdirSync(dir).length).toBe(2);
-    const reloaded = check(new SchemaRegistry(schemaDir(), readLock(), ValidatorCache.at(dir)));
-    const uncached = check(new SchemaRegistry(schemaDir(), readLock(), undefined));
+    const reloaded = check(new SchemaRegistry(DERIVED_DIR, readLock(), ValidatorCache.at(dir)));
+    const uncached = check(new SchemaRegistry(DERIVED_DIR, readLock(), undefined));
     expect(reloaded).toEqual(compiled);
     expect(uncached).toEqual(compiled);
     expect(compiled[0]?.structural.map((p) => p.rule)).toEqual([

@@ -1,0 +1,183 @@
+import type { JsonSchema } from './json-schema';
+import type { DerivedCrd } from './schema-derive';
+
+/**
+ * Typed cdk8s bindings generated from the derived CRD schemas, the way `cdk8s import` does it:
+ * one file per API group under `manifests/imports/`, one `ApiObject` class per kind with its
+ * `GVK` and a static `manifest()`, and a props interface per object in the schema, named by its
+ * path (`NodePoolSpecTemplateSpecRequirements`). Two differences, because this project is
+ * TypeScript only (no jsii): enums are string-literal unions rather than TypeScript enums, and
+ * fields keep their API names (no camelCase renaming, so props are the YAML as it is written).
+ * No upstream prose is copied: the interfaces carry no descriptions.
+ */
+
+/** The kinds bindings are generated for: those the cdk8s constructs render. */
+export const BINDING_KINDS: readonly string[] = [
+  'karpenter.sh/v1 NodePool',
+  'karpenter.k8s.aws/v1 EC2NodeClass',
+  'emrcontainers.services.k8s.aws/v1alpha1 JobRun',
+  'emrcontainers.services.k8s.aws/v1alpha1 VirtualCluster',
+];
+
+/** One generated file: `manifests/imports/<group>.ts`. */
+export interface BindingFile {
+  readonly file: string;
+  readonly source: string;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Generates the interfaces of one kind's schema. */
+class InterfaceWriter {
+  readonly declarations: string[] = [];
+
+  /** `used`: the names already declared in the file. */
+  constructor(private readonly used: Set<string>) {}
+
+  /** A name not taken yet in this file. */
+  private claim(name: string): string {
+    let candidate = name;
+    for (let n = 2; this.used.has(candidate); n++) candidate = `${name}${n}`;
+    this.used.add(candidate);
+    return candidate;
+  }
+
+  /** The TypeScript type of a schema node; object nodes with properties become interfaces. */
+  typeOf(schema: JsonSchema, name: string): string {
+    if (schema['x-kubernetes-int-or-string'] === true) return 'number | string';
+    if (Array.isArray(schema.enum) && schema.enum.every((value) => typeof value === 'string')) {
+      return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
+    }
+    const alternatives = schema.anyOf ?? schema.oneOf;
+    if (schema.type === undefined && alternatives !== undefined && alternatives.every((a) => a.type)) {
+      return [...new Set(alternatives.map((a) => this.typeOf(a, name)))].join(' | ');
+    }
+    switch (schema.type) {
+      case 'string':
+        return 'string';
+      case 'integer':
+      case 'number':
+        return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'array': {
+        const item = schema.items === undefined ? 'unknown' : this.typeOf(schema.items, name);
+        return `readonly ${/[ |]/.test(item) ? `(${item})` : item}[]`;
+      }
+      case 'object':
+        if (schema.properties !== undefined && Object.keys(schema.properties).length > 0)
+          return this.writeInterface(schema, name);
+        if (typeof schema.additionalProperties === 'object')
+          return `Readonly<Record<string, ${this.typeOf(schema.additionalProperties, name)}>>`;
+        return 'Readonly<Record<string, unknown>>';
+      default:
+        return 'unknown';
+    }
+  }
+
+  /**
+   * Writes `interface <name>` for an object schema and returns the name it got; its fields'
+   * interfaces are named `<prefix><Field>` (the kind's props name theirs after the kind).
+   */
+  writeInterface(schema: JsonSchema, wanted: string, extra: readonly string[] = [], prefix?: string): string {
+    const name = this.claim(wanted);
+    const required = new Set(schema.required ?? []);
+    const fields = [...extra];
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      const field = IDENTIFIER.test(key) ? key : JSON.stringify(key);
+      const type = this.typeOf(child, `${prefix ?? name}${pascal(key)}`);
+      fields.push(`  readonly ${field}${required.has(key) ? '' : '?'}: ${type};`);
+    }
+    this.declarations.push(`export interface ${name} {\n${fields.join('\n')}\n}`);
+    return name;
+  }
+}
+
+/** The classes and interfaces of one kind (one served version, or each with a version suffix). */
+function kindBindings(crd: DerivedCrd, version: string, suffix: string, reserved: Set<string>): string[] {
+  const root = crd.versions[version];
+  if (root === undefined) throw new Error(`${crd.source.path} serves no ${version}`);
+  const className = `${crd.kind}${suffix}`;
+  const apiVersion = `${crd.group}/${version}`;
+  reserved.add(className);
+  const writer = new InterfaceWriter(reserved);
+  const top = Object.fromEntries(
+    Object.entries(root.properties ?? {}).filter(
+      ([key]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(key),
+    ),
+  );
+  const propsName = writer.writeInterface(
+    { type: 'object', properties: top, required: (root.required ?? []).filter((key) => key in top) },
+    `${className}Props`,
+    ['  readonly metadata?: ApiObjectMetadata;'],
+    className,
+  );
+  const optional = !(root.required ?? []).some((key) => key in top);
+  const param = `props: ${propsName}${optional ? ` = {}` : ''}`;
+  const declarations = writer.declarations;
+  const props = declarations.pop() ?? '';
+  const klass = [
+    `/** \`${apiVersion}\` ${crd.kind}. */`,
+    `export class ${className} extends ApiObject {`,
+    `  public static readonly GVK: GroupVersionKind = { apiVersion: '${apiVersion}', kind: '${crd.kind}' };`,
+    '',
+    '  /** The object as a plain manifest, without a construct scope. */',
+    `  public static manifest(${param}): Record<string, unknown> {`,
+    `    return { ...${className}.GVK, ...props };`,
+    '  }',
+    '',
+    `  public constructor(scope: Construct, id: string, ${param}) {`,
+    `    super(scope, id, { ...${className}.GVK, ...props });`,
+    '  }',
+    '}',
+  ].join('\n');
+  return [klass, props, ...declarations];
+}
+
+/**
+ * The binding files for the given derived CRDs (only the kinds in {@link BINDING_KINDS}), one
+ * per API group, unformatted (the caller runs Prettier).
+ */
+export function crdBindings(
+  crds: readonly DerivedCrd[],
+  kinds: readonly string[] = BINDING_KINDS,
+): BindingFile[] {
+  const groups = new Map<string, { crds: DerivedCrd[]; sources: Set<string> }>();
+  for (const crd of crds) {
+    const versions = Object.keys(crd.versions).filter((v) => kinds.includes(`${crd.group}/${v} ${crd.kind}`));
+    if (versions.length === 0) continue;
+    let group = groups.get(crd.group);
+    if (group === undefined) groups.set(crd.group, (group = { crds: [], sources: new Set() }));
+    group.crds.push(crd);
+    group.sources.add(crd.source.path);
+  }
+  const files: BindingFile[] = [];
+  for (const [group, { crds: members, sources }] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const reserved = new Set<string>();
+    const body: string[] = [];
+    for (const crd of [...members].sort((a, b) => a.kind.localeCompare(b.kind))) {
+      Object.keys(crd.versions)
+        .filter((v) => kinds.includes(`${crd.group}/${v} ${crd.kind}`))
+        .forEach((version, index) => {
+          body.push(...kindBindings(crd, version, index === 0 ? '' : pascal(version), reserved));
+        });
+    }
+    const header = [
+      '// Generated by `npm run schemas` (the way `cdk8s import` does) from the pinned CRDs',
+      ...[...sources].sort().map((path) => `//   ${path}`),
+      '// Do not edit: change schemas.lock.json and regenerate.',
+      "import { ApiObject, type ApiObjectMetadata, type GroupVersionKind } from 'cdk8s';",
+      "import type { Construct } from 'constructs';",
+    ].join('\n');
+    files.push({ file: `${group}.ts`, source: `${header}\n\n${body.join('\n\n')}\n` });
+  }
+  return files;
+}

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runScript } from '../helpers/run';
@@ -25,7 +26,7 @@ const RUN_BY: Readonly<Record<string, string>> = {
   diff: 'test/review/diff.test.ts',
   outputs: 'test/ops/outputs.test.ts',
   teardown: 'test/ops/teardown.test.ts',
-  'sample-data': 'test/ops/sample-data.test.ts',
+  rerun: 'test/jobs/rerun.test.ts',
   bench: 'test/docs/commands.test.ts',
 };
 
@@ -40,24 +41,52 @@ const SCRIPTS = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 ).scripts;
 
-/** Commands this machine cannot run, and why. */
-const NOT_RUNNABLE: Readonly<Record<string, string>> = {
-  'terraform apply': 'needs the terraform binary and an AWS account',
-  'terraform output -json': 'needs the terraform binary and applied state',
-  'terraform destroy': 'needs the terraform binary and an AWS account',
-  'aws emr-containers list-job-runs': 'needs AWS credentials and a virtual cluster',
+/**
+ * Tools this machine cannot run, and why: every command of theirs the docs show is for the
+ * user's machine or CI, against a real account and cluster.
+ */
+const NOT_RUNNABLE_TOOLS: Readonly<Record<string, string>> = {
+  terraform: 'no terraform binary here, and no AWS account to plan or apply against',
+  kubectl: 'no Kubernetes API server here',
+  argocd: 'no Argo CD server here',
+  aws: 'no AWS credentials or endpoints here',
 };
 
+/** Commands run by the test runner itself (`npm test` runs the same file without `-u`). */
+const RUN_BY_VITEST = ['npx vitest run test/jobs/job-schema.test.ts -u'];
+
+/**
+ * The data engineer's guide: `test/jobs/readme.test.ts` runs the shell blocks of these sections
+ * of `jobs/README.md` as written (git included), in a scratch repository.
+ */
+const GUIDE = 'jobs/README.md';
+const GUIDE_TEST = 'test/jobs/readme.test.ts';
+
+/** The `## ` section of a markdown text that holds `offset`. */
+function sectionAt(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const start = before.lastIndexOf('\n## ');
+  return start === -1 ? '' : (before.slice(start + 4).split('\n')[0] ?? '');
+}
+
+/** A command as the docs show it; `section` for the lines of shell blocks. */
+interface Shown {
+  readonly command: string;
+  readonly file: string;
+  readonly section?: string;
+}
+
 /** Every command shown: inline code spans and the lines of shell code blocks. */
-function shownCommands(): { command: string; file: string }[] {
-  const found: { command: string; file: string }[] = [];
+function shownCommands(): Shown[] {
+  const found: Shown[] = [];
   for (const file of DOCS) {
     const text = readFileSync(join(ROOT, file), 'utf8');
     for (const block of text.matchAll(/```(?:sh|bash|shell)\n([\s\S]*?)```/g)) {
       for (const line of (block[1] ?? '').split('\n')) {
         const command = line.replace(/#.*$/, '').trim();
         for (const part of command.split('&&').map((p) => p.trim()))
-          if (COMMAND.test(part) || /^\w+=\S+ \w/.test(part)) found.push({ command: part, file });
+          if (COMMAND.test(part) || /^\w+=\S+ \w/.test(part))
+            found.push({ command: part, file, section: sectionAt(text, block.index) });
       }
     }
     const prose = text.replace(/```[\s\S]*?```/g, '');
@@ -97,11 +126,17 @@ describe('the commands the README and the docs show', () => {
   });
 
   it('are each run by a test, by CI, or listed as not runnable here', () => {
-    const unlisted = commands.filter(({ command }) => {
+    const guideTest = readFileSync(join(ROOT, GUIDE_TEST), 'utf8');
+    const unlisted = commands.filter(({ command, file, section }) => {
       if (GENERIC.test(command) || dispatcherOption(command)) return false;
+      if (file === GUIDE && section !== undefined && guideTest.includes(`runSection('${section}')`))
+        return false;
       const verb = verbOf(command);
       if (verb !== undefined) return RUN_BY[verb] === undefined;
-      return !RUN_BY_CI.includes(command) && NOT_RUNNABLE[command] === undefined;
+      const tool = command.split(/\s/)[0] ?? '';
+      return (
+        !RUN_BY_CI.includes(command) && !RUN_BY_VITEST.includes(command) && !(tool in NOT_RUNNABLE_TOOLS)
+      );
     });
     expect(unlisted).toEqual([]);
   });
@@ -153,9 +188,11 @@ describe('the commands the README and the docs show', () => {
 });
 
 describe('npm run bench', () => {
-  it('checks its options before measuring anything', () => {
-    const run = runScript('bench', ['--runs', '1', '--skip-cdktf']);
+  it('checks its options before measuring or writing anything', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
+    const run = runScript('bench', ['--runs', '1', '--skip-cdktf', '--json', out]);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe('bench: --runs 1 must be a whole number >= 3.');
+    expect(existsSync(out)).toBe(false);
   });
 });

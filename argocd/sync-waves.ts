@@ -172,14 +172,15 @@ export function applicationWave(app: K8sApp): number {
 }
 
 /**
- * A deep copy of an object with its sync-wave annotation set from the table; other annotations
- * are kept. An object that already carries a different wave is an error: waves come from
+ * A copy of an object with its sync-wave annotation set from the table; other annotations are
+ * kept. Only the top level and `metadata` are new: the rest is shared with the input (rendered
+ * objects are never modified after rendering, and copying every spec cost more than the
+ * annotation). An object that already carries a different wave is an error: waves come from
  * {@link SYNC_PHASES} only.
  */
 export function withSyncWave(object: K8sObject): K8sObject {
   const wave = String(syncWave(object));
-  const copy = structuredClone(object);
-  const annotations = (copy.metadata.annotations ?? {}) as Readonly<Record<string, string>>;
+  const annotations = (object.metadata.annotations ?? {}) as Readonly<Record<string, string>>;
   const existing = annotations[SYNC_WAVE_ANNOTATION];
   if (existing !== undefined && existing !== wave) {
     throw new Error(
@@ -187,8 +188,8 @@ export function withSyncWave(object: K8sObject): K8sObject {
     );
   }
   return {
-    ...copy,
-    metadata: { ...copy.metadata, annotations: { ...annotations, [SYNC_WAVE_ANNOTATION]: wave } },
+    ...object,
+    metadata: { ...object.metadata, annotations: { ...annotations, [SYNC_WAVE_ANNOTATION]: wave } },
   };
 }
 

@@ -9,13 +9,24 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
  */
 export function sortKeys(value: unknown): Json {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  if (value === null || typeof value !== 'object') return value as Json;
+  const source = value as Record<string, unknown>;
+  const sorted: Record<string, Json> = {};
+  // Object.keys + the default sort (UTF-16 code units, as `<` compares) and plain assignment: the
+  // hot path of every rendered file, without the arrays Object.entries/fromEntries allocate.
+  for (const key of Object.keys(source).sort()) {
+    const child = source[key];
+    if (child === undefined) continue;
+    if (key === '__proto__')
+      Object.defineProperty(sorted, key, {
+        value: sortKeys(child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else sorted[key] = sortKeys(child);
   }
-  return value as Json;
+  return sorted;
 }
 
 /** Pretty JSON with sorted keys and a trailing newline. */

@@ -27,21 +27,80 @@ const find = celMethod('find', CelScalar.STRING, [CelScalar.STRING], CelScalar.S
   return new RegExp(pattern).exec(this)?.[0] ?? '';
 });
 
+/** A parsed expression tree, as `plan` takes it. */
+type Expr = ReturnType<typeof parse>['expr'];
+
 const environment = celEnv({ funcs: [...strings, find] });
 type Program = (bindings: Record<string, CelInput>) => CelResult;
 const programs = new Map<string, Program | Error>();
+/** Rules parsed in an earlier run (see {@link savedRules}), revived when first evaluated. */
+const saved = new Map<string, string>();
 
 function program(rule: string): Program | Error {
   let compiled = programs.get(rule);
   if (compiled === undefined) {
     try {
-      compiled = plan(environment, parse(rule));
+      const text = saved.get(rule);
+      // `plan` reads only the expression tree of a ParsedExpr, so that is all that is saved.
+      compiled = plan(environment, text !== undefined ? reviveExpr(text) : parse(rule).expr);
     } catch (error) {
       compiled = error instanceof Error ? error : new Error(String(error));
     }
     programs.set(rule, compiled);
   }
   return compiled;
+}
+
+/**
+ * The rules of a schema tree parsed and saved as JSON (rule → expression tree), for the validator
+ * cache: parsing is most of the cost of the first evaluation of a rule, and a cached kind's rules
+ * are then {@link useSavedRules revived} instead. Rules that do not parse are left out (they fail
+ * again, with their message, when evaluated).
+ */
+export function savedRules(schema: JsonSchema): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (node: JsonSchema): void => {
+    for (const { rule } of node['x-kubernetes-validations'] ?? []) {
+      if (Object.hasOwn(result, rule)) continue;
+      try {
+        result[rule] = serializeExpr(parse(rule).expr);
+      } catch {
+        // evaluated (and reported) from source
+      }
+    }
+    for (const child of Object.values(node.properties ?? {})) walk(child);
+    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties);
+    if (node.items !== undefined) walk(node.items);
+  };
+  walk(schema);
+  return result;
+}
+
+/** Makes rules saved by {@link savedRules} available to this process without parsing them. */
+export function useSavedRules(rules: Readonly<Record<string, string>>): void {
+  for (const [rule, text] of Object.entries(rules)) if (!programs.has(rule)) saved.set(rule, text);
+}
+
+/** JSON of a parsed expression: its 64-bit ids as `{"$int": "…"}`, byte literals as `{"$bytes": base64}`. */
+export function serializeExpr(expr: object): string {
+  return JSON.stringify(expr, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return { $int: value.toString() };
+    if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+    return value;
+  });
+}
+
+/** The expression {@link serializeExpr} wrote, with its bigints and byte arrays restored. */
+export function reviveExpr(text: string): Expr {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (isObject(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && typeof value.$int === 'string') return BigInt(value.$int);
+      if (keys.length === 1 && typeof value.$bytes === 'string')
+        return new Uint8Array(Buffer.from(value.$bytes, 'base64'));
+    }
+    return value;
+  }) as Expr;
 }
 
 const OLD_SELF = /\boldSelf\b/;
@@ -75,6 +134,24 @@ function correlatedItem(schema: JsonSchema, item: unknown, oldList: unknown): un
   return oldList.find((old) => isObject(old) && keys.every((key) => old[key] === item[key]));
 }
 
+const ruled = new WeakMap<JsonSchema, boolean>();
+
+/**
+ * Whether `schema` or a schema below it (the members the walk in {@link celViolations} follows)
+ * carries a CEL rule: the walk skips subtrees without one, which are most of an object.
+ */
+function hasRules(schema: JsonSchema): boolean {
+  const known = ruled.get(schema);
+  if (known !== undefined) return known;
+  ruled.set(schema, false); // a schema graph with a cycle ends here
+  let found = (schema['x-kubernetes-validations']?.length ?? 0) > 0;
+  for (const child of Object.values(schema.properties ?? {})) found = hasRules(child) || found;
+  if (typeof schema.additionalProperties === 'object') found = hasRules(schema.additionalProperties) || found;
+  if (schema.items !== undefined) found = hasRules(schema.items) || found;
+  ruled.set(schema, found);
+  return found;
+}
+
 /**
  * Evaluates every CEL rule of `schema` that applies to `value`, the way the API server does:
  * rules run where the value is present; transition rules only when the old object has the value
@@ -86,7 +163,7 @@ export function celViolations(
   oldValue: unknown,
   path = '$',
 ): CelViolation[] {
-  if (value === undefined) return [];
+  if (value === undefined || !hasRules(schema)) return [];
   const violations: CelViolation[] = [];
   for (const rule of schema['x-kubernetes-validations'] ?? []) {
     const transition = OLD_SELF.test(rule.rule);

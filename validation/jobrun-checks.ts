@@ -88,26 +88,37 @@ function checkShape(
   }
 }
 
-const parsedOverrides = new WeakMap<Json, Json | undefined>();
+/** A parsed `configurationOverrides` string: its value, or why it does not parse. */
+type ParsedText = { readonly value: unknown } | { readonly error: Error };
+
+const parsedOverrides = new WeakMap<Json, ParsedText | undefined>();
 
 /**
- * The parsed `configurationOverrides` of a JobRun, or undefined when absent or unparsable.
- * Parsed once per spec object (several models read it); callers must not modify the result.
+ * The `configurationOverrides` string of a JobRun spec, parsed once per spec object (the payload
+ * checks and several runtime models read it); undefined when it is not a string.
  */
-export function parseOverrides(spec: Json): Json | undefined {
+function overridesText(spec: Json): ParsedText | undefined {
   if (parsedOverrides.has(spec)) return parsedOverrides.get(spec);
   const raw = spec.configurationOverrides;
-  let result: Json | undefined;
+  let result: ParsedText | undefined;
   if (typeof raw === 'string') {
     try {
-      const parsed = load(raw);
-      result = isObject(parsed) ? parsed : undefined;
-    } catch {
-      result = undefined;
+      result = { value: load(raw) };
+    } catch (error) {
+      result = { error: error instanceof Error ? error : new Error(String(error)) };
     }
   }
   parsedOverrides.set(spec, result);
   return result;
+}
+
+/**
+ * The parsed `configurationOverrides` of a JobRun, or undefined when absent or unparsable.
+ * Callers must not modify the result.
+ */
+export function parseOverrides(spec: Json): Json | undefined {
+  const parsed = overridesText(spec);
+  return parsed !== undefined && 'value' in parsed && isObject(parsed.value) ? parsed.value : undefined;
 }
 
 /** A member of a parsed overrides object, by key matched case-insensitively (as the controller reads it). */
@@ -194,18 +205,18 @@ export function checkJobRun(sink: FindingSink, file: string, object: Json): void
     return;
   }
   if (typeof raw !== 'string') return; // the structural schema reports the type
-  let parsed: unknown;
-  try {
-    parsed = load(raw);
-  } catch (error) {
+  const text = overridesText(spec);
+  if (text === undefined) return;
+  if ('error' in text) {
     sink.report(
       file,
       '$.spec.configurationOverrides',
       'jobrun.overrides-parse',
-      `not valid JSON/YAML: ${(error as Error).message.split('\n')[0]}`,
+      `not valid JSON/YAML: ${text.error.message.split('\n')[0]}`,
     );
     return;
   }
+  const parsed = text.value;
   checkShape(sink, file, '$.spec.configurationOverrides', parsed, CONFIGURATION_OVERRIDES_SHAPE);
   if (isObject(parsed)) checkConfigurations(sink, file, parsed);
 }

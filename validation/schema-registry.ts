@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import { savedRules, useSavedRules } from './cel-rules';
 import { ValidatorCache } from './validator-cache';
 import { addGoRuleKeyword, attachGoRules } from './go-rules';
 import { strictSchema, type JsonSchema } from './json-schema';
@@ -92,14 +93,17 @@ export class SchemaRegistry {
     const core = this.sources.get(CORE_DOCUMENT);
     const key = [apiVersion, kind, source.blob, crd !== undefined ? core?.blob : ''];
     const cached = this.cache?.read(key, source.path);
-    if (cached !== undefined) return { apiVersion, kind, ...cached };
+    if (cached !== undefined) {
+      useSavedRules(cached.cel);
+      return { apiVersion, kind, ...cached };
+    }
     const built =
       crd !== undefined
         ? this.loadCustomResource(crd, apiVersion, kind)
         : this.loadBuiltin(source, apiVersion, kind);
     if (built !== undefined) {
       this.compiled++;
-      this.cache?.write(key, this.ajv, built);
+      this.cache?.write(key, this.ajv, { ...built, cel: savedRules(built.schema) });
     }
     return built;
   }

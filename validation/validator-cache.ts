@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
@@ -17,10 +17,13 @@ interface CachedKind {
   readonly schema: JsonSchema;
   readonly source: string;
   readonly validate: ValidateFunction;
+  /** The schema's CEL rules, parsed (rule → expression tree JSON, see `savedRules`). */
+  readonly cel: Readonly<Record<string, string>>;
 }
 
 /** The files whose content shapes a compiled validator: a change to any of them invalidates the cache. */
 const GENERATOR_FILES = [
+  'cel-rules.ts',
   'json-schema.ts',
   'go-rules.ts',
   'schema-derive.ts',
@@ -68,8 +71,9 @@ function writeCodeCaches(): void {
 }
 
 /**
- * Compiled validators saved as ajv standalone modules in `.cache/validators`, keyed by the
- * schema's git blob, the kind, ajv's version and the validator code itself. Compiling the
+ * Compiled validators saved as ajv standalone modules in `.cache/validators`, with the kind's
+ * CEL rules parsed, keyed by the schema's git blob, the kind, the versions of ajv and the CEL
+ * library, and the validator code itself. Compiling the
  * Kubernetes Pod or the Argo CD Application schema takes hundreds of milliseconds; loading the
  * saved module takes a few. A cold cache only costs time; any read or write error is ignored.
  */
@@ -89,6 +93,9 @@ export class ValidatorCache {
   static at(dir: string): ValidatorCache {
     const hash = createHash('sha1');
     hash.update((loadModule('ajv/package.json') as { version: string }).version);
+    // @bufbuild/cel exports no package.json: its entry point is dist/cjs/index.js.
+    const cel = join(dirname(loadModule.resolve('@bufbuild/cel')), '..', '..', 'package.json');
+    hash.update((JSON.parse(readFileSync(cel, 'utf8')) as { version: string }).version);
     for (const file of GENERATOR_FILES) {
       try {
         hash.update(readFileSync(join(__dirname, file)));
@@ -120,7 +127,7 @@ export class ValidatorCache {
       body(module, module.exports, loadModule);
       const saved = module.exports as {
         default?: ValidateFunction;
-        kind?: { namespaced: boolean; schema: JsonSchema };
+        kind?: { namespaced: boolean; schema: JsonSchema; cel?: Record<string, string> };
       };
       if (saved.default === undefined || saved.kind === undefined) return undefined;
       return {
@@ -128,6 +135,7 @@ export class ValidatorCache {
         schema: saved.kind.schema,
         source,
         validate: saved.default,
+        cel: saved.kind.cel ?? {},
       };
     } catch {
       return undefined;
@@ -140,7 +148,7 @@ export class ValidatorCache {
       const file = this.file(key);
       mkdirSync(this.dir, { recursive: true });
       const temporary = `${file}.${process.pid}.tmp`;
-      const meta = JSON.stringify({ namespaced: kind.namespaced, schema: kind.schema });
+      const meta = JSON.stringify({ namespaced: kind.namespaced, schema: kind.schema, cel: kind.cel });
       // JSON.parse of a string literal is faster for V8 than an object literal this large.
       writeFileSync(temporary, `${code}\nmodule.exports.kind = JSON.parse(${JSON.stringify(meta)});\n`);
       renameSync(temporary, file);

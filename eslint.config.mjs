@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // The launcher and the build are plain CommonJS (they run before anything is compiled).
-    files: ['bin/**/*.js'],
+    files: ['bin/**/*.js', 'pipeline/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     // TypeScript checks these files (checkJs), names included.
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'off' },

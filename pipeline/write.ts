@@ -1,24 +1,28 @@
 import {
   accessSync,
   constants,
-  copyFileSync,
   existsSync,
-  linkSync,
   lstatSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   renameSync,
   rmSync,
   statSync,
-  symlinkSync,
-  writeFileSync,
 } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { displayPath } from '../config/display-path';
 import { withOutputLock, type LockOptions } from './output-lock';
-import { cause, checkOutputTarget, MARKER_FILE, MARKER_TEXT, OutputError, sleep } from './safe-output';
+import {
+  cause,
+  checkOutputTarget,
+  MARKER_FILE,
+  MARKER_TEXT,
+  OutputError,
+  PROJECT_ROOT,
+  sleep,
+} from './safe-output';
+import { stageTree, type StageJob, type StageResult } from './stage-tree.js';
 import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from './terraform-files';
 
 /** Options for {@link replaceDirectory}. */
@@ -31,6 +35,12 @@ export interface ReplaceOptions {
   readonly keep?: readonly string[];
   /** Waiting for a concurrent run. */
   readonly lock?: LockOptions;
+  /**
+   * Runs while the new tree is being written on a worker thread (another core), holding the
+   * lock: synth validates the render here. Returning false abandons the write: the new tree is
+   * removed and the target is left exactly as it was.
+   */
+  readonly whileWriting?: () => boolean;
 }
 
 /** What {@link replaceDirectory} did besides writing `files`. */
@@ -39,6 +49,11 @@ export interface ReplaceResult {
   readonly kept: readonly string[];
   /** Problems that did not stop the swap (a leftover folder that could not be removed). */
   readonly warnings: readonly string[];
+  /** False when {@link ReplaceOptions.whileWriting} abandoned the write. */
+  readonly replaced: boolean;
+  /** Rendered files created, and unchanged ones hard-linked from the previous tree. */
+  readonly written: number;
+  readonly linked: number;
 }
 
 /**
@@ -68,14 +83,25 @@ export function replaceDirectory(
       fault('locked');
       const plan = planCarry(path, files, options.keep ?? []);
       const fresh = staging(path, 'new');
+      let staged: StageResult;
+      let proceed = true;
       try {
-        writeTree(path, fresh, files, plan);
+        const writing = startStaging(stageJob(path, fresh, files, plan), options.whileWriting !== undefined);
+        try {
+          if (options.whileWriting !== undefined) proceed = options.whileWriting();
+        } finally {
+          staged = writing.finish();
+        }
       } catch (error) {
         removeQuietly(fresh);
-        if (error instanceof OutputError) throw error;
+        if (error instanceof OutputError || !(error instanceof StagingError)) throw error;
         throw new OutputError(
           `cannot write the new tree beside ${displayPath(path)} (${cause(error)}): synth changed nothing; check free space and permissions there.`,
         );
+      }
+      if (!proceed) {
+        removeQuietly(fresh);
+        return { kept: [], warnings, replaced: false, written: 0, linked: 0 };
       }
       fault('staged');
       swap(path, fresh, plan.exists);
@@ -89,7 +115,7 @@ export function replaceDirectory(
           );
         }
       }
-      return { kept: plan.kept, warnings };
+      return { kept: plan.kept, warnings, replaced: true, ...staged };
     },
     options.lock,
   );
@@ -272,41 +298,93 @@ function checkRemovable(target: string): void {
   }
 }
 
-function writeTree(target: string, fresh: string, files: ReadonlyMap<string, string>, plan: CarryPlan): void {
-  mkdirSync(fresh);
+/** A file system error from writing the staging tree (its `code` is the cause shown). */
+class StagingError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** What {@link stageTree} writes: folders parents first, carried entries, the files. */
+function stageJob(
+  target: string,
+  fresh: string,
+  files: ReadonlyMap<string, string>,
+  plan: CarryPlan,
+): StageJob {
   const dirs = new Set<string>();
-  for (const path of files.keys()) {
+  const entries: [string, string][] = [];
+  for (const [path, content] of files) {
     if (isAbsolute(path) || path.split('/').includes('..')) {
       throw new OutputError(`rendered path ${path} is outside the output folder: this is a bug; report it.`);
     }
     for (let dir = dirname(path); dir !== '.' && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
+    entries.push([path, content]);
   }
-  // Parents first: each level is created once, without recursive mkdir.
-  for (const dir of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
-    mkdirSync(join(fresh, dir));
-  }
-  for (const entry of plan.carry) linkTree(join(target, entry), join(fresh, entry));
-  for (const [path, content] of files) writeFileSync(join(fresh, path), content, { flag: 'wx' });
-  writeFileSync(join(fresh, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
+  return {
+    target,
+    fresh,
+    exists: plan.exists,
+    // Parents first: each level is created once, without recursive mkdir.
+    dirs: [...dirs].sort((a, b) => a.split('/').length - b.split('/').length),
+    carry: plan.carry,
+    files: entries,
+    markerFile: MARKER_FILE,
+    markerText: MARKER_TEXT,
+  };
 }
 
-/** Mirrors a tree with hard links (copies where the filesystem cannot link), keeping symlinks. */
-function linkTree(from: string, to: string): void {
-  const stats = lstatSync(from);
-  if (stats.isDirectory()) {
-    mkdirSync(to);
-    for (const entry of readdirSync(from)) linkTree(join(from, entry), join(to, entry));
-  } else if (stats.isSymbolicLink()) {
-    symlinkSync(readlinkSync(from), to);
-  } else if (stats.isFile()) {
+/** The worker's script: plain CommonJS found from the project root (bundles live elsewhere). */
+const STAGE_WORKER = join(PROJECT_ROOT, 'pipeline', 'stage-tree.js');
+
+/**
+ * Starts writing the staging tree: on a worker thread when `background` (the caller has work
+ * to do meanwhile), else at once. `finish` waits for it synchronously and throws a
+ * {@link StagingError} when a write failed. A worker that cannot start means writing inline.
+ */
+function startStaging(job: StageJob, background: boolean): { finish: () => StageResult } {
+  const inline = (): StageResult => {
     try {
-      linkSync(from, to);
+      return stageTree(job);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP') throw error;
-      copyFileSync(from, to);
+      throw new StagingError(cause(error), (error as NodeJS.ErrnoException).code);
     }
+  };
+  if (!background) {
+    const result = inline();
+    return { finish: () => result };
   }
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const worker = new Worker(STAGE_WORKER, {
+      workerData: { stageTree: job, port: port2, done },
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
+    worker.unref();
+  } catch {
+    port1.close();
+    const result = inline();
+    return { finish: () => result };
+  }
+  return {
+    finish: () => {
+      Atomics.wait(done, 0, 0);
+      const message = receiveMessageOnPort(port1)?.message as
+        { result: StageResult } | { error: { message: string; code?: string } } | undefined;
+      port1.close();
+      if (message === undefined)
+        throw new StagingError('the writer thread ended without a report', undefined);
+      if ('error' in message)
+        throw new StagingError(message.error.code ?? message.error.message, message.error.code);
+      return message.result;
+    },
+  };
 }
 
 /** The two renames; a failure of either leaves the previous tree in place (or says where it is). */

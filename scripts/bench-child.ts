@@ -1,7 +1,7 @@
 /**
  * One measured process for `npm run bench`. `synth N J` renders a generated platform of N teams
  * with J jobs each (N = 0: the embedded default), validates it and writes it to a temporary
- * directory, as `npm run synth` does; `validate` renders the default once and times validating
+ * directory, as `npm run synth` does (validating while the tree is written); `validate` renders the default once and times validating
  * it as synth does (the objects in memory, transition rules against dist/ at git HEAD).
  * Prints `{ maxRssMiB, workMs, workCpuMs }` as JSON (the work's wall and CPU time); the parent
  * times the whole process.
@@ -30,10 +30,16 @@ if (mode === 'synth') {
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const { files, objects } = renderPlatform(platform);
-    const { findings } = validateRender(files, join(out, 'dist'), objects);
+    // As synth does: validation runs while the new tree is written on another thread.
+    let findings: readonly unknown[] = [];
+    replaceDirectory(join(out, 'dist'), files, {
+      whileWriting: () => {
+        findings = validateRender(files, join(out, 'dist'), objects).findings;
+        return findings.length === 0;
+      },
+    });
     if (findings.length > 0)
       throw new Error(`${findings.length} validation findings, e.g. ${JSON.stringify(findings[0])}`);
-    replaceDirectory(join(out, 'dist'), files);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

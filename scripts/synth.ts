@@ -6,6 +6,7 @@ import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
 import { withOutputLock } from '../pipeline/output-lock';
 import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
+import type { RenderValidation } from '../pipeline/validate-render';
 import { replaceDirectory } from '../pipeline/write';
 
 const HELP = `Usage: npm run synth [-- --env NAME ...] [--config FILE] [--out DIR] [--quiet] [--format text|json]
@@ -66,36 +67,57 @@ export async function run(args: readonly string[]): Promise<number> {
   ]);
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
   const result = renderPlatform(platform, values.env);
-  log(`synth: validating ${result.files.size} files`);
-  const validation = validateRender(result.files, values.out, result.objects);
-  if (validation.findings.length > 0) {
-    if (values.format === 'json') process.stdout.write(`${JSON.stringify(validation.findings, null, 2)}\n`);
-    else for (const finding of validation.findings) process.stderr.write(`${formatFinding(finding)}\n`);
+  const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
+  // The new tree is written on another thread while the render is validated; it replaces the
+  // output only when validation finds nothing (else it is removed, and the output is unchanged).
+  let validation: RenderValidation | undefined;
+  const validate = (): boolean => {
+    log(`synth: validating ${result.files.size} files (writing ${displayPath(out)} meanwhile)`);
+    validation = validateRender(result.files, values.out, result.objects);
+    return validation.findings.length === 0;
+  };
+  const report = (): number => {
+    const findings = validation?.findings ?? [];
+    if (values.format === 'json') process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    else for (const finding of findings) process.stderr.write(`${formatFinding(finding)}\n`);
     process.stderr.write(
-      `synth: ${validation.findings.length} validation finding(s); ${values.out}/ was left unchanged.\n`,
+      `synth: ${findings.length} validation finding(s); ${values.out}/ was left unchanged.\n`,
     );
     return 1;
+  };
+  const write = () => {
+    checkOutputTarget(out);
+    return withOutputLock(
+      out,
+      () => {
+        const owners = planCodeowners(platform, out);
+        const replaced = replaceDirectory(out, result.files, { keep, whileWriting: validate });
+        if (!replaced.replaced) return undefined;
+        try {
+          owners.apply();
+        } catch (error) {
+          if (!(error instanceof OutputError)) throw error;
+          throw new OutputError(`synth: ${displayPath(out)} was replaced, but ${error.message}`);
+        }
+        return { ...replaced, owners: owners.action };
+      },
+      {
+        onWait: (holder) => log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`),
+      },
+    );
+  };
+  let written: ReturnType<typeof write>;
+  try {
+    written = write();
+  } catch (error) {
+    // A target refused before validation ran: findings in the render are reported first, as
+    // they are what the user fixes in their own files.
+    if (error instanceof OutputError && validation === undefined && !validate()) {
+      return report();
+    }
+    throw error;
   }
-  const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
-  log(`synth: writing ${displayPath(out)}`);
-  checkOutputTarget(out);
-  const written = withOutputLock(
-    out,
-    () => {
-      const owners = planCodeowners(platform, out);
-      const replaced = replaceDirectory(out, result.files, { keep });
-      try {
-        owners.apply();
-      } catch (error) {
-        if (!(error instanceof OutputError)) throw error;
-        throw new OutputError(`synth: ${displayPath(out)} was replaced, but ${error.message}`);
-      }
-      return { ...replaced, owners: owners.action };
-    },
-    {
-      onWait: (holder) => log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`),
-    },
-  );
+  if (written === undefined || validation === undefined) return report();
   if (written.owners !== 'unchanged') log(`synth: ${written.owners} .github/CODEOWNERS`);
   for (const [stack, names] of byStack(written.kept)) {
     log(`synth: kept Terraform's working files in ${displayPath(resolve(out, stack))}: ${names.join(', ')}`);

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -224,6 +225,96 @@ describe("Terraform's working files", () => {
     expect(() => replaceDirectory(target, files)).toThrow(message(legacy));
     rmSync(legacy);
     expect(replaceDirectory(target, files).warnings).toEqual([]);
+  });
+});
+
+describe('unchanged files', () => {
+  const files = new Map([
+    ['env/k8s/team/ns/ConfigMap.same.yaml', 'same: 1\n'],
+    ['env/k8s/team/ns/ConfigMap.edited.yaml', 'edited: 1\n'],
+    ['env/k8s/team/ns/ConfigMap.readonly.yaml', 'readonly: 1\n'],
+    ['env/k8s/team/ns/ConfigMap.shared.yaml', 'shared: 1\n'],
+    ['env/k8s/team/ns/ConfigMap.changed.yaml', 'changed: 1\n'],
+  ]);
+  const inode = (target: string, path: string) => statSync(join(target, path)).ino;
+
+  it('are hard-linked from the previous tree when synth could have written them; others are written', () => {
+    const target = join(work, 'unchanged', 'dist');
+    mkdirSync(dirname(target), { recursive: true });
+    expect(replaceDirectory(target, files)).toMatchObject({ written: 5, linked: 0 });
+    const before = new Map([...files.keys()].map((path) => [path, inode(target, path)]));
+    writeFileSync(join(target, 'env/k8s/team/ns/ConfigMap.edited.yaml'), 'edited: 2\n');
+    chmodSync(join(target, 'env/k8s/team/ns/ConfigMap.readonly.yaml'), 0o444);
+    linkSync(
+      join(target, 'env/k8s/team/ns/ConfigMap.shared.yaml'),
+      join(work, 'unchanged', 'elsewhere.yaml'),
+    );
+    const next = new Map([...files, ['env/k8s/team/ns/ConfigMap.changed.yaml', 'changed: 2\n']]);
+    expect(replaceDirectory(target, next)).toMatchObject({ replaced: true, written: 4, linked: 1 });
+    expect(readTree(target)).toEqual(Object.fromEntries(next));
+    expect(inode(target, 'env/k8s/team/ns/ConfigMap.same.yaml')).toBe(
+      before.get('env/k8s/team/ns/ConfigMap.same.yaml'),
+    );
+    for (const path of ['edited', 'readonly', 'shared', 'changed'].map(
+      (n) => `env/k8s/team/ns/ConfigMap.${n}.yaml`,
+    )) {
+      expect(inode(target, path), path).not.toBe(before.get(path));
+    }
+    // The old tree is gone: the linked file has one link again, and the written ones a new file's mode.
+    expect(statSync(join(target, 'env/k8s/team/ns/ConfigMap.same.yaml')).nlink).toBe(1);
+    expect(statSync(join(target, 'env/k8s/team/ns/ConfigMap.readonly.yaml')).mode & 0o222).not.toBe(0);
+    expect(readFileSync(join(work, 'unchanged', 'elsewhere.yaml'), 'utf8')).toBe('shared: 1\n');
+  });
+});
+
+describe('whileWriting', () => {
+  it('runs once, before the swap, and the tree is replaced when it returns true', () => {
+    const target = freshTarget('while-true');
+    const seen: Record<string, string>[] = [];
+    const result = replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), {
+      whileWriting: () => {
+        seen.push(readTree(target));
+        return true;
+      },
+    });
+    expect(seen).toEqual([Object.fromEntries(previous)]);
+    expect(result).toMatchObject({ replaced: true, written: 1, linked: 0 });
+    expect(readTree(target)).toEqual({ 'env/new.yaml': 'n: 1\n' });
+    expect(readdirSync(join(work, 'while-true'))).toEqual(['dist']);
+  });
+
+  it('abandons the write when it returns false or throws: the target unchanged, no staging left', () => {
+    const target = freshTarget('while-false');
+    expect(
+      replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), { whileWriting: () => false }),
+    ).toMatchObject({
+      replaced: false,
+    });
+    expect(() =>
+      replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), {
+        whileWriting: () => {
+          throw new Error('validator crashed');
+        },
+      }),
+    ).toThrow('validator crashed');
+    expect(readTree(target)).toEqual(Object.fromEntries(previous));
+    expect(readdirSync(join(work, 'while-false'))).toEqual(['dist']);
+  });
+
+  it('reports a write that failed on the writer thread in one sentence, changing nothing', () => {
+    const target = freshTarget('while-fail');
+    const tooLong = `env/${'x'.repeat(300)}.yaml`;
+    let validated = false;
+    expect(() =>
+      replaceDirectory(target, new Map([[tooLong, 'x: 1\n']]), {
+        whileWriting: () => (validated = true),
+      }),
+    ).toThrow(
+      `cannot write the new tree beside ${target} (ENAMETOOLONG): synth changed nothing; check free space and permissions there.`,
+    );
+    expect(validated).toBe(true);
+    expect(readTree(target)).toEqual(Object.fromEntries(previous));
+    expect(readdirSync(join(work, 'while-fail'))).toEqual(['dist']);
   });
 });
 

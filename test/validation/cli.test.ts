@@ -145,4 +145,38 @@ describe('npm run synth with invalid output', () => {
     expect(run.stderr).toContain('validation finding(s)');
     expect(readdirSync(out)).toEqual(['marker.txt']);
   });
+
+  it('leaves a dist/ synth made exactly as it was, and removes the tree it wrote meanwhile', () => {
+    const parent = join(work, 'made');
+    const out = join(parent, 'dist');
+    mkdirSync(parent, { recursive: true });
+    const fixtures = join(ROOT, 'test', 'pipeline', 'fixtures');
+    const env = { EMR_EKS_GITOPS_ROOT: fixtures };
+    const good = runScript('synth', ['--config', join(fixtures, 'platform.yaml'), '--out', out], { env });
+    expect(good.status, good.stderr).toBe(0);
+    const before = snapshot(out);
+    const platform = load(readFileSync(join(fixtures, 'platform.yaml'), 'utf8')) as {
+      environments: { nodePools: { instanceTypes: string[] }[] }[];
+    };
+    platform.environments[0]?.nodePools[0]?.instanceTypes.push('x9z.large');
+    const config = join(work, 'platform-made.yaml');
+    writeFileSync(config, dump(platform));
+    const run = runScript('synth', ['--config', config, '--out', out], { env });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/cross\.instance-unknown: instance type x9z\.large/);
+    expect(snapshot(out)).toEqual(before);
+    // No staging tree and no lock are left beside it.
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
 });
+
+/** Every file under `dir` with its content and inode: a tree left as it was keeps both. */
+function snapshot(dir: string): Record<string, string> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  return Object.fromEntries(
+    files.map((e) => {
+      const file = join(e.parentPath, e.name);
+      return [file, `${statSync(file).ino} ${readFileSync(file, 'utf8')}`];
+    }),
+  );
+}

@@ -82,7 +82,9 @@ function measure(testCase: Case, runs: number, scratch: string): Result {
       maxBuffer: 1 << 28,
     });
     times.push(performance.now() - started);
-    rmSync(out, { recursive: true, force: true });
+    // Outputs stay until the bench ends: removing thousands of files makes the next run's file
+    // creations many times slower for seconds on some filesystems (ext4 with discard), which a
+    // synth does not do to itself (it hard-links the files that did not change).
     if (child.status !== 0) {
       const reason = (child.stderr || child.stdout || String(child.error ?? '')).trim().split('\n').at(-1);
       throw new Error(`bench: ${testCase.name} failed (exit ${String(child.status)}): ${reason ?? ''}`);

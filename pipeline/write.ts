@@ -61,8 +61,10 @@ export interface ReplaceResult {
  * {@link checkOutputTarget} allowed it, holding the folder's lock. The new tree is written beside
  * the target (`.<name>-new-<pid>`) on the same filesystem and swapped in with two renames (the old
  * tree goes to `.<name>-old-<pid>` and is then removed), so an interruption leaves the previous tree
- * complete. Kept entries and Terraform's working files are carried over as hard links (no copy,
- * and the old tree stays complete until the swap). Everything that could stop the swap is checked
+ * complete. Kept entries, Terraform's working files and rendered files whose bytes did not change
+ * are carried over as hard links (see `pipeline/stage-tree.js`; no copy, and the old tree stays
+ * complete until the swap). With {@link ReplaceOptions.whileWriting} the tree is written on a
+ * worker thread meanwhile. Everything that could stop the swap is checked
  * first: a failure before the first rename changes nothing; the only moment the target path is
  * missing is between the two renames, and {@link recoverInterruptedSwap} (run under the lock
  * by the next run) puts the old tree back.
@@ -339,11 +341,14 @@ function stageJob(
 
 /** The worker's script: plain CommonJS found from the project root (bundles live elsewhere). */
 const STAGE_WORKER = join(PROJECT_ROOT, 'pipeline', 'stage-tree.js');
+/** Far longer than writing any render takes: a writer thread that never reports ends the wait. */
+const STAGE_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Starts writing the staging tree: on a worker thread when `background` (the caller has work
  * to do meanwhile), else at once. `finish` waits for it synchronously and throws a
- * {@link StagingError} when a write failed. A worker that cannot start means writing inline.
+ * {@link StagingError} when a write failed. A worker that cannot start (or whose script is
+ * missing) means writing inline.
  */
 function startStaging(job: StageJob, background: boolean): { finish: () => StageResult } {
   const inline = (): StageResult => {
@@ -359,8 +364,10 @@ function startStaging(job: StageJob, background: boolean): { finish: () => Stage
   }
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
   try {
-    const worker = new Worker(STAGE_WORKER, {
+    if (!existsSync(STAGE_WORKER)) throw new Error(`${STAGE_WORKER} is missing`);
+    worker = new Worker(STAGE_WORKER, {
       workerData: { stageTree: job, port: port2, done },
       transferList: [port2],
       stdout: false,
@@ -374,7 +381,11 @@ function startStaging(job: StageJob, background: boolean): { finish: () => Stage
   }
   return {
     finish: () => {
-      Atomics.wait(done, 0, 0);
+      if (Atomics.wait(done, 0, 0, STAGE_TIMEOUT_MS) === 'timed-out') {
+        void worker.terminate();
+        port1.close();
+        throw new StagingError('the writer thread did not finish within 10 minutes', undefined);
+      }
       const message = receiveMessageOnPort(port1)?.message as
         { result: StageResult } | { error: { message: string; code?: string } } | undefined;
       port1.close();

@@ -68,9 +68,7 @@ export function savedRules(schema: JsonSchema): Record<string, string> {
         // evaluated (and reported) from source
       }
     }
-    for (const child of Object.values(node.properties ?? {})) walk(child);
-    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties);
-    if (node.items !== undefined) walk(node.items);
+    for (const child of childSchemas(node)) walk(child);
   };
   walk(schema);
   return result;
@@ -134,6 +132,14 @@ function correlatedItem(schema: JsonSchema, item: unknown, oldList: unknown): un
   return oldList.find((old) => isObject(old) && keys.every((key) => old[key] === item[key]));
 }
 
+/** The schemas right below `schema` that the CEL walk can reach: properties, additional properties, items. */
+function childSchemas(schema: JsonSchema): JsonSchema[] {
+  const children = Object.values(schema.properties ?? {});
+  if (typeof schema.additionalProperties === 'object') children.push(schema.additionalProperties);
+  if (schema.items !== undefined) children.push(schema.items);
+  return children;
+}
+
 const ruled = new WeakMap<JsonSchema, boolean>();
 
 /**
@@ -145,9 +151,7 @@ function hasRules(schema: JsonSchema): boolean {
   if (known !== undefined) return known;
   ruled.set(schema, false); // a schema graph with a cycle ends here
   let found = (schema['x-kubernetes-validations']?.length ?? 0) > 0;
-  for (const child of Object.values(schema.properties ?? {})) found = hasRules(child) || found;
-  if (typeof schema.additionalProperties === 'object') found = hasRules(schema.additionalProperties) || found;
-  if (schema.items !== undefined) found = hasRules(schema.items) || found;
+  for (const child of childSchemas(schema)) found = hasRules(child) || found;
   ruled.set(schema, found);
   return found;
 }

@@ -94,8 +94,9 @@ export class SchemaRegistry {
     const key = [apiVersion, kind, source.blob, crd !== undefined ? core?.blob : ''];
     const cached = this.cache?.read(key, source.path);
     if (cached !== undefined) {
-      useSavedRules(cached.cel);
-      return { apiVersion, kind, ...cached };
+      const { cel, ...kindSchema } = cached;
+      useSavedRules(cel);
+      return { apiVersion, kind, ...kindSchema };
     }
     const built =
       crd !== undefined

@@ -250,6 +250,10 @@ async function build() {
       metafile: true,
       logLevel: 'silent',
       legalComments: 'none',
+      // Less source to read and smaller constant pools in the code cache: some 25 ms per start.
+      // Names are kept (no identifier minification), so messages and `constructor.name` hold.
+      minifyWhitespace: true,
+      minifySyntax: true,
     });
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });

@@ -169,6 +169,9 @@ export function celViolations(
 ): CelViolation[] {
   if (value === undefined || !hasRules(schema)) return [];
   const violations: CelViolation[] = [];
+  // Converted once per node for all its rules (evaluation does not change its input).
+  let self: CelInput | undefined;
+  let oldSelf: CelInput | undefined;
   for (const rule of schema['x-kubernetes-validations'] ?? []) {
     const transition = OLD_SELF.test(rule.rule);
     if (transition && oldValue === undefined) continue;
@@ -177,8 +180,9 @@ export function celViolations(
       violations.push({ path, rule, transition, error: compiled.message });
       continue;
     }
-    const bindings: Record<string, CelInput> = { self: toCel(value, schema) };
-    if (transition) bindings.oldSelf = toCel(oldValue, schema);
+    self ??= toCel(value, schema);
+    const bindings: Record<string, CelInput> = { self };
+    if (transition) bindings.oldSelf = oldSelf ??= toCel(oldValue, schema);
     const result = compiled(bindings);
     if (isCelError(result)) violations.push({ path, rule, transition, error: result.message });
     else if (result !== true) violations.push({ path, rule, transition });

@@ -29,12 +29,8 @@ const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
  * compiled once. Large schemas that nothing uses (ApplicationSet) cost nothing.
  */
 export class SchemaRegistry {
-  private readonly ajv = new Ajv({
-    strict: false,
-    allErrors: true,
-    validateFormats: false,
-    code: { source: true },
-  });
+  /** Made on the first compile: a run whose validators all come from the cache needs none. */
+  private compiler: Ajv | undefined;
   private readonly sources = new Map<string, LockedSchema>();
   private readonly loadedDocuments = new Map<string, DerivedOpenApi['kinds']>();
   private readonly kinds = new Map<string, KindSchema | undefined>();
@@ -47,7 +43,6 @@ export class SchemaRegistry {
     lock: readonly LockedSchema[] = readLock(),
     private readonly cache: ValidatorCache | undefined = ValidatorCache.default(),
   ) {
-    addGoRuleKeyword(this.ajv);
     for (const entry of lock) for (const definition of entry.defines) this.sources.set(definition, entry);
   }
 
@@ -77,6 +72,19 @@ export class SchemaRegistry {
       }
     }
     return { kinds, compiled: this.compiled - before };
+  }
+
+  private get ajv(): Ajv {
+    if (this.compiler === undefined) {
+      this.compiler = new Ajv({
+        strict: false,
+        allErrors: true,
+        validateFormats: false,
+        code: { source: true },
+      });
+      addGoRuleKeyword(this.compiler);
+    }
+    return this.compiler;
   }
 
   /** Every `apiVersion` the lock knows, for error messages. */

@@ -21,7 +21,9 @@ Times the precompiled CLI in fresh processes and checks the budgets, all measure
 
 Budgets: synth <= 1/4 of cdktf-synth; teams-100 <= 4 s; teams-1000 <= 30 s and <= 1.5 GiB peak
 RSS, growing at most linearly from teams-100 (work above start-up <= 10x); validate <= 150 ms.
-Reports medians; exit code 1 when a budget is missed.
+Runs the cases in rounds (each case once per round, teams-1000 after the rest), so a machine
+that speeds up or slows down moves every case alike. Reports medians; exit code 1 when a budget
+is missed.
 
   --runs N        runs per case (default 5, at least 3)
   --large-runs N  runs of teams-1000 (default 1)
@@ -64,51 +66,90 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function measure(testCase: Case, runs: number, scratch: string): Result {
-  const times: number[] = [];
-  const work: number[] = [];
-  const workCpu: number[] = [];
-  let rss = 0;
-  for (let i = 0; i < runs; i++) {
-    process.stderr.write(`bench: ${testCase.name} ${i + 1}/${runs}\n`);
-    const [command = '', ...args] = testCase.command;
-    const out = join(scratch, `${testCase.name}-${i}`);
-    mkdirSync(out, { recursive: true });
-    const started = performance.now();
-    const child = spawnSync(command, args, {
-      cwd: testCase.cwd ?? ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, EMR_EKS_GITOPS_BENCH_OUT: out, ...testCase.env },
-      maxBuffer: 1 << 28,
-    });
-    times.push(performance.now() - started);
-    // Outputs stay until the bench ends: removing thousands of files makes the next run's file
-    // creations many times slower for seconds on some filesystems (ext4 with discard), which a
-    // synth does not do to itself (it hard-links the files that did not change).
-    if (child.status !== 0) {
-      const reason = (child.stderr || child.stdout || String(child.error ?? '')).trim().split('\n').at(-1);
-      throw new Error(`bench: ${testCase.name} failed (exit ${String(child.status)}): ${reason ?? ''}`);
-    }
-    if (testCase.reports) {
-      const reported = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
-        maxRssMiB: number;
-        workMs: number;
-        workCpuMs: number;
-      };
-      rss = Math.max(rss, reported.maxRssMiB);
-      work.push(reported.workMs);
-      workCpu.push(reported.workCpuMs);
-    }
+/** What the runs of one case measured so far. */
+interface Samples {
+  readonly times: number[];
+  readonly work: number[];
+  readonly workCpu: number[];
+  rss: number;
+}
+
+/** Runs a case once (run `index` of `runs`), adding what it measured to `samples`. */
+function runOnce(testCase: Case, index: number, runs: number, scratch: string, samples: Samples): void {
+  process.stderr.write(`bench: ${testCase.name} ${index + 1}/${runs}\n`);
+  const [command = '', ...args] = testCase.command;
+  // Outputs stay until the bench ends: removing thousands of files makes the next run's file
+  // creations many times slower for seconds on some filesystems (ext4 with discard), which a
+  // synth does not do to itself (it hard-links the files that did not change).
+  const out = join(scratch, `${testCase.name}-${index}`);
+  mkdirSync(out, { recursive: true });
+  const started = performance.now();
+  const child = spawnSync(command, args, {
+    cwd: testCase.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, EMR_EKS_GITOPS_BENCH_OUT: out, ...testCase.env },
+    maxBuffer: 1 << 28,
+  });
+  samples.times.push(performance.now() - started);
+  if (child.status !== 0) {
+    const reason = (child.stderr || child.stdout || String(child.error ?? '')).trim().split('\n').at(-1);
+    throw new Error(`bench: ${testCase.name} failed (exit ${String(child.status)}): ${reason ?? ''}`);
   }
-  return {
-    name: testCase.name,
-    what: testCase.what,
-    runs,
-    medianMs: median(times),
-    minMs: Math.min(...times),
-    maxRssMiB: rss,
-    ...(testCase.reports ? { workMs: median(work), workCpuMs: median(workCpu) } : {}),
+  if (testCase.reports) {
+    const reported = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      maxRssMiB: number;
+      workMs: number;
+      workCpuMs: number;
+    };
+    samples.rss = Math.max(samples.rss, reported.maxRssMiB);
+    samples.work.push(reported.workMs);
+    samples.workCpu.push(reported.workCpuMs);
+  }
+}
+
+/**
+ * Runs the cases in rounds, each case once per round (the large ones after the rest), so a
+ * machine that speeds up or slows down during the bench moves every case alike and the ratios
+ * between them hold.
+ */
+function measureAll(
+  cases: readonly Case[],
+  runs: number,
+  largeRuns: number,
+  scratch: string,
+): Map<string, Result> {
+  const samples = new Map<string, Samples>(
+    cases.map((c) => [c.name, { times: [], work: [], workCpu: [], rss: 0 }]),
+  );
+  const rounds = (group: readonly Case[], count: number) => {
+    for (let index = 0; index < count; index++) {
+      for (const testCase of group)
+        runOnce(testCase, index, count, scratch, samples.get(testCase.name) as Samples);
+    }
   };
+  rounds(
+    cases.filter((c) => !c.large),
+    runs,
+  );
+  rounds(
+    cases.filter((c) => c.large),
+    largeRuns,
+  );
+  return new Map(
+    cases.map((testCase) => {
+      const { times, work, workCpu, rss } = samples.get(testCase.name) as Samples;
+      const result: Result = {
+        name: testCase.name,
+        what: testCase.what,
+        runs: times.length,
+        medianMs: median(times),
+        minMs: Math.min(...times),
+        maxRssMiB: rss,
+        ...(testCase.reports ? { workMs: median(work), workCpuMs: median(workCpu) } : {}),
+      };
+      return [testCase.name, result];
+    }),
+  );
 }
 
 /** The cdktf-cli matching our cdktf, installed once into a temporary folder (or the one given). */
@@ -206,10 +247,9 @@ export function run(args: readonly string[]): number {
     },
   ];
   const load = loadavg();
-  const results = new Map<string, Result>();
+  let results: Map<string, Result>;
   try {
-    for (const testCase of cases)
-      results.set(testCase.name, measure(testCase, testCase.large ? largeRuns : runs, work));
+    results = measureAll(cases, runs, largeRuns, work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -338,31 +338,28 @@ function readdirChecked(dir: string): string[] {
 }
 
 function checked<T>(path: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+  return inspected(path, read, (code) => {
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new Vanished(path);
-    throw new OutputError(
-      `cannot inspect ${displayPath(path)} (${cause(error)}): check the path and its permissions.`,
-    );
-  }
+  });
 }
 
 function lstat(path: string): Stats {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    throw new OutputError(
-      `cannot inspect ${displayPath(path)} (${cause(error)}): check the path and its permissions.`,
-    );
-  }
+  return inspected(path, () => lstatSync(path));
 }
 
 function statOf(path: string): Stats {
+  return inspected(path, () => statSync(path));
+}
+
+/**
+ * `read()`, with a failure as one sentence naming the path and the cause; `special` may throw
+ * something else first for the error codes it handles.
+ */
+function inspected<T>(path: string, read: () => T, special?: (code: string | undefined) => void): T {
   try {
-    return statSync(path);
+    return read();
   } catch (error) {
+    special?.((error as NodeJS.ErrnoException).code);
     throw new OutputError(
       `cannot inspect ${displayPath(path)} (${cause(error)}): check the path and its permissions.`,
     );

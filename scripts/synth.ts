@@ -72,7 +72,7 @@ export async function run(args: readonly string[]): Promise<number> {
   // output only when validation finds nothing (else it is removed, and the output is unchanged).
   let validation: RenderValidation | undefined;
   const validate = (): boolean => {
-    log(`synth: validating ${result.files.size} files (writing ${displayPath(out)} meanwhile)`);
+    log(`synth: validating ${result.files.size} files`);
     validation = validateRender(result.files, values.out, result.objects);
     return validation.findings.length === 0;
   };
@@ -91,6 +91,7 @@ export async function run(args: readonly string[]): Promise<number> {
       out,
       () => {
         const owners = planCodeowners(platform, out);
+        log(`synth: writing ${displayPath(out)} (while validating)`);
         const replaced = replaceDirectory(out, result.files, { keep, whileWriting: validate });
         if (!replaced.replaced) return undefined;
         try {

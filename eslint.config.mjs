@@ -26,7 +26,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'off' },
   },
   {
-    files: ['eslint.config.mjs'],
+    // Plain Node scripts outside the TypeScript project: the config and the CI's user-change corpus.
+    files: ['eslint.config.mjs', '.ci/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { process: 'readonly', URL: 'readonly' },
+      parserOptions: { projectService: false, project: null },
+    },
   },
 );

@@ -1,8 +1,12 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The tests own their platforms (test/fixtures/): code that reads the repository's job files
+    // reads the seed fixture's, here and in every CLI a test spawns (they inherit the variable).
+    env: { EMR_EKS_GITOPS_ROOT: resolve(__dirname, 'test', 'fixtures', 'seed') },
     globalSetup: ['test/helpers/build.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as prettier from 'prettier';
+import { JOB_SCHEMA_FILE, jobFileJsonSchema } from '../config/job-files';
 import { parseOptions } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
@@ -26,6 +27,7 @@ writes it into the repository, to be committed:
 
   validation/schemas/…   the structural schemas with their CEL rules, descriptions removed
   manifests/imports/…    typed CRD bindings for the constructs (generated like cdk8s import)
+  jobs/job.schema.json   the JSON Schema editors check job files with (from the job schema in code)
 
 The upstream files are read from $SCHEMA_DIR when it is set (offline; CI uses ../shared/schemas),
 else from .cache/schemas, downloading the missing ones. Every file's git blob id is checked
@@ -77,6 +79,8 @@ export async function run(args: readonly string[]): Promise<number> {
     );
   }
   for (const [file, text] of await formattedBindings(bindings)) outputs.set(file, text);
+  const jobSchema = await formattedJobSchema();
+  outputs.set(jobSchema.file, jobSchema.text);
   const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR], values.check);
   const derivedFiles = new Set(lock.map((entry) => derivedPath(entry)));
   const derivedRows = rows.map((row, index) => {
@@ -103,7 +107,7 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   process.stdout.write(
     changed.length > 0
-      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas and manifests/imports.\n`
+      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, manifests/imports and jobs/job.schema.json.\n`
       : 'schemas: nothing to update.\n',
   );
   return 0;
@@ -118,6 +122,17 @@ export async function formattedBindings(bindings: readonly BindingFile[]): Promi
     files.set(file, await prettier.format(binding.source, { ...options, filepath: file }));
   }
   return files;
+}
+
+/** `jobs/job.schema.json` as committed: the job file schema, formatted by the project's Prettier config. */
+export async function formattedJobSchema(): Promise<{ file: string; text: string }> {
+  const file = join(PROJECT_ROOT, JOB_SCHEMA_FILE);
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  const text = await prettier.format(JSON.stringify(jobFileJsonSchema(), null, 2), {
+    ...options,
+    filepath: file,
+  });
+  return { file, text };
 }
 
 /** A locked upstream file's text, downloading it into the cache when allowed and needed. */

@@ -1,14 +1,10 @@
-import {
-  teamNamespace,
-  virtualClusterName,
-  ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
-  type Environment,
-} from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+import { teamNamespace, virtualClusterName, ARTIFACT_UPLOADER_SERVICE_ACCOUNT } from '../../config/naming';
+import type { Environment } from '../../config/schema';
 import type { EnvironmentInput } from '../../config/schema';
 import type { K8sApp, K8sObject } from '../../manifests/render';
 import { objectPath, renderManifests } from '../../manifests/render';
 import { POD_TEMPLATES_CONFIG_MAP } from '../../manifests/names';
+import { seedEnvironmentInput } from '../fixtures';
 import { fixturePlatform, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
 
@@ -18,7 +14,7 @@ import { environment } from '../helpers/terraform';
  * apply to it too, and then labelled `fsx` for the test names.
  */
 function withFsx(): Environment {
-  const input = structuredClone(defaultEnvironment) as EnvironmentInput & Record<string, unknown>;
+  const input = seedEnvironmentInput() as EnvironmentInput & Record<string, unknown>;
   const env = environment({
     environments: [
       {

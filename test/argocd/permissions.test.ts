@@ -9,7 +9,7 @@ import {
 import { platformProject, teamNamespacedKinds, teamProject } from '../../argocd/projects';
 import { SYNC_PHASES } from '../../argocd/sync-waves';
 import { IN_CLUSTER_SERVER, type AppProjectSpec } from '../../argocd/types';
-import { teamNamespace } from '../../config';
+import { teamNamespace } from '../../config/naming';
 import { CLUSTER_SCOPED_KINDS, type K8sObject } from '../../manifests/render';
 import { appsWithJobs, ENVIRONMENTS } from './helpers';
 

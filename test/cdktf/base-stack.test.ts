@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTION_EVENTS } from '../../cdktf/constructs/karpenter-infra';
-import { KARPENTER_EVENT_IDS } from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+import { KARPENTER_EVENT_IDS } from '../../config/naming';
 import { environment, policy, resource, resourcesOfType, synthStacks } from '../helpers/terraform';
+import { seedEnvironmentInput } from '../fixtures';
 
 const stacks = synthStacks();
 const base = stacks.base!;
@@ -101,8 +101,8 @@ describe('base stack', () => {
       environment({
         environments: [
           {
-            ...defaultEnvironment,
-            cluster: { ...defaultEnvironment.cluster, addonsApplierArns: [applier] },
+            ...seedEnvironmentInput(),
+            cluster: { ...seedEnvironmentInput().cluster, addonsApplierArns: [applier] },
           },
         ],
       }),
@@ -233,7 +233,9 @@ describe('base stack', () => {
     expect(resourcesOfType(base, 'aws_s3_bucket')).toEqual({});
     const withFluentBit = synthStacks(
       environment({
-        environments: [{ ...defaultEnvironment, addons: { ...defaultEnvironment.addons, fluentBit: true } }],
+        environments: [
+          { ...seedEnvironmentInput(), addons: { ...seedEnvironmentInput().addons, fluentBit: true } },
+        ],
       }),
     ).base!;
     expect(resource(withFluentBit, 'aws_s3_bucket', 'platform-bucket_bucket')).toEqual({
@@ -276,9 +278,9 @@ describe('base stack', () => {
       environment({
         environments: [
           {
-            ...defaultEnvironment,
+            ...seedEnvironmentInput(),
             storage: { fsx: { static: { enabled: true }, dynamic: { enabled: true } } },
-            addons: { ...defaultEnvironment.addons, fsxCsiDriver: true },
+            addons: { ...seedEnvironmentInput().addons, fsxCsiDriver: true },
           },
         ],
       }),

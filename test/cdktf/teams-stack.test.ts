@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultEnvironment } from '../../config/environments/default';
 import { environment, policy, resource, synthStacks } from '../helpers/terraform';
+import { seedEnvironmentInput } from '../fixtures';
 
 const teams = synthStacks().teams!;
 const issuer = '${local.oidc_issuer_host}';
@@ -124,7 +124,7 @@ describe('teams stack', () => {
 
   it('lets terraform destroy a non-empty bucket only with forceDestroyBuckets', () => {
     const forced = synthStacks(
-      environment({ environments: [{ ...defaultEnvironment, forceDestroyBuckets: true }] }),
+      environment({ environments: [{ ...seedEnvironmentInput(), forceDestroyBuckets: true }] }),
     ).teams!;
     expect(resource(forced, 'aws_s3_bucket', 'team-emr-data-team-a-bucket_bucket').force_destroy).toBe(true);
   });

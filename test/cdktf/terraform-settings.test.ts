@@ -3,14 +3,15 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { App, TerraformStack } from '../../cdktf/framework';
 import { providerSource } from '../../cdktf/stacks/platform-stack';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
 import { versions } from '../../config/versions';
 import { fixturePlatform } from '../helpers/manifests';
 import { synthStacks, type TerraformJson } from '../helpers/terraform';
+import { seedPlatformInput } from '../fixtures';
 
 /** Every stack of the default platform and of the two-environment test fixture. */
 const rendered: [string, TerraformJson][] = [
-  ...loadPlatform(defaultPlatform).environments,
+  ...loadPlatform(seedPlatformInput()).environments,
   ...fixturePlatform(),
 ].flatMap((env) =>
   Object.entries(synthStacks(env)).map(([stack, json]): [string, TerraformJson] => [

@@ -2,12 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, defaultPlatform, loadPlatform, type EnvironmentInput } from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+import { ConfigError } from '../../config/errors';
+import { loadPlatform } from '../../config/load';
+import type { EnvironmentInput } from '../../config/schema';
 import { InputFileError } from '../../config/input-file';
 import { NO_JOB_FILES, readJobFiles } from '../../config/job-files';
 import type { JobInput } from '../../config/jobs';
 import { closest, editDistance } from '../../config/suggest';
+import { seedEnvironmentInput, seedPlatformInput } from '../fixtures';
 
 const scratch = mkdtempSync(join(tmpdir(), 'job-files-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -24,7 +26,7 @@ function repo(files: Record<string, string>): string {
 }
 
 /** The problems of a platform with the job files of `files`, one sentence each. */
-function problemsOf(files: Record<string, string>, platform: unknown = defaultPlatform): string[] {
+function problemsOf(files: Record<string, string>, platform: unknown = seedPlatformInput()): string[] {
   try {
     loadPlatform(platform, readJobFiles(repo(files)));
   } catch (error) {
@@ -57,7 +59,7 @@ function jobFile(lines: Record<string, string | undefined> = {}): string {
 describe('job files', () => {
   it('load into their team, after its TypeScript jobs, with every default filled in', () => {
     const root = repo({ [FILE]: jobFile() });
-    const team = loadPlatform(defaultPlatform, readJobFiles(root)).environments[0]?.teams[1];
+    const team = loadPlatform(seedPlatformInput(), readJobFiles(root)).environments[0]?.teams[1];
     expect(team?.name).toBe('emr-data-team-b');
     expect(team?.jobs).toEqual([
       {
@@ -87,9 +89,9 @@ describe('job files', () => {
       'jobs/emr-data-team-a/taxi-nvme-memory.yaml',
       'jobs/emr-data-team-a/taxi-yunikorn-gang.yaml',
     ]);
-    const team = loadPlatform(defaultPlatform).environments[0]?.teams[0];
+    const team = loadPlatform(seedPlatformInput()).environments[0]?.teams[0];
     expect(team?.jobs.map((job) => job.name)).toEqual(files.files.map((file) => file.job.name));
-    expect(loadPlatform(defaultPlatform, NO_JOB_FILES).environments[0]?.teams[0]?.jobs).toEqual([]);
+    expect(loadPlatform(seedPlatformInput(), NO_JOB_FILES).environments[0]?.teams[0]?.jobs).toEqual([]);
   });
 
   it('are none in a repository without a jobs/ folder', () => {
@@ -100,8 +102,8 @@ describe('job files', () => {
   const withTypeScriptJob = {
     environments: [
       {
-        ...structuredClone(defaultEnvironment),
-        teams: defaultEnvironment.teams.map((team, i) =>
+        ...structuredClone(seedEnvironmentInput()),
+        teams: seedEnvironmentInput().teams.map((team, i) =>
           i === 0
             ? {
                 ...team,
@@ -244,7 +246,7 @@ describe('job files', () => {
 
   it('report every broken file at once, next to the problems of the platform config', () => {
     const platform = {
-      environments: [{ ...structuredClone(defaultEnvironment), logObjectExpirationDays: 0 }],
+      environments: [{ ...structuredClone(seedEnvironmentInput()), logObjectExpirationDays: 0 }],
     };
     expect(
       problemsOf(
@@ -263,12 +265,12 @@ describe('job files', () => {
 
   describe('with several environments', () => {
     const staging: EnvironmentInput = {
-      ...structuredClone(defaultEnvironment),
+      ...structuredClone(seedEnvironmentInput()),
       name: 'staging',
-      cluster: { ...structuredClone(defaultEnvironment.cluster), name: 'emr-eks-staging' },
-      teams: [structuredClone(defaultEnvironment.teams[1]!)],
+      cluster: { ...structuredClone(seedEnvironmentInput().cluster), name: 'emr-eks-staging' },
+      teams: [structuredClone(seedEnvironmentInput().teams[1]!)],
     };
-    const platform = { environments: [structuredClone(defaultEnvironment), staging] };
+    const platform = { environments: [structuredClone(seedEnvironmentInput()), staging] };
 
     it('run in every environment that has the team, or in the ones they list', () => {
       const root = repo({

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultPlatform, loadPlatform, type EnvironmentInput } from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+import { ConfigError } from '../../config/errors';
+import { loadPlatform } from '../../config/load';
+import type { EnvironmentInput } from '../../config/schema';
 import { NO_JOB_FILES, type JobFileSet } from '../../config/job-files';
+import { seedEnvironmentInput, seedPlatformInput } from '../fixtures';
 
 /** The default environment with one change applied (a deep copy; the default stays untouched). */
 function platformWith(change: (env: EnvironmentInput & Record<string, unknown>) => void): unknown {
-  const env = structuredClone(defaultEnvironment) as EnvironmentInput & Record<string, unknown>;
+  const env = structuredClone(seedEnvironmentInput()) as EnvironmentInput & Record<string, unknown>;
   change(env);
   return { environments: [env] };
 }
@@ -22,7 +24,7 @@ function problemsOf(input: unknown, jobFiles?: JobFileSet): string[] {
 
 describe('loadPlatform', () => {
   it('accepts the embedded default and fills in defaults', () => {
-    const platform = loadPlatform(defaultPlatform);
+    const platform = loadPlatform(seedPlatformInput());
     const env = platform.environments[0];
     expect(env?.cluster).toMatchObject({ name: 'emr-eks-karpenter', region: 'us-west-2', version: '1.34' });
     expect(env?.teams.map((t) => t.name)).toEqual(['emr-data-team-a', 'emr-data-team-b']);
@@ -38,7 +40,7 @@ describe('loadPlatform', () => {
   });
 
   it('keeps the seed add-on table as defaults', () => {
-    const addons = loadPlatform(defaultPlatform).environments[0]?.addons;
+    const addons = loadPlatform(seedPlatformInput()).environments[0]?.addons;
     expect(addons).toMatchObject({
       vpcCni: true,
       coreDns: true,
@@ -318,7 +320,7 @@ describe('loadPlatform', () => {
   });
 
   it('rejects duplicate environment names', () => {
-    const env = structuredClone(defaultEnvironment);
+    const env = structuredClone(seedEnvironmentInput());
     expect(problemsOf({ environments: [env, env] })).toEqual([
       'Invalid config at environments[1].name: "default" duplicates environments[0].name.',
     ]);

@@ -5,10 +5,10 @@ import {
   S3_BUCKET_NAME_MAX,
   teamBucketName,
   teamS3Uri,
-  type Environment,
-} from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+} from '../../config/naming';
+import type { Environment } from '../../config/schema';
 import { environment } from '../helpers/terraform';
+import { seedEnvironmentInput } from '../fixtures';
 
 function withNames(cluster: string, teams: readonly string[]): Environment {
   const env = environment();
@@ -57,7 +57,9 @@ describe('bucket names', () => {
     const env = environment();
     expect(allBucketNames(env)).toEqual(env.teams.map((team) => teamBucketName(env, team)));
     const withFluentBit = environment({
-      environments: [{ ...defaultEnvironment, addons: { ...defaultEnvironment.addons, fluentBit: true } }],
+      environments: [
+        { ...seedEnvironmentInput(), addons: { ...seedEnvironmentInput().addons, fluentBit: true } },
+      ],
     });
     expect(allBucketNames(withFluentBit)[0]).toBe(platformBucketName(withFluentBit));
   });

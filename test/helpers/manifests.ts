@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { loadPlatform, type Environment } from '../../config';
+import { loadPlatform } from '../../config/load';
+import type { Environment } from '../../config/schema';
 import { NO_JOB_FILES } from '../../config/job-files';
 import type { TerraformOutputs } from '../../config/outputs';
 import { renderManifests, type K8sApp, type K8sObject } from '../../manifests/render';

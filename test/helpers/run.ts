@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { SEED_CONFIG } from '../fixtures';
 
 /** The repository root (tests run scripts from here, with absolute paths only for the scripts). */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -27,10 +28,23 @@ export interface AsyncRun {
 function command(name: string, args: readonly string[], options: RunOptions) {
   return {
     file: process.execPath,
-    args: [BIN, name, ...args],
+    args: [BIN, name, ...withPlatform(name, args)],
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
   };
+}
+
+/** The verbs that render a platform description: the embedded one is the user's, never a test's. */
+const PLATFORM_VERBS = new Set(['synth', 'outputs', 'teardown', 'diff']);
+
+/**
+ * The arguments with `--config <the seed fixture>` added where a verb would otherwise render the
+ * embedded platform (the live `config/`, which users change every day).
+ */
+function withPlatform(name: string, args: readonly string[]): readonly string[] {
+  if (!PLATFORM_VERBS.has(name) || args.includes('--config') || args.includes('--help')) return args;
+  if (name === 'diff' && args.includes('--committed')) return args;
+  return [...args, '--config', SEED_CONFIG];
 }
 
 /** Runs the `<name>` verb like `npm run <name>` would, from `cwd`. */

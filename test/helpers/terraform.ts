@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
 import { App } from '../../cdktf/framework';
 import { environmentStacks } from '../../cdktf/app';
-import { defaultPlatform, loadPlatform, type Environment, type PlatformInput } from '../../config';
+import { loadPlatform } from '../../config/load';
+import type { Environment, PlatformInput } from '../../config/schema';
+import { seedPlatformInput } from '../fixtures';
 import { stackToJson } from '../../pipeline/terraform';
 
 /** A synthesized stack as plain Terraform JSON. */
@@ -13,7 +15,7 @@ export interface TerraformJson {
   readonly terraform?: Record<string, unknown>;
 }
 
-export function environment(input: PlatformInput = defaultPlatform, index = 0): Environment {
+export function environment(input: PlatformInput = seedPlatformInput(), index = 0): Environment {
   const env = loadPlatform(input).environments[index];
   if (!env) throw new Error(`no environment ${index}`);
   return env;

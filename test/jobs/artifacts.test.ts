@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { versions } from '../../config';
+import { versions } from '../../config/versions';
 import { REPO_ROOT } from '../../config/jobs';
 import type { K8sObject } from '../../manifests/render';
 import { get } from '../helpers/manifests';

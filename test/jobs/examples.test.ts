@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inputDataUri, versions } from '../../config';
+import { inputDataUri } from '../../config/naming';
+import { versions } from '../../config/versions';
 import { SAMPLE_OUTPUTS, apps } from '../helpers/manifests';
 import { fsxPlatform, jobRuns, loaded, problemsOf, sparkDefaultsOf, specOf, teamObjects } from './helpers';
 

@@ -1,17 +1,12 @@
-import {
-  ConfigError,
-  defaultPlatform,
-  loadPlatform,
-  type Environment,
-  type EnvironmentInput,
-} from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+import { ConfigError } from '../../config/errors';
+import { loadPlatform } from '../../config/load';
+import type { Environment, EnvironmentInput } from '../../config/schema';
 import { NO_JOB_FILES, readJobFiles, type JobFileSet } from '../../config/job-files';
 import type { JobInput } from '../../config/jobs';
-import { teamAFsxJobs } from '../../config/jobs-default';
 import type { TerraformOutputs } from '../../config/outputs';
 import type { ConfigurationOverrides } from '../../manifests/jobs/configuration-overrides';
 import type { K8sObject } from '../../manifests/render';
+import { seedEnvironmentInput, seedPlatformInput } from '../fixtures';
 import { apps, objectsOf } from '../helpers/manifests';
 
 /** A mutable copy of the default environment for one test. */
@@ -57,7 +52,7 @@ export function jobFilesFor(input: unknown): JobFileSet | undefined {
  * the seed's jobs inline (in TypeScript form, in the seed's order), so a change may edit them.
  */
 export function platformWith(change: (env: EnvironmentDraft) => void): { environments: EnvironmentInput[] } {
-  const env = structuredClone(defaultEnvironment) as EnvironmentDraft;
+  const env = seedEnvironmentInput() as EnvironmentDraft;
   const team = env.teams[0];
   if (!team) throw new Error('no team a');
   team.jobs = [...(team.jobs ?? []), ...seedJobs()];
@@ -79,7 +74,7 @@ export function problemsOf(input: unknown): string[] {
 }
 
 /** The loaded environment of an input (the default, with its job files, when none is given). */
-export function loaded(input: unknown = defaultPlatform): Environment {
+export function loaded(input: unknown = seedPlatformInput()): Environment {
   const env = loadPlatform(input, jobFilesFor(input)).environments[0];
   if (!env) throw new Error('no environment');
   return env;
@@ -131,12 +126,24 @@ export function sparkDefaultsOf(jobRun: K8sObject | undefined): Record<string, s
   return { ...(defaults?.properties ?? {}) };
 }
 
+/** The seed's FSx for Lustre examples: the taxi job on the static and the dynamic claim. */
+function fsxJobs(): JobInput[] {
+  const taxi = (name: string, storage: 'fsx-static' | 'fsx-dynamic'): JobInput => ({
+    name,
+    description: `Seed example ${storage}-pvc-shuffle-storage.`,
+    script: 'jobs/emr-data-team-a/taxi-trip.py',
+    arguments: ['{{input:nyc-taxi}}', '{{teamS3}}/data/{{job}}/output/'],
+    storage,
+  });
+  return [taxi('taxi-fsx-static', 'fsx-static'), taxi('taxi-fsx-dynamic', 'fsx-dynamic')];
+}
+
 /** The default environment with FSx static and dynamic on and the FSx example jobs added. */
 export function fsxPlatform(): { environments: EnvironmentInput[] } {
   return platformWith((env) => {
     env.storage = { fsx: { static: { enabled: true }, dynamic: { enabled: true } } };
     env.addons = { ...env.addons, fsxCsiDriver: true };
     const team = env.teams[0]!;
-    team.jobs = [...(team.jobs ?? []), ...structuredClone(teamAFsxJobs)];
+    team.jobs = [...(team.jobs ?? []), ...fsxJobs()];
   });
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPlatform } from '../../config';
+
 import type { JobInput } from '../../config/jobs';
 import { platformWith, problemsOf, type EnvironmentDraft } from './helpers';
+import { seedPlatformInput } from '../fixtures';
 
 /** Team a (index 0) of the default environment, whose jobs are the seed examples. */
 function teamA(env: EnvironmentDraft) {
@@ -21,7 +22,7 @@ const AT = 'environments[0].teams[0]';
 
 describe('job definitions', () => {
   it('accept the seed examples', () => {
-    expect(problemsOf(defaultPlatform)).toEqual([]);
+    expect(problemsOf(seedPlatformInput())).toEqual([]);
   });
 
   const bad: [string, (env: EnvironmentDraft) => void, string[]][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
 import { renderPlatform } from '../../pipeline/render';
 import {
   jobFilesFor,
@@ -10,6 +10,7 @@ import {
   teamObjects,
   type EnvironmentDraft,
 } from './helpers';
+import { seedPlatformInput } from '../fixtures';
 
 const env = loaded();
 const objects = teamObjects(env);
@@ -54,20 +55,20 @@ describe('JobRun', () => {
   });
 
   it('keeps its names stable (a change here re-runs every job)', () => {
-    expect(Object.fromEntries(namesOf(defaultPlatform))).toMatchSnapshot();
+    expect(Object.fromEntries(namesOf(seedPlatformInput()))).toMatchSnapshot();
   });
 
   it('gets the same name from the same definition, on every render', () => {
-    expect(namesOf(structuredClone(defaultPlatform))).toEqual(namesOf(defaultPlatform));
+    expect(namesOf(structuredClone(seedPlatformInput()))).toEqual(namesOf(seedPlatformInput()));
   });
 
   it('gets a new name when the rerun counter is bumped, and only that job does', () => {
     const after = namesOf(platformWith((d) => void (jobOf(d, 'taxi-ebs').rerun = 1)));
-    expect(renamed(namesOf(defaultPlatform), after)).toEqual(['taxi-ebs']);
+    expect(renamed(namesOf(seedPlatformInput()), after)).toEqual(['taxi-ebs']);
   });
 
   it('gets a new name when any part of the spec changes', () => {
-    const before = namesOf(defaultPlatform);
+    const before = namesOf(seedPlatformInput());
     const changes: [string, (d: EnvironmentDraft) => void][] = [
       ['release label', (d) => void (jobOf(d, 'sample-pi').releaseLabel = 'emr-7.11.0-latest')],
       ['argument', (d) => void (jobOf(d, 'sample-pi').arguments = ['20'])],
@@ -85,14 +86,14 @@ describe('JobRun', () => {
 
   it('gets a new name when a pod template it uses changes (content-addressed URI)', () => {
     const after = namesOf(platformWith((d) => void (d.nodePools[1]!.driverOnDemand = false)));
-    expect(renamed(namesOf(defaultPlatform), after).sort()).toEqual([
+    expect(renamed(namesOf(seedPlatformInput()), after).sort()).toEqual([
       'taxi-nvme-memory',
       'taxi-yunikorn-gang',
     ]);
   });
 
   it('changes exactly one file pair in dist/ when one job changes its executor count', () => {
-    const before = renderPlatform(loadPlatform(defaultPlatform)).files;
+    const before = renderPlatform(loadPlatform(seedPlatformInput())).files;
     const changed8 = platformWith((d) => void (jobOf(d, 'taxi-ebs').executor = { instances: 8 }));
     const after = renderPlatform(loadPlatform(changed8, jobFilesFor(changed8))).files;
     const removed = [...before.keys()].filter((path) => !after.has(path));

@@ -5,11 +5,12 @@ import { dirname, join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_ROOT } from '../fixtures';
 import { ROOT, runScript } from '../helpers/run';
 
 /**
  * Runs the commands of jobs/README.md, section by section, in a scratch repository that holds
- * only `jobs/` (a copy of this one's) and the `dist/` synth renders from it: a data engineer's
+ * only `jobs/` (a copy of the seed fixture's) and the `dist/` synth renders from it: a data engineer's
  * view, with no TypeScript in reach. `origin/main` is moved forward after each section, as a
  * merged pull request would.
  */
@@ -111,7 +112,7 @@ function merge(): void {
 }
 
 beforeAll(() => {
-  cpSync(join(ROOT, 'jobs'), join(repo, 'jobs'), { recursive: true });
+  cpSync(join(SEED_ROOT, 'jobs'), join(repo, 'jobs'), { recursive: true });
   git('init', '--quiet', '--initial-branch', 'main');
   git('config', 'user.email', 'data-engineer@example.com');
   git('config', 'user.name', 'Data Engineer');

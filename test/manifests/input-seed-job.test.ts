@@ -3,14 +3,18 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inputDataKeys, inputDataUri, loadPlatform, type Environment } from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
-import { nycTaxiInput } from '../../config/jobs-default';
+import { loadPlatform } from '../../config/load';
+import { inputDataKeys, inputDataUri } from '../../config/naming';
+import type { Environment } from '../../config/schema';
 import { syncWave } from '../../argocd/sync-waves';
 import { sha256 } from '../../manifests/jobs/content-hash';
 import type { K8sObject } from '../../manifests/render';
 import { apps, objectsOf } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
+import { seedEnvironmentInput } from '../fixtures';
+
+/** The seed's input data (team a's `nyc-taxi`). */
+const nycTaxiInput = seedEnvironmentInput().teams[0]!.inputData![0]!;
 
 /** The parts of the rendered Job this test reads. */
 interface SeedJob {
@@ -170,8 +174,8 @@ describe('input seeding Job', () => {
     const pinned = loadPlatform({
       environments: [
         {
-          ...defaultEnvironment,
-          teams: defaultEnvironment.teams.map((t, i) =>
+          ...seedEnvironmentInput(),
+          teams: seedEnvironmentInput().teams.map((t, i) =>
             i === 0 ? { ...t, inputData: [{ ...nycTaxiInput, sha256: sha256('parquet bytes') }] } : t,
           ),
         },

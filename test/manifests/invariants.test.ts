@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Environment } from '../../config';
+import type { Environment } from '../../config/schema';
 import type { SparkPodTemplate } from '../../manifests/constructs/spark-pod-template';
 import { CLUSTER_SCOPED_KINDS, renderManifests, type K8sObject } from '../../manifests/render';
 import { load } from 'js-yaml';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config';
+import { ConfigError } from '../../config/errors';
 import { apps, get, objectsOf, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
-import { defaultEnvironment } from '../../config/environments/default';
+import { seedEnvironmentInput } from '../fixtures';
 
 const withFsx = environment({
   environments: [
     {
-      ...defaultEnvironment,
+      ...seedEnvironmentInput(),
       storage: { fsx: { static: { enabled: true, storageCapacityGiB: 2400 }, dynamic: { enabled: true } } },
-      addons: { ...defaultEnvironment.addons, fsxCsiDriver: true },
+      addons: { ...seedEnvironmentInput().addons, fsxCsiDriver: true },
     },
   ],
 });

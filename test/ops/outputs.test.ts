@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config';
+import { ConfigError } from '../../config/errors';
 import { contractFromTerraform, waitingFeatures } from '../../ops/outputs';
 import { environment } from '../helpers/terraform';
 import { runScript } from '../helpers/run';

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
 import { NO_JOB_FILES } from '../../config/job-files';
 import { codeowners, planCodeowners } from '../../pipeline/codeowners';
 import { runScript } from '../helpers/run';
+import { seedPlatformInput } from '../fixtures';
 
 const work = mkdtempSync(join(tmpdir(), 'codeowners-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -45,9 +46,9 @@ describe('CODEOWNERS', () => {
 
   it('gives the platform owners everything but the team folders and the generated overview', () => {
     const platform = loadPlatform({
-      ...defaultPlatform,
+      ...seedPlatformInput(),
       owners: ['@example-org/platform'],
-      environments: defaultPlatform.environments.map((env) => ({
+      environments: seedPlatformInput().environments.map((env) => ({
         ...env,
         teams: env.teams.map((team, i) => (i === 1 ? { ...team, owners: ['@example-org/team-b'] } : team)),
       })),
@@ -78,6 +79,6 @@ describe('CODEOWNERS', () => {
   });
 
   it('is absent for the default platform (no owners)', () => {
-    expect(codeowners(loadPlatform(defaultPlatform))).toBeUndefined();
+    expect(codeowners(loadPlatform(seedPlatformInput()))).toBeUndefined();
   });
 });

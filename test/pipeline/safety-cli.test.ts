@@ -12,10 +12,11 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
 import { renderPlatform } from '../../pipeline/render';
 import { replaceDirectory } from '../../pipeline/write';
 import { ROOT, runScriptAsync } from '../helpers/run';
+import { seedPlatformInput } from '../fixtures';
 
 /** The table, through the real command: each case that used to destroy or mislead. */
 
@@ -79,7 +80,7 @@ describe("synth keeps Terraform's working files and runs one at a time", () => {
 
   it('after terraform init and apply in the stack folders, two synths at once both succeed', async () => {
     // The first render in-process (a third synth process would only cost time).
-    replaceDirectory(out, renderPlatform(loadPlatform(defaultPlatform)).files);
+    replaceDirectory(out, renderPlatform(loadPlatform(seedPlatformInput())).files);
     const rendered = snapshot(out);
     for (const [path, content] of Object.entries(working)) {
       mkdirSync(dirname(join(out, path)), { recursive: true });

@@ -5,16 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { environmentStacks } from '../../cdktf/app';
 import { App } from '../../cdktf/framework';
 import { LOCAL_STATE_ROOT_CONTEXT } from '../../cdktf/stacks/platform-stack';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
 import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from '../../pipeline/terraform-files';
 import { stackToJson } from '../../pipeline/terraform';
+import { seedPlatformInput } from '../fixtures';
 
 const work = mkdtempSync(join(tmpdir(), 'terraform-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function backends(context: Record<string, string> = {}): unknown[] {
   const app = new App({ outdir: work, skipValidation: true, context });
-  const env = loadPlatform(defaultPlatform).environments[0];
+  const env = loadPlatform(seedPlatformInput()).environments[0];
   if (env === undefined) throw new Error('no environment');
   return environmentStacks(app, env).map(
     (stack) => (stackToJson(stack) as { terraform: { backend: unknown } }).terraform.backend,

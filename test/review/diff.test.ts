@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
 import { renderPlatform } from '../../pipeline/render';
 import { diffTrees, type DiffReport } from '../../review/diff';
 import { markdownReport } from '../../review/markdown';
 import { textReport } from '../../review/report';
 import { treeAt } from '../../validation/sources';
 import { runScript } from '../helpers/run';
+import { seedPlatformInput } from '../fixtures';
 
 type Tree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
@@ -70,7 +71,7 @@ beforeAll(() => {
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'test@example.com');
   git('config', 'user.name', 'test');
-  for (const [path, content] of renderPlatform(loadPlatform(defaultPlatform)).files) {
+  for (const [path, content] of renderPlatform(loadPlatform(seedPlatformInput())).files) {
     mkdirSync(dirname(join(dist, path)), { recursive: true });
     writeFileSync(join(dist, path), content);
   }
@@ -89,7 +90,7 @@ const reasons = (report: DiffReport) => report.warnings.map((w) => `${w.subject}
 describe('npm run diff', () => {
   it('shows no change for a pure re-render', () => {
     const report = caseBranch('rerender', () => {
-      for (const [path, content] of renderPlatform(loadPlatform(defaultPlatform)).files)
+      for (const [path, content] of renderPlatform(loadPlatform(seedPlatformInput())).files)
         writeFileSync(join(dist, path), content);
     });
     expect(report.changes).toEqual([]);

@@ -1,27 +1,27 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPlatform, loadPlatform } from '../../config';
-import { defaultEnvironment } from '../../config/environments/default';
+import { loadPlatform } from '../../config/load';
 import { FORCES_REPLACEMENT, replacementReason } from '../../review/destructive';
 import { fixturePlatform } from '../helpers/manifests';
 import { ROOT } from '../helpers/run';
 import { environment, synthStacks } from '../helpers/terraform';
+import { seedEnvironmentInput, seedPlatformInput } from '../fixtures';
 
 /** The default platform, the two-environment fixture, and the default with every optional AWS feature on. */
 const environments = [
-  ...loadPlatform(defaultPlatform).environments,
+  ...loadPlatform(seedPlatformInput()).environments,
   ...fixturePlatform(),
   environment({
     environments: [
       {
-        ...defaultEnvironment,
+        ...seedEnvironmentInput(),
         cluster: {
-          ...defaultEnvironment.cluster,
-          vpc: { ...defaultEnvironment.cluster.vpc, natGateways: 'per-az', endpoints: { enabled: true } },
+          ...seedEnvironmentInput().cluster,
+          vpc: { ...seedEnvironmentInput().cluster.vpc, natGateways: 'per-az', endpoints: { enabled: true } },
         },
         storage: { fsx: { static: { enabled: true }, dynamic: { enabled: true } } },
-        addons: { ...defaultEnvironment.addons, fsxCsiDriver: true },
+        addons: { ...seedEnvironmentInput().addons, fsxCsiDriver: true },
       },
     ],
   }),

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { versions } from '../../config';
+import { versions } from '../../config/versions';
 import { DERIVED_DIR, readLock } from '../../validation/schema-files';
 import { ROOT, runScript } from '../helpers/run';
+import { defaultFiles } from './helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'validate-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,8 +30,13 @@ describe('schemas.lock.json', () => {
 });
 
 describe('npm run validate', () => {
-  it('passes the committed dist/ and ends with a table', () => {
-    const run = runScript('validate', ['dist']);
+  it("passes the seed fixture's rendered dist/ and ends with a table", () => {
+    const seed = join(work, 'seed');
+    for (const [path, content] of defaultFiles()) {
+      mkdirSync(dirname(join(seed, 'dist', path)), { recursive: true });
+      writeFileSync(join(seed, 'dist', path), content);
+    }
+    const run = runScript('validate', ['dist'], { cwd: seed });
     expect(run.stderr).toContain('validate: dist/default');
     expect(run.stdout).toMatch(/^dist\/default\s+\d+\s+0$/m);
     expect(run.status).toBe(0);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dump, load } from 'js-yaml';
-import { defaultPlatform, loadPlatform } from '../../config';
+import { loadPlatform } from '../../config/load';
+import { seedPlatformInput } from '../fixtures';
 import { renderPlatform } from '../../pipeline/render';
 import type { Finding } from '../../validation/findings';
 import { validationSets } from '../../validation/sources';
@@ -14,7 +15,7 @@ let rendered: ReadonlyMap<string, string> | undefined;
 
 /** The default environment's rendered files (dist-relative path → content), rendered once. */
 export function defaultFiles(): ReadonlyMap<string, string> {
-  rendered ??= renderPlatform(loadPlatform(defaultPlatform)).files;
+  rendered ??= renderPlatform(loadPlatform(seedPlatformInput())).files;
   return rendered;
 }
 

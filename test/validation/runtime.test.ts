@@ -2,7 +2,7 @@
    the tests edit rendered YAML trees in place. */
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import type { Environment } from '../../config';
+import type { Environment } from '../../config/schema';
 import { renderArgoCd } from '../../argocd/render';
 import { withSyncWaves } from '../../argocd/sync-waves';
 import { renderManifests } from '../../manifests/render';

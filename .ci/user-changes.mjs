@@ -197,6 +197,7 @@ export const stagingEnvironment: EnvironmentInput = {
     name: 'a first job with the built-in defaults',
     doc: 'jobs/README.md: a job for a new team that has no jobDefaults',
     apply() {
+      mkdirSync(join(repo, 'jobs/emr-data-team-c'), { recursive: true });
       copyFileSync(
         join(repo, 'jobs/emr-data-team-a/taxi-trip.py'),
         join(repo, 'jobs/emr-data-team-c/trip-stats.py'),

@@ -99,19 +99,17 @@ function checkJob(env: Environment, team: Team, job: Job, path: string, teamPath
   problems.push(...checkSettings(env, team, job, path, job.name));
 
   // Settings as merged with the team defaults: report what is still missing or clashing.
-  const settings = mergeJobSettings(team, job);
+  const settings = mergeJobSettings(env, team, job);
   const origin = (field: keyof JobSettings) =>
     job[field] !== undefined || team.jobDefaults?.[field] === undefined
       ? `${path}.${field}`
       : `${teamPath}.jobDefaults.${field}`;
-  for (const field of ['nodePool', 'storage'] as const) {
-    if (settings[field] === undefined) {
-      problems.push({
-        path: `${path}.${field}`,
-        value: undefined,
-        rule: `is required for ${named}: set ${field} on the job or jobDefaults.${field} on team ${team.name}`,
-      });
-    }
+  if (settings.storage === undefined) {
+    problems.push({
+      path: `${path}.storage`,
+      value: undefined,
+      rule: `is required for ${named}: node pool ${settings.nodePool ?? '(none)'} offers no scratch storage in this environment; enable storage.nvme or storage.ebs, or set storage on the job or jobDefaults.storage on team ${team.name}`,
+    });
   }
   const pool = env.nodePools.find((p) => p.name === settings.nodePool);
   if (pool && settings.storage !== undefined && team.nodePools.includes(pool.name)) {

@@ -246,8 +246,20 @@ export const JOB_BUILT_IN_DEFAULTS = {
   s3Logs: true,
 } as const;
 
-/** A job's settings after the team defaults are merged under it (maps and sizes merge per key). */
-export function mergeJobSettings(team: Team, job: Job): JobSettings {
+/**
+ * A job's settings after the team defaults are merged under it (maps and sizes merge per key).
+ * Where neither sets them, the job runs on the team's first node pool with the first scratch
+ * storage that pool offers in the environment ({@link storageVariants}: NVMe where it has it).
+ */
+export function mergeJobSettings(env: Environment, team: Team, job: Job): JobSettings {
+  const settings = mergeTeamDefaults(team, job);
+  const nodePool = settings.nodePool ?? team.nodePools[0];
+  const pool = env.nodePools.find((p) => p.name === nodePool);
+  const storage = settings.storage ?? (pool === undefined ? undefined : storageVariants(env, pool)[0]);
+  return { ...settings, nodePool, storage };
+}
+
+function mergeTeamDefaults(team: Team, job: Job): JobSettings {
   const defaults: JobSettings = team.jobDefaults ?? {};
   // The more specific level that chooses a sizing mode wins it entirely.
   const jobChoosesSizing = job.dynamicAllocation !== undefined || job.executor?.instances !== undefined;
@@ -349,7 +361,7 @@ export function readJobFile(path: string): string {
  * slipped through.
  */
 export function effectiveJob(env: Environment, team: Team, job: Job): EffectiveJob {
-  const settings = mergeJobSettings(team, job);
+  const settings = mergeJobSettings(env, team, job);
   const fail = (what: string): never => {
     throw new Error(`job ${team.name}/${job.name}: ${what} (loadPlatform should have reported it)`);
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, problemsFromZod } from './errors';
 import { displayPath } from './display-path';
 import { parseJsonInput, readInputText } from './input-file';
+import { REPO_ROOT } from './jobs';
 
 /**
  * Values only known after `terraform apply` (DESIGN decision 7), recorded per environment in
@@ -29,7 +30,8 @@ export const terraformOutputsSchema = z.strictObject({
 
 export type TerraformOutputs = z.output<typeof terraformOutputsSchema>;
 
-export const OUTPUTS_DIR = join(__dirname, 'outputs');
+/** `config/outputs/` of the repository the tool renders (see {@link REPO_ROOT}). */
+export const OUTPUTS_DIR = join(REPO_ROOT, 'config', 'outputs');
 
 /**
  * Reads `config/outputs/<env>.json` (or returns `{}` when the environment has none yet), with

@@ -1,6 +1,7 @@
 import { ConfigError, problemsFromZod } from '../config/errors';
 import { terraformOutputsSchema, type TerraformOutputs } from '../config/outputs';
-import type { Environment } from '../config';
+import type { Environment } from '../config/schema';
+import { inClusterView } from '../config/two-phase';
 
 /** `terraform output` name in the `base` stack → field of the committed contract. */
 export const OUTPUT_FIELDS: Readonly<Record<string, keyof TerraformOutputs>> = {
@@ -61,10 +62,7 @@ export function contractFromTerraform(env: Environment, json: unknown, source: s
   return parsed.data;
 }
 
-/** Features the config enables whose outputs the contract does not have yet. */
+/** Features the config enables whose in-cluster side still waits for outputs the contract lacks. */
 export function waitingFeatures(env: Environment, outputs: TerraformOutputs): string[] {
-  const needed: (keyof TerraformOutputs)[] = [];
-  if (env.storage.fsx.static.enabled) needed.push('fsxFileSystemId', 'fsxDnsName', 'fsxMountName');
-  if (env.storage.fsx.dynamic.enabled) needed.push('fsxSubnetId', 'fsxSecurityGroupId');
-  return [...new Set(needed.filter((field) => outputs[field] === undefined).map((field) => FEATURES[field]))];
+  return inClusterView(env, outputs).waiting.map((waiting) => waiting.feature);
 }

@@ -1,3 +1,4 @@
+import type { WaitingFeature } from '../config/two-phase';
 import { teamNamespace, versions, virtualClusterName, type Environment } from '../config';
 import { charts } from '../config/versions';
 import { effectiveJob } from '../config/jobs';
@@ -52,7 +53,12 @@ function mermaid(env: Environment): string[] {
  * `dist/<env>/README.md`: what this environment is, generated on every synth so reviewers see
  * teams, node pools, jobs and add-ons next to the manifests, with a diagram GitHub renders.
  */
-export function environmentOverview(env: Environment, apps: readonly K8sApp[]): string {
+export function environmentOverview(
+  env: Environment,
+  apps: readonly K8sApp[],
+  waiting: readonly WaitingFeature[] = [],
+): string {
+  const waitingJobs = new Set(waiting.flatMap((w) => w.jobs));
   const jobRuns = new Map<string, string>();
   for (const app of apps) {
     for (const { object } of app.objects) {
@@ -114,13 +120,26 @@ export function environmentOverview(env: Environment, apps: readonly K8sApp[]): 
         effective.executors.kind === 'fixed'
           ? String(effective.executors.instances)
           : `${effective.executors.min}-${effective.executors.max}`;
-      const run = jobRuns.get(`${teamNamespace(team)}/${job.name}`) ?? '-';
+      const run = waitingJobs.has(`${team.name}/${job.name}`)
+        ? 'waits for Terraform outputs'
+        : (jobRuns.get(`${teamNamespace(team)}/${job.name}`) ?? '-');
       lines.push(
         `| ${[team.name, job.name, effective.nodePool.name, effective.storage, executors, String(effective.rerun), run].map(cell).join(' | ')} |`,
       );
     }
   }
   if (env.teams.every((team) => team.jobs.length === 0)) lines.push('| - | - | - | - | - | - | - |');
+  if (waiting.length > 0) {
+    lines.push(
+      '',
+      '## Waiting for Terraform outputs',
+      '',
+      ...waiting.map(
+        (w) =>
+          `- \`${w.feature}\` needs ${w.missing.map((m) => `\`${m}\``).join(', ')}: ${w.objects}${w.jobs.length > 0 ? ` and job(s) ${w.jobs.join(', ')}` : ''} render once \`base\` is applied and \`npm run outputs -- --env ${env.name}\` has recorded them.`,
+      ),
+    );
+  }
   lines.push(
     '',
     '## Add-ons',

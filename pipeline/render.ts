@@ -3,6 +3,7 @@ import { App } from '../cdktf/framework';
 import { environmentStacks } from '../cdktf/app';
 import type { Environment, Platform } from '../config';
 import { loadOutputs } from '../config/outputs';
+import { inClusterView, waitingNotice } from '../config/two-phase';
 import { renderArgoCd } from '../argocd/render';
 import { withSyncWaves } from '../argocd/sync-waves';
 import { renderManifests } from '../manifests/render';
@@ -26,22 +27,26 @@ export interface RenderResult {
   /** The Kubernetes objects behind the YAML files, by the same path (validation reuses them). */
   readonly objects: ReadonlyMap<string, unknown>;
   readonly summaries: readonly EnvironmentSummary[];
+  /** One sentence per feature whose in-cluster side waits for Terraform outputs. */
+  readonly notices: readonly string[];
 }
 
 /** Renders every environment (or only `only`) without touching the disk. */
 export function renderPlatform(platform: Platform, only?: readonly string[]): RenderResult {
   const files = new Map<string, string>();
   const objects = new Map<string, unknown>();
+  const notices: string[] = [];
   const summaries = platform.environments
     .filter((env) => !only || only.includes(env.name))
-    .map((env) => renderEnvironment(env, files, objects));
-  return { files, objects, summaries };
+    .map((env) => renderEnvironment(env, files, objects, notices));
+  return { files, objects, summaries, notices };
 }
 
 function renderEnvironment(
   env: Environment,
   files: Map<string, string>,
   objects: Map<string, unknown>,
+  notices: string[],
 ): EnvironmentSummary {
   const started = performance.now();
   // CDKTF's App wants an output directory that exists; nothing is written to it.
@@ -54,7 +59,11 @@ function renderEnvironment(
     files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, toJson(json));
   }
   const k8sObjects: Record<string, number> = {};
-  const apps = withSyncWaves(renderManifests(env, loadOutputs(env.name)));
+  // Terraform renders what the config enables; the cluster side waits for outputs it needs.
+  const outputs = loadOutputs(env.name);
+  const view = inClusterView(env, outputs);
+  notices.push(...view.waiting.map((waiting) => waitingNotice(env.name, waiting)));
+  const apps = withSyncWaves(renderManifests(view.env, outputs));
   for (const k8sApp of apps) {
     k8sObjects[k8sApp.name] = k8sApp.objects.length;
     for (const { path, object } of k8sApp.objects) {
@@ -62,12 +71,12 @@ function renderEnvironment(
       objects.set(`${env.name}/k8s/${path}`, object);
     }
   }
-  const argocd = renderArgoCd(env, apps);
+  const argocd = renderArgoCd(view.env, apps);
   k8sObjects.argocd = argocd.length;
   for (const { path, object } of argocd) {
     files.set(`${env.name}/argocd/${path}`, toYaml(object));
     objects.set(`${env.name}/argocd/${path}`, object);
   }
-  files.set(`${env.name}/README.md`, environmentOverview(env, apps));
+  files.set(`${env.name}/README.md`, environmentOverview(env, apps, view.waiting));
   return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
 }

@@ -130,6 +130,7 @@ export async function run(args: readonly string[]): Promise<number> {
     }
   }
   for (const warning of written.warnings) process.stderr.write(`synth: warning: ${warning}\n`);
+  for (const notice of result.notices) process.stderr.write(`synth: waiting: ${notice}\n`);
   if (!values.quiet) {
     process.stdout.write(
       `${synthSummary(result.summaries, result.files.size, performance.now() - started, validation)}\n`,

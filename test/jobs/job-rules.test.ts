@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { JobInput } from '../../config/jobs';
-import { platformWith, problemsOf, type EnvironmentDraft } from './helpers';
+import { effectiveJob, type JobInput } from '../../config/jobs';
+import { loaded, platformWith, problemsOf, type EnvironmentDraft } from './helpers';
 import { seedPlatformInput } from '../fixtures';
 
 /** Team a (index 0) of the default environment, whose jobs are the seed examples. */
@@ -190,13 +190,14 @@ describe('job definitions', () => {
       ],
     ],
     [
-      'a job without a node pool',
+      'a job whose built-in pool offers no scratch storage',
       (env) => {
         delete teamA(env).jobDefaults;
-        teamA(env).jobs = [{ name: 'etl', script: 'jobs/emr-data-team-a/taxi-trip.py', storage: 'nvme' }];
+        env.storage = { nvme: { enabled: false }, ebs: { enabled: false } };
+        teamA(env).jobs = [{ name: 'etl', script: 'jobs/emr-data-team-a/taxi-trip.py' }];
       },
       [
-        `Invalid config at ${AT}.jobs[0].nodePool: missing is required for job etl: set nodePool on the job or jobDefaults.nodePool on team emr-data-team-a.`,
+        `Invalid config at ${AT}.jobs[0].storage: missing is required for job etl: node pool spark-compute-optimized offers no scratch storage in this environment; enable storage.nvme or storage.ebs, or set storage on the job or jobDefaults.storage on team emr-data-team-a.`,
       ],
     ],
     [
@@ -241,6 +242,19 @@ describe('job definitions', () => {
     expect(problems).toEqual([
       `Invalid config at ${AT}.jobDefaults.nodePool: "spark-gpu" names no node pool of this environment (the job defaults of team emr-data-team-a); use one of team emr-data-team-a's pools: spark-compute-optimized, spark-memory-optimized, spark-graviton-memory-optimized.`,
     ]);
+  });
+
+  it("run a job that names neither pool nor storage, on a team without jobDefaults, on the team's first pool with NVMe", () => {
+    const input = platformWith((env) => {
+      delete env.teams[1]!.jobDefaults;
+      env.teams[1]!.jobs = [{ name: 'etl', script: 'local:///usr/lib/spark/examples/src/main/python/pi.py' }];
+      env.teams[1]!.nodePools = ['spark-memory-optimized', 'spark-compute-optimized'];
+    });
+    expect(problemsOf(input)).toEqual([]);
+    const env = loaded(input);
+    const team = env.teams[1]!;
+    const etl = effectiveJob(env, team, team.jobs[0]!);
+    expect([etl.nodePool.name, etl.storage]).toEqual(['spark-memory-optimized', 'nvme']);
   });
 
   it('let a job choose dynamic allocation over the team default executor count', () => {

@@ -76,10 +76,7 @@ describe('outputs contract', () => {
         fsx: { static: { ...env.storage.fsx.static, enabled: true }, dynamic: { enabled: true } },
       },
     };
-    expect(waitingFeatures(fsx, {})).toEqual([
-      'storage.fsx.static (static PV per team)',
-      'storage.fsx.dynamic (fsx StorageClass)',
-    ]);
+    expect(waitingFeatures(fsx, {})).toEqual(['storage.fsx.static', 'storage.fsx.dynamic']);
     expect(waitingFeatures(fsx, contractFromTerraform(env, terraformOutput, 'x'))).toEqual([]);
     expect(waitingFeatures(env, {})).toEqual([]);
   });

@@ -41,8 +41,11 @@ function countStacks(changes: readonly Change[], before: Index, after: Index): S
   const blocksOf = new Map<string, Entry[]>();
   for (const entry of after.values()) {
     const key = `${entry.env}|${entry.app}`;
-    blocksOf.set(key, [...(blocksOf.get(key) ?? []), entry]);
+    const blocks = blocksOf.get(key) ?? [];
+    blocks.push(entry);
+    blocksOf.set(key, blocks);
   }
+  const moved = new Map([...blocksOf].map(([key, blocks]) => [key, movedTargets(blocks)]));
   for (const change of changes) {
     const stack = stackOf(change);
     if (stack === undefined) continue;
@@ -55,7 +58,8 @@ function countStacks(changes: readonly Change[], before: Index, after: Index): S
       continue;
     }
     const stackBlocks = blocksOf.get(`${change.env}|${change.app}`) ?? [];
-    if (change.action === 'added' && !movedTargets(stackBlocks).has(change.name)) counts.creates++;
+    const movedHere = moved.get(`${change.env}|${change.app}`)?.has(change.name) === true;
+    if (change.action === 'added' && !movedHere) counts.creates++;
     else if (change.action === 'removed' && !isKeptAfterRemoval(change.name, stackBlocks)) counts.destroys++;
     else if (change.action !== 'removed') counts.updates++;
   }

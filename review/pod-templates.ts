@@ -42,6 +42,7 @@ function summaries(sign: '+' | '-', pools: readonly string[]): FieldChange[] {
 function templates(value: unknown): Map<string, string> {
   const found = new Map<string, string>();
   for (const [key, text] of Object.entries(asObject(asObject(value).data))) {
+    if (!/\.ya?ml$/.test(key)) continue;
     const pool = templatePool(text);
     if (pool !== undefined) found.set(key, pool);
   }

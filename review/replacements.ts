@@ -29,13 +29,20 @@ function lineage(entry: Entry): string | undefined {
   return `${entry.env}|${entry.app}|${String(asObject(entry.value).apiVersion)}|${entry.kind}|${String(metadata.namespace)}|${stem}`;
 }
 
-/** Added and removed changes grouped by lineage. */
-function byLineage(changes: readonly Change[], index: Index): Map<string, Change[]> {
-  const groups = new Map<string, Change[]>();
+/** A change with the entry it is about (on the side where it exists). */
+interface Located {
+  readonly change: Change;
+  readonly entry: Entry;
+}
+
+/** Added or removed changes of content-addressed objects, grouped by lineage. */
+function byLineage(changes: readonly Change[], index: Index): Map<string, Located[]> {
+  const groups = new Map<string, Located[]>();
   for (const change of changes) {
     const entry = index.get(indexKey(change));
     const key = entry === undefined ? undefined : lineage(entry);
-    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), change]);
+    if (entry !== undefined && key !== undefined)
+      groups.set(key, [...(groups.get(key) ?? []), { change, entry }]);
   }
   return groups;
 }
@@ -60,14 +67,9 @@ export function pairReplacements(changes: readonly Change[], before: Index, afte
     const [old] = olds;
     const [next] = news;
     if (olds.length !== 1 || news.length !== 1 || old === undefined || next === undefined) continue;
-    const fields = replacementFields(
-      before.get(indexKey(old)) as Entry,
-      after.get(indexKey(next)) as Entry,
-      before,
-      after,
-    );
-    replacedBy.set(old, { ...next, previous: old.name, action: 'replaced', fields });
-    consumed.add(next);
+    const fields = replacementFields(old.entry, next.entry, before, after);
+    replacedBy.set(old.change, { ...next.change, previous: old.change.name, action: 'replaced', fields });
+    consumed.add(next.change);
   }
   return changes.flatMap((change) => {
     if (consumed.has(change)) return [];

@@ -1,60 +1,20 @@
 import { InputFileError, parseYamlInput } from '../config/input-file';
 import { asObject } from '../validation/json';
 import type { FileTree } from '../validation/sources';
+import { applyChecklist } from './apply-checklist';
+import { indexKey, indexOf, type Change, type DiffReport, type Entry } from './model';
+import { summarizePodTemplates } from './pod-templates';
+import { pairReplacements, shareContentDiffs } from './replacements';
 import { terraformEntries } from './terraform-entries';
-import { valueDiff, type FieldChange } from './value-diff';
+import { valueDiff } from './value-diff';
+import { groupTeamWarnings } from './warning-groups';
 import { warningsFor } from './warnings';
 
-/** Added, removed or changed: one Kubernetes object or one Terraform block. */
-export interface Change {
-  readonly env: string;
-  /** Argo CD application folder, or `terraform/<stack>`. */
-  readonly app: string;
-  /** Kubernetes kind; Terraform resource type, `data.<type>`, or the block (`provider`, `terraform`, …). */
-  readonly kind: string;
-  /** `namespace/name`, `name` (cluster-scoped), or the Terraform address. */
-  readonly name: string;
-  readonly action: 'added' | 'removed' | 'changed';
-  readonly fields: readonly FieldChange[];
-}
-
-/** A change that destroys, replaces, fails, moves state or widens access, with the reason. */
-export interface Warning {
-  readonly env: string;
-  readonly app: string;
-  /** `Kind namespace/name` or the Terraform address. */
-  readonly subject: string;
-  readonly reason: string;
-}
-
-export interface DiffReport {
-  readonly changes: readonly Change[];
-  readonly warnings: readonly Warning[];
-}
-
-/** One object or Terraform block of a dist/ tree. */
-export interface Entry {
-  readonly env: string;
-  readonly app: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly value: unknown;
-  /** For Terraform: the block (`resource`, `provider`, …); undefined for Kubernetes objects. */
-  readonly block?: string;
-}
-
-/** Entries keyed by identity: `env|k8s|apiVersion|kind|name` or `env|tf|stack|address`. */
-export type Entries = ReadonlyMap<string, Entry>;
+export type { ApplyStep, Change, DiffReport, Entries, Entry, Severity, Warning } from './model';
+export { isDestructive, subjectOf } from './model';
 
 const K8S = /^([^/]+)\/(k8s\/([^/]+)|argocd)\//;
 const TERRAFORM = /^([^/]+)\/terraform\/([^/]+)\/cdk\.tf\.json$/;
-
-/** The label of a change or entry in reports: Terraform addresses alone, `Kind name` otherwise. */
-export const subjectOf = (item: {
-  readonly app: string;
-  readonly kind: string;
-  readonly name: string;
-}): string => (item.app.startsWith('terraform/') ? item.name : `${item.kind} ${item.name}`);
 
 /** Every object and Terraform block in a dist/ tree, keyed by identity (not by file path). */
 function entries(tree: FileTree, label: string): Map<string, Entry> {
@@ -117,18 +77,27 @@ export function diffTrees(
 ): DiffReport {
   const before = entries(base, labels.base);
   const after = entries(head, labels.head);
-  const changes: Change[] = [];
+  const beforeIndex = indexOf(before);
+  const afterIndex = indexOf(after);
+  const raw: Change[] = [];
   const pick = (entry: Entry) => ({ env: entry.env, app: entry.app, kind: entry.kind, name: entry.name });
   for (const [key, entry] of after) {
     const old = before.get(key);
-    if (old === undefined) changes.push({ ...pick(entry), action: 'added', fields: [] });
+    if (old === undefined) raw.push({ ...pick(entry), action: 'added', fields: [] });
     else {
       const fields = valueDiff(old.value, entry.value, { kind: entry.kind });
-      if (fields.length > 0) changes.push({ ...pick(entry), action: 'changed', fields });
+      if (fields.length > 0) raw.push({ ...pick(entry), action: 'changed', fields });
     }
   }
   for (const [key, entry] of before)
-    if (!after.has(key)) changes.push({ ...pick(entry), action: 'removed', fields: [] });
+    if (!after.has(key)) raw.push({ ...pick(entry), action: 'removed', fields: [] });
+  const changes = pairReplacements(raw, beforeIndex, afterIndex).map((change) =>
+    summarizePodTemplates(
+      change,
+      beforeIndex.get(indexKey({ ...change, name: change.previous ?? change.name }))?.value,
+      afterIndex.get(indexKey(change))?.value,
+    ),
+  );
   // Code-point order (not the locale's): the same report on every machine.
   const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   changes.sort(
@@ -139,5 +108,21 @@ export function diffTrees(
       order(a.kind, b.kind) ||
       order(a.name, b.name),
   );
-  return { changes, warnings: warningsFor(changes, before, after) };
+  const sorted = shareContentDiffs(changes);
+  return {
+    changes: sorted,
+    warnings: groupTeamWarnings(warningsFor(sorted, beforeIndex, afterIndex), teamNames([before, after])),
+    apply: applyChecklist(sorted, beforeIndex, afterIndex),
+  };
+}
+
+/** The teams of both trees: each has its Argo CD app folder `team-<name>`. */
+function teamNames(trees: readonly ReadonlyMap<string, Entry>[]): string[] {
+  const names = new Set<string>();
+  for (const tree of trees)
+    for (const entry of tree.values()) {
+      const team = /^team-(.+)$/.exec(entry.app)?.[1];
+      if (team !== undefined) names.add(team);
+    }
+  return [...names];
 }

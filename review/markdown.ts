@@ -1,5 +1,15 @@
-import type { Change, DiffReport, Warning } from './diff';
-import { changeLines, summaryRows, totals } from './format';
+import { warningApps, type ApplyStep, type Change, type DiffReport, type Warning } from './model';
+import {
+  changeLines,
+  COUNT_COLUMNS,
+  countsText,
+  PHASE_HEADING,
+  planCounts,
+  stackDirectory,
+  summaryRows,
+  warningCounts,
+  warningSubject,
+} from './format';
 
 /** How much of a large change the PR comment shows (the rest: `npm run diff` locally). */
 export interface MarkdownLimits {
@@ -58,20 +68,36 @@ function fenced(language: string, lines: readonly string[]): string[] {
   return [`${fence}${language}`, ...lines, fence];
 }
 
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+const plural = (count: number, word: string, words = `${word}s`): string =>
+  `${count} ${count === 1 ? word : words}`;
 
-function countsText(changes: readonly Change[]): string {
-  const count = totals(changes);
-  return `${count.added} added, ${count.changed} changed, ${count.removed} removed`;
-}
+/** The mark of a warning line, by severity. */
+const MARK: Readonly<Record<Warning['severity'], string>> = { destructive: '⚠️', rerun: '🔁', notice: 'ℹ️' };
 
 const warningLine = (w: Warning): string =>
-  `- ⚠️ ${code(w.env)} **${inline(w.subject)}**: ${inline(w.reason)}`;
+  `- ${MARK[w.severity]} ${code(w.env)} **${inline(warningSubject(w))}**: ${inline(w.reason)}`;
+
+/** The apply checklist: a task per stack, numbered in order, under a heading per phase. */
+function applySection(steps: readonly ApplyStep[]): string[] {
+  if (steps.length === 0) return [];
+  const lines = [
+    '**Terraform to apply**: a merge deploys Kubernetes only (Argo CD); these stacks changed and are applied by hand, in this order.',
+  ];
+  let phase: ApplyStep['when'] | undefined;
+  steps.forEach((step, index) => {
+    if (step.when !== phase) lines.push('', `${PHASE_HEADING[step.when]}:`, '');
+    phase = step.when;
+    lines.push(
+      `${index + 1}. [ ] ${code(step.env)} **${inline(step.stack)}** (${planCounts(step)}): ${code(`terraform -chdir=${stackDirectory(step)} apply`)}, ${inline(step.why)}`,
+    );
+  });
+  return lines;
+}
 
 /**
  * A PR comment: a summary line first, the warnings (the first few in full, the rest folded),
- * the summary table, then one folded section per environment/app with the changes as a diff.
- * Readable for hundreds of objects: the table and every section are capped with counts of what
+ * the summary table, one folded section per environment/app with the changes as a diff, and
+ * last the Terraform applies the change needs (never left out for size). Readable for hundreds of objects: the table and every section are capped with counts of what
  * was left out, and the whole comment stays under GitHub's size limit.
  */
 export function markdownReport(
@@ -85,7 +111,7 @@ export function markdownReport(
   const lines = [
     '### dist/ diff',
     '',
-    `${code(base)} → ${code(head)}: **${plural(report.changes.length, 'object')}** (${countsText(report.changes)}), **${plural(report.warnings.length, 'warning')}**.`,
+    `${code(base)} → ${code(head)}: **${plural(report.changes.length, 'object')}** (${countsText(report.changes)}), **${warningCounts(report.warnings)}**${report.apply.length > 0 ? `, **${plural(report.apply.length, 'Terraform apply', 'Terraform applies')}** (below)` : ''}.`,
     '',
   ];
   if (report.warnings.length > 0) {
@@ -108,7 +134,8 @@ export function markdownReport(
     const key = `${change.env} / ${change.app}`;
     groups.set(key, [...(groups.get(key) ?? []), change]);
   }
-  let length = lines.join('\n').length;
+  const apply = applySection(report.apply);
+  let length = lines.join('\n').length + apply.join('\n').length;
   let omitted = 0;
   for (const [heading, changes] of groups) {
     const budget = limits.maxChars - 400 - length;
@@ -123,7 +150,9 @@ export function markdownReport(
   if (omitted > 0)
     lines.push(
       `_${plural(omitted, 'more section')} left out to keep this comment under GitHub's size limit: run \`npm run diff -- --base ${inline(base)}\` for everything._`,
+      '',
     );
+  lines.push(...apply);
   return lines.join('\n').trimEnd();
 }
 
@@ -131,14 +160,15 @@ function summaryTable(report: DiffReport, limits: MarkdownLimits): string[] {
   const rows = summaryRows(report);
   const shown = rows.slice(0, limits.tableRows);
   const lines = [
-    '| env | app | kind | added | changed | removed |',
-    '| --- | --- | --- | ---: | ---: | ---: |',
+    `| env | app | kind | ${COUNT_COLUMNS.join(' | ')} |`,
+    `| --- | --- | --- | ${COUNT_COLUMNS.map(() => '---:').join(' | ')} |`,
     ...shown.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ];
   const rest = rows.slice(limits.tableRows);
   if (rest.length > 0) {
     const sum = (column: number) => rest.reduce((total, row) => total + Number(row[column] ?? 0), 0);
-    lines.push(`| … | ${plural(rest.length, 'more row')} | | ${sum(3)} | ${sum(4)} | ${sum(5)} |`);
+    const sums = COUNT_COLUMNS.map((_, i) => sum(3 + i)).join(' | ');
+    lines.push(`| … | ${plural(rest.length, 'more row')} | | ${sums} |`);
   }
   return lines;
 }
@@ -152,8 +182,8 @@ function groupSection(
   budget: number,
 ): string[] | undefined {
   if (budget < 600) return undefined;
-  const [env, app] = heading.split(' / ');
-  const warned = warnings.filter((w) => w.env === env && w.app === app).length;
+  const [env, app = ''] = heading.split(' / ');
+  const warned = warnings.filter((w) => w.env === env && warningApps(w).includes(app)).length;
   const summary = `${heading}: ${countsText(changes)}${warned > 0 ? `, ${plural(warned, 'warning')}` : ''}`;
   const body: string[] = [];
   let size = summary.length + 200;

@@ -1,10 +1,24 @@
 import { table } from '../pipeline/summary';
-import type { DiffReport } from './diff';
-import { changeLines, summaryRows, totals } from './format';
+import type { ApplyStep, DiffReport, Warning } from './model';
+import {
+  changeLines,
+  COUNT_COLUMNS,
+  countsText,
+  PHASE_HEADING,
+  planCounts,
+  stackDirectory,
+  summaryRows,
+  warningCounts,
+  warningSubject,
+} from './format';
+
+/** The mark of a warning line in the terminal, by severity. */
+const MARK: Readonly<Record<Warning['severity'], string>> = { destructive: '!', rerun: '↻', notice: 'i' };
 
 /**
- * The terminal report: every change with its fields per environment/app, the warnings, then
- * the summary table and a totals line (the end of the output is what a terminal shows).
+ * The terminal report: every change with its fields per environment/app, the warnings, the
+ * summary table and a totals line, then the Terraform applies the change needs (the end of the
+ * output is what a terminal shows).
  */
 export function textReport(report: DiffReport, base: string, head: string): string {
   if (report.changes.length === 0) return `No changes between ${base} and ${head}.`;
@@ -21,14 +35,30 @@ export function textReport(report: DiffReport, base: string, head: string): stri
   }
   lines.push('');
   if (report.warnings.length > 0) {
-    lines.push(`${report.warnings.length} warning(s):`);
-    for (const w of report.warnings) lines.push(`  ! ${w.env}: ${w.subject}: ${w.reason}`);
+    lines.push(`${warningCounts(report.warnings)}:`);
+    for (const w of report.warnings)
+      lines.push(`  ${MARK[w.severity]} ${w.env}: ${warningSubject(w)}: ${w.reason}`);
     lines.push('');
   }
-  const count = totals(report.changes);
   lines.push(
-    table(['env', 'app', 'kind', 'added', 'changed', 'removed'], summaryRows(report)),
-    `${report.changes.length} object(s): ${count.added} added, ${count.changed} changed, ${count.removed} removed; ${report.warnings.length} warning(s).`,
+    table(['env', 'app', 'kind', ...COUNT_COLUMNS], summaryRows(report)),
+    `${report.changes.length} object(s): ${countsText(report.changes)}; ${warningCounts(report.warnings)}.`,
   );
+  if (report.apply.length > 0) lines.push('', ...applyLines(report.apply));
   return lines.join('\n');
+}
+
+/** The apply checklist: numbered steps under a heading per phase. */
+function applyLines(steps: readonly ApplyStep[]): string[] {
+  const lines = ['Terraform to apply (a merge deploys Kubernetes only):'];
+  let phase: ApplyStep['when'] | undefined;
+  steps.forEach((step, index) => {
+    if (step.when !== phase) lines.push(`  ${PHASE_HEADING[step.when]}:`);
+    phase = step.when;
+    lines.push(
+      `    ${index + 1}. ${step.env} ${step.stack} (${planCounts(step)}): terraform -chdir=${stackDirectory(step)} apply`,
+      `       ${step.why}`,
+    );
+  });
+  return lines;
 }

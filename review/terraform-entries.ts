@@ -65,3 +65,31 @@ export function terraformEntries(json: unknown): TerraformEntry[] {
   }
   return entries;
 }
+
+/**
+ * Whether a resource that left a stack stays in the world: a `moved` block names its new
+ * address, or a `removed` block tells Terraform to forget it (`destroy = false`). `stackBlocks`
+ * are the entries of the stack after the change.
+ */
+export function isKeptAfterRemoval(
+  address: string,
+  stackBlocks: readonly { readonly block?: string; readonly value: unknown }[],
+): boolean {
+  const naming = (block: string) =>
+    stackBlocks.find((entry) => entry.block === block && asObject(entry.value).from === address);
+  if (naming('moved') !== undefined) return true;
+  const forgotten = naming('removed');
+  return forgotten !== undefined && asObject(asObject(forgotten.value).lifecycle).destroy === false;
+}
+
+/** The address a `moved` block gives a resource, for each resource moved in these blocks. */
+export function movedTargets(
+  stackBlocks: readonly { readonly block?: string; readonly value: unknown }[],
+): Set<string> {
+  const targets = new Set<string>();
+  for (const entry of stackBlocks) {
+    const to = asObject(entry.value).to;
+    if (entry.block === 'moved' && typeof to === 'string') targets.add(to);
+  }
+  return targets;
+}

@@ -16,6 +16,8 @@ export interface FieldChange {
   readonly after: unknown;
   /** For two texts that are not data (or the same data written differently): the line diff. */
   readonly lines?: readonly DiffLine[];
+  /** A line that stands for this change in reports instead of its path and values (a summary of many leaves). */
+  readonly summary?: string;
 }
 
 /** What a comparison needs to know about the object it compares. */

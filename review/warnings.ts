@@ -1,35 +1,30 @@
 import { quantityValue as quantity } from '../validation/formats';
 import { asObject, isObject } from '../validation/json';
-import type { Change, Entries, Entry, Warning } from './diff';
-import { subjectOf } from './diff';
 import { replacementReason } from './destructive';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';
+import { indexKey, subjectOf, type Change, type Index, type Severity, type Warning } from './model';
+import { isKeptAfterRemoval } from './terraform-entries';
 import type { FieldChange } from './value-diff';
-
-/** Entries by `env|app|kind|name` (the identity a Change carries). */
-type Index = ReadonlyMap<string, Entry>;
-const indexKey = (item: { env: string; app: string; kind: string; name: string }) =>
-  `${item.env}|${item.app}|${item.kind}|${item.name}`;
-const index = (entries: Entries): Index =>
-  new Map([...entries.values()].map((entry) => [indexKey(entry), entry]));
 
 /** Context for the rules: both sides, and a way to raise a warning about a change. */
 interface Rules {
   readonly before: Index;
   readonly after: Index;
-  readonly changes: readonly Change[];
-  readonly warn: (change: Change, reason: string) => void;
+  /** `env|name` of each IAM role this change creates. */
+  readonly createdRoles: ReadonlySet<string>;
+  /** Raises a warning; `destructive` unless said otherwise. */
+  readonly warn: (change: Change, reason: string, severity?: Severity) => void;
 }
 
 /** Every warning for a set of changes (see docs/review-and-day2.md for the list). */
-export function warningsFor(changes: readonly Change[], before: Entries, after: Entries): Warning[] {
+export function warningsFor(changes: readonly Change[], before: Index, after: Index): Warning[] {
   const warnings: Warning[] = [];
   const rules: Rules = {
-    before: index(before),
-    after: index(after),
-    changes,
-    warn: (change, reason) =>
-      warnings.push({ env: change.env, app: change.app, subject: subjectOf(change), reason }),
+    before,
+    after,
+    createdRoles: createdRoles(changes, after),
+    warn: (change, reason, severity = 'destructive') =>
+      warnings.push({ env: change.env, app: change.app, subject: subjectOf(change), reason, severity }),
   };
   for (const change of changes) {
     if (change.app.startsWith('terraform/')) terraformRules(change, rules);
@@ -38,7 +33,50 @@ export function warningsFor(changes: readonly Change[], before: Entries, after: 
   return warnings;
 }
 
-const jobOf = (name: string): string => name.replace(/-[0-9a-f]{8}$/, '');
+/**
+ * A JobRun edited in place fails the sync (destructive). A replaced one is its job running
+ * again (`rerun`), unless pruning the old one cancels a run still going (destructive); a
+ * removed one is a retired job, destructive only when its run is cancelled.
+ */
+function jobRunRules(change: Change, before: Index, warn: Rules['warn']): void {
+  if (change.action === 'changed') {
+    if (change.fields.some((f) => f.path.startsWith('.spec')))
+      warn(
+        change,
+        'JobRun spec edited in place: every JobRun spec field is immutable, so the sync would fail (rename the job run: change the job or bump `rerun`)',
+      );
+    return;
+  }
+  if (change.action === 'added') return;
+  const old = before.get(indexKey({ ...change, name: change.previous ?? change.name }));
+  const retained =
+    asObject(asObject(asObject(old?.value).metadata).annotations)['services.k8s.aws/deletion-policy'] ===
+    'retain';
+  if (change.action === 'replaced') {
+    if (retained)
+      warn(
+        change,
+        'runs again: the new JobRun starts on sync; a run of the old one still going keeps running in EMR (deletion policy retain)',
+        'rerun',
+      );
+    else
+      warn(
+        change,
+        'runs again, and pruning the old JobRun CANCELS its run if it is still going (no retain deletion policy)',
+      );
+  } else if (retained)
+    warn(
+      change,
+      'JobRun removed (job retired): a running job keeps running in EMR (deletion policy retain); only the Kubernetes object goes',
+      'notice',
+    );
+  else
+    warn(
+      change,
+      'JobRun removed: pruning it CANCELS the job if it is still running (no retain deletion policy)',
+    );
+}
+
 const NODE_POOL_REPLACING = [
   '.spec.template.spec.requirements',
   '.spec.template.spec.taints',
@@ -66,35 +104,9 @@ const plain = (value: unknown): string => (typeof value === 'string' ? value : J
 const paths = (fields: readonly FieldChange[]): string =>
   [...new Set(fields.map((f) => f.path.slice(1)))].join(', ');
 
-function kubernetesRules(change: Change, { before, changes, warn }: Rules): void {
+function kubernetesRules(change: Change, { before, warn }: Rules): void {
   if (change.kind === 'JobRun') {
-    const old = before.get(indexKey(change));
-    const retained =
-      asObject(asObject(asObject(old?.value).metadata).annotations)['services.k8s.aws/deletion-policy'] ===
-      'retain';
-    if (change.action === 'changed' && change.fields.some((f) => f.path.startsWith('.spec'))) {
-      warn(
-        change,
-        'JobRun spec edited in place: every JobRun spec field is immutable, so the sync would fail (rename the job run: change the job or bump `rerun`)',
-      );
-    } else if (change.action === 'removed') {
-      const replacement = changes.find(
-        (a) =>
-          a.action === 'added' &&
-          a.kind === 'JobRun' &&
-          a.env === change.env &&
-          jobOf(a.name) === jobOf(change.name),
-      );
-      const fate = retained
-        ? 'a running job keeps running in EMR (deletion policy retain); only the Kubernetes object goes'
-        : 'pruning it CANCELS the job if it is still running (no retain deletion policy)';
-      warn(
-        change,
-        replacement
-          ? `JobRun replaced by ${replacement.name}: the new run starts on sync; ${fate}`
-          : `JobRun removed: ${fate}`,
-      );
-    }
+    jobRunRules(change, before, warn);
   } else if (change.kind === 'NodePool' && change.action === 'changed') {
     const replacing = change.fields.filter((f) => under(f.path, NODE_POOL_REPLACING));
     if (replacing.length > 0) warn(change, `nodes will be replaced (drift): ${paths(replacing)} changed`);
@@ -169,25 +181,76 @@ function terraformRules(change: Change, rules: Rules): void {
   for (const [path, document] of policyDocuments(current)) {
     const previous = oldDocs.get(path);
     if (change.action === 'changed' && JSON.stringify(previous) !== JSON.stringify(document))
-      for (const finding of policyWidenings(previous, document))
-        warn(change, `IAM policy widened (${path.slice(1)}): ${finding}`);
+      policyChangeRules(change, path, previous, document, rules);
     if (change.action === 'added')
       for (const finding of publicGrants(document)) warn(change, `IAM policy (${path.slice(1)}): ${finding}`);
   }
   if (change.action === 'added') existingRoleRules(change, asObject(current), rules);
 }
 
+/** The IAM roles a change creates, as `env|name`. */
+function createdRoles(changes: readonly Change[], after: Index): Set<string> {
+  const names = new Set<string>();
+  for (const change of changes) {
+    if (change.action !== 'added' || change.kind !== 'aws_iam_role') continue;
+    const name = asObject(after.get(indexKey(change))?.value).name;
+    if (typeof name === 'string') names.add(`${change.env}|${name}`);
+  }
+  return names;
+}
+
+/** The role name of an IAM role ARN (`arn:aws:iam::<account>:role/<path/>name`), else undefined. */
+const roleName = (arn: string): string | undefined =>
+  /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+
+/** A policy document without the resources `drop` picks (statements kept, their lists shortened). */
+function withoutResources(document: unknown, drop: (resource: string) => boolean): unknown {
+  const copy = structuredClone(document);
+  const statements = asObject(copy).Statement;
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const object = asObject(statement);
+    const resource = object.Resource;
+    if (typeof resource === 'string' && drop(resource)) object.Resource = [];
+    else if (Array.isArray(resource))
+      object.Resource = resource.filter((item) => typeof item !== 'string' || !drop(item));
+  }
+  return copy;
+}
+
+/**
+ * A changed policy document: what it widens is destructive, except grants on IAM roles the same
+ * change creates (a new team's execution role in ACK's PassRole): that role did not exist, so
+ * nothing that was possible before becomes possible; its own policy is reviewed in this change.
+ */
+function policyChangeRules(
+  change: Change,
+  path: string,
+  previous: unknown,
+  document: unknown,
+  { createdRoles: created, warn }: Rules,
+): void {
+  const isNewRole = (resource: string): boolean => {
+    const name = roleName(resource);
+    return name !== undefined && created.has(`${change.env}|${name}`);
+  };
+  const all = policyWidenings(previous, document);
+  const beyondNewRoles = policyWidenings(previous, withoutResources(document, isNewRole));
+  for (const finding of beyondNewRoles) warn(change, `IAM policy widened (${path.slice(1)}): ${finding}`);
+  if (all.join('\n') === beyondNewRoles.join('\n')) return;
+  const roles = [...new Set([...JSON.stringify(document).matchAll(/"(arn:[^"]+)"/g)].map((m) => m[1] ?? ''))]
+    .filter((arn) => isNewRole(arn) && !JSON.stringify(previous).includes(`"${arn}"`))
+    .map((arn) => roleName(arn) ?? arn);
+  warn(
+    change,
+    `IAM policy (${path.slice(1)}) now also covers ${roles.join(', ')}, created by this change: review that role's own policy`,
+    'notice',
+  );
+}
+
 /** Why a removed resource is destroyed, or undefined when a `moved` or `removed` block keeps it. */
 function destroyFate(change: Change, { after }: Rules): string | undefined {
   const stackBlocks = [...after.values()].filter((e) => e.env === change.env && e.app === change.app);
-  const moved = stackBlocks.find((e) => e.block === 'moved' && asObject(e.value).from === change.name);
-  if (moved !== undefined) return undefined;
-  const forgotten = stackBlocks.find((e) => e.block === 'removed' && asObject(e.value).from === change.name);
-  if (forgotten !== undefined) {
-    const lifecycle = asObject(asObject(forgotten.value).lifecycle);
-    if (lifecycle.destroy === false) return undefined;
-  }
-  return 'Terraform will destroy this resource';
+  return isKeptAfterRemoval(change.name, stackBlocks) ? undefined : 'Terraform will destroy this resource';
 }
 
 /** New IAM resources that give an identity that already exists more (a role, via a policy or a service account). */

@@ -4,7 +4,7 @@ import { loadPlatform } from '../config';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { readPlatformInput } from '../pipeline/config-file';
 import { renderPlatform } from '../pipeline/render';
-import { diffTrees } from '../review/diff';
+import { diffTrees, isDestructive } from '../review/diff';
 import { markdownReport } from '../review/markdown';
 import { textReport } from '../review/report';
 import { treeAt } from '../validation/sources';
@@ -16,16 +16,20 @@ Compares this branch's rendered dist/ with dist/ at REF: every Kubernetes object
 Terraform block (terraform settings, providers, resources, data sources, outputs, locals,
 moved/import/removed), matched by identity, field by field. Documents inside strings (Helm
 values, IAM policies, JobRun configurationOverrides, YAML/JSON ConfigMap entries) are compared
-as data, other texts line by line; list items are matched by name/key/Sid/id. Warnings name
-what destroys, replaces, fails, moves state or widens access: JobRuns edited in place or
-removed, node pool and node class changes that replace nodes, lowered limits, Terraform destroys
-and replacements, provider and backend changes, widened IAM policies and AppProjects.
+as data, other texts line by line; list items are matched by name/key/Sid/id. A job's old and
+new JobRun (and upload or seeding Job) are paired: its Spark settings by key, its script as a
+line diff. Destructive warnings name what destroys, replaces, cancels, fails, moves state or
+widens access: JobRuns edited in place or cancelled, node pool and node class changes that
+replace nodes, lowered limits, Terraform destroys and replacements, provider and backend
+changes, widened IAM policies and AppProjects; a job that runs again or is retired is named
+too, without failing the gate. When a Terraform stack changed, the report ends with the applies
+it needs: which stacks, in which order, before or after the merge.
 
   --base REF           what to compare with (default: origin/main if it exists, else HEAD~1)
   --committed          compare dist/ as committed at HEAD instead of a fresh render
   --markdown           print a PR comment (summary first, details folded, capped for size)
   --fail-on destructive
-                       exit 2 when any warning fires (for CI)
+                       exit 2 when a destructive warning fires (for CI)
   --config FILE        render this platform description instead of the embedded one
   --out DIR            the dist directory in the repository (default: dist)
   --help               show this help`;
@@ -78,5 +82,5 @@ export function run(args: readonly string[]): number {
   process.stdout.write(
     `${values.markdown ? markdownReport(report, base, head) : textReport(report, base, head)}\n`,
   );
-  return values['fail-on'] === 'destructive' && report.warnings.length > 0 ? 2 : 0;
+  return values['fail-on'] === 'destructive' && isDestructive(report) ? 2 : 0;
 }

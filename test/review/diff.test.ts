@@ -6,7 +6,7 @@ import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadPlatform } from '../../config/load';
 import { renderPlatform } from '../../pipeline/render';
-import { diffTrees, type DiffReport } from '../../review/diff';
+import { diffTrees, isDestructive, type DiffReport } from '../../review/diff';
 import { markdownReport } from '../../review/markdown';
 import { textReport } from '../../review/report';
 import { treeAt } from '../../validation/sources';
@@ -97,18 +97,20 @@ describe('npm run diff', () => {
     expect(report.warnings).toEqual([]);
   });
 
-  it('shows a job rerun as exactly one JobRun replaced', () => {
+  it('shows a job rerun as exactly one JobRun replaced, which runs again without failing the gate', () => {
     const report = caseBranch('rerun', () => {
       rmSync(join(dist, JOB_DIR, 'JobRun.taxi-0000aaaa.yaml'));
       write(`${JOB_DIR}/JobRun.taxi-1111bbbb.yaml`, jobRun('taxi-1111bbbb', 'emr-7.12.0-latest'));
     });
-    expect(report.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
-      'removed JobRun emr-data-team-a/taxi-0000aaaa',
-      'added JobRun emr-data-team-a/taxi-1111bbbb',
+    expect(report.changes.map((c) => `${c.action} ${c.kind} ${c.previous} ${c.name}`)).toEqual([
+      'replaced JobRun emr-data-team-a/taxi-0000aaaa emr-data-team-a/taxi-1111bbbb',
     ]);
+    expect(report.changes[0]?.fields).toEqual([]);
     expect(reasons(report)).toEqual([
-      'JobRun emr-data-team-a/taxi-0000aaaa: JobRun replaced by emr-data-team-a/taxi-1111bbbb: the new run starts on sync; a running job keeps running in EMR (deletion policy retain); only the Kubernetes object goes',
+      'JobRun emr-data-team-a/taxi-0000aaaa → emr-data-team-a/taxi-1111bbbb: runs again: the new JobRun starts on sync; a run of the old one still going keeps running in EMR (deletion policy retain)',
     ]);
+    expect(report.warnings.map((w) => w.severity)).toEqual(['rerun']);
+    expect(isDestructive(report)).toBe(false);
   });
 
   it.each([
@@ -230,12 +232,20 @@ describe('npm run diff', () => {
     );
     expect(run.status).toBe(2);
     expect(run.stdout).toMatchSnapshot();
+    // The lowered limit fails the gate; the job that runs again is listed as such.
+    expect(run.stdout).toContain(
+      '- ⚠️ `default` **NodePool spark-memory-optimized**: spec.limits.cpu lowered',
+    );
+    expect(run.stdout).toContain(
+      '- 🔁 `default` **JobRun emr-data-team-a/taxi-0000aaaa → emr-data-team-a/taxi-1111bbbb**: runs again',
+    );
+    expect(run.stdout).toContain('**2 warnings (1 destructive, 1 runs again)**.');
     const plain = runScript('diff', ['--committed', '--base', 'base'], { cwd: repo });
     expect(plain.status).toBe(0);
     expect(plain.stdout).toContain(
       '~ NodePool spark-memory-optimized\n      spec.limits.cpu: "1000" → "800"',
     );
-    expect(markdownReport({ changes: [], warnings: [] }, 'a', 'b')).toContain('No changes');
+    expect(markdownReport({ changes: [], warnings: [], apply: [] }, 'a', 'b')).toContain('No changes');
   });
 
   it('refuses an unknown base or fail-on value in one line', () => {
@@ -294,7 +304,7 @@ describe('npm run diff shows every change', () => {
       'default / terraform/base',
       '  ~ terraform',
       '      required_providers.aws.version: "6.25.0" → "6.26.0"',
-      '1 warning(s):',
+      '1 warning:',
       '  ! default: terraform: provider aws 6.25.0 → 6.26.0: run terraform init -upgrade; Terraform re-plans every resource of this stack with the new provider (read its changelog first)',
     ]);
   });
@@ -326,7 +336,7 @@ describe('npm run diff shows every change', () => {
       '      backend.s3.use_lockfile: (absent) → true',
       '  ~ provider.aws',
       '      region: "us-west-2" → "us-east-1"',
-      '2 warning(s):',
+      '2 warnings:',
       '  ! default: terraform: state backend moves (local → s3): run terraform init -migrate-state before the next plan, or Terraform finds no state there and plans to create every resource again',
       '  ! default: provider.aws: provider configuration changed (region): Terraform re-plans every resource of this stack with it; a region or account change points the stack at other infrastructure',
     ]);
@@ -381,7 +391,7 @@ describe('npm run diff shows every change', () => {
       '  ~ aws_iam_role_policy.team-emr-data-team-a_execution-policy',
       '      policy.Statement[Sid=TeamObjects].Action[5]: (absent) → "s3:PutObjectAcl"',
       '      policy.Statement[Sid=FindLogGroups].Resource: "arn:aws:logs:us-west-2:111122223333:log-group:*" → "*"',
-      '2 warning(s):',
+      '2 warnings:',
       '  ! default: aws_iam_role_policy.team-emr-data-team-a_execution-policy: IAM policy widened (policy): Sid TeamObjects: new action s3:PutObjectAcl',
       '  ! default: aws_iam_role_policy.team-emr-data-team-a_execution-policy: IAM policy widened (policy): Sid FindLogGroups: new resource * (wildcard)',
     ]);
@@ -437,7 +447,7 @@ describe('npm run diff shows every change', () => {
       'default / karpenter',
       '  ~ NodePool spark-compute-optimized',
       '      spec.template.spec.requirements[key=karpenter.k8s.aws/instance-generation]: (absent) → {"key":"karpenter.k8s.aws/instance-generation","operator":"Gt","values":["5"]}',
-      '1 warning(s):',
+      '1 warning:',
       '  ! default: NodePool spark-compute-optimized: nodes will be replaced (drift): spec.template.spec.requirements[key=karpenter.k8s.aws/instance-generation] changed',
     ]);
   });
@@ -471,7 +481,7 @@ describe('npm run diff shows every change', () => {
       'default / yunikorn',
       '  ~ ConfigMap yunikorn/yunikorn-configs',
       `      data['queues.yaml'].partitions[name=default].queues[name=root].queues[name=emr-data-team-a].resources.max.vcore: "1200" → "1400"`,
-      '1 warning(s):',
+      '1 warning:',
       `  ! default: JobRun emr-data-team-a/${run}: JobRun spec edited in place: every JobRun spec field is immutable, so the sync would fail (rename the job run: change the job or bump \`rerun\`)`,
     ]);
   });
@@ -504,13 +514,18 @@ describe('npm run diff shows every change', () => {
       '  ~ terraform',
       '      required_providers.aws.version: "6.25.0" → "6.26.0"',
       '',
-      '1 warning(s):',
+      '1 warning:',
       '  ! default: terraform: provider aws 6.25.0 → 6.26.0: run terraform init -upgrade; Terraform re-plans every resource of this stack with the new provider (read its changelog first)',
       '',
-      'env      app             kind       added  changed  removed',
-      '-------  --------------  ---------  -----  -------  -------',
-      'default  terraform/base  terraform  0      1        0',
-      '1 object(s): 0 added, 1 changed, 0 removed; 1 warning(s).',
+      'env      app             kind       added  changed  replaced  removed',
+      '-------  --------------  ---------  -----  -------  --------  -------',
+      'default  terraform/base  terraform  0      1        0         0',
+      '1 object(s): 0 added, 1 changed, 0 replaced, 0 removed; 1 warning.',
+      '',
+      'Terraform to apply (a merge deploys Kubernetes only):',
+      '  Before merging:',
+      '    1. default base (0 to add, 1 to change, 0 to destroy): terraform -chdir=dist/default/terraform/base apply',
+      '       the cluster, its network and the shared services must be in place before Argo CD syncs the merged manifests that use them',
       '',
     ]);
     expect(run.stderr).toBe('diff: comparing dist/ at base with the HEAD\n');

@@ -37,14 +37,21 @@ describe('markdown escaping', () => {
         },
       ],
       warnings: [
-        { env: 'dev', app: 'team|x', subject: 'ConfigMap ns/with`tick', reason: 'allows *everything* | now' },
+        {
+          env: 'dev',
+          app: 'team|x',
+          subject: 'ConfigMap ns/with`tick',
+          reason: 'allows *everything* | now',
+          severity: 'destructive',
+        },
       ],
+      apply: [],
     };
     const text = markdownReport(report, 'origin/main', 'HEAD');
-    expect(text).toContain('| dev | team\\|x | ConfigMap | 0 | 1 | 0 |');
+    expect(text).toContain('| dev | team\\|x | ConfigMap | 0 | 1 | 0 | 0 |');
     expect(text).toContain('- ⚠️ `dev` **ConfigMap ns/with\\`tick**: allows \\*everything\\* \\| now');
     expect(text).toContain(
-      '<details><summary>dev / team|x: 0 added, 1 changed, 0 removed, 1 warning</summary>',
+      '<details><summary>dev / team|x: 0 added, 1 changed, 0 replaced, 0 removed, 1 warning</summary>',
     );
     // The diff fence is longer than any backtick run inside it.
     expect(text).toContain('````diff\n~ ConfigMap ns/with`tick\n');
@@ -66,15 +73,16 @@ describe('a change of 500 objects', () => {
       app: c.app,
       subject: `JobRun ${c.name}`,
       reason: 'JobRun removed: pruning it CANCELS the job',
+      severity: 'destructive',
     }));
-  const report: DiffReport = { changes, warnings };
+  const report: DiffReport = { changes, warnings, apply: [] };
   const text = markdownReport(report, 'origin/main', 'HEAD');
   const lines = text.split('\n');
 
   it('starts with the summary, then the warnings, then the table', () => {
     expect(lines[0]).toBe('### dist/ diff');
     expect(lines[2]).toBe(
-      '`origin/main` → `HEAD`: **500 objects** (167 added, 166 changed, 167 removed), **167 warnings**.',
+      '`origin/main` → `HEAD`: **500 objects** (167 added, 166 changed, 0 replaced, 167 removed), **167 warnings**.',
     );
     expect(lines[4]).toBe('**Warnings (167)**');
     expect(lines.filter((line) => line.startsWith('- ⚠️')).length).toBe(MARKDOWN_LIMITS.warningsListed);
@@ -86,9 +94,9 @@ describe('a change of 500 objects', () => {
   it('caps the table and each section, with counts of what is left out', () => {
     const rows = lines.filter((line) => line.startsWith('| prod'));
     expect(rows).toHaveLength(MARKDOWN_LIMITS.tableRows);
-    expect(text).toContain('| … | 21 more rows | | 7 | 7 | 7 |');
+    expect(text).toContain('| … | 21 more rows | | 7 | 7 | 0 | 7 |');
     expect(text).toContain(
-      '<details><summary>prod / team-a: 150 added, 150 changed, 150 removed, 150 warnings</summary>',
+      '<details><summary>prod / team-a: 150 added, 150 changed, 0 replaced, 150 removed, 150 warnings</summary>',
     );
     expect(text).toContain('… 425 more objects in prod / team-a');
     expect(text).toContain('    … 31 more lines');
@@ -107,5 +115,37 @@ describe('a change of 500 objects', () => {
     expect(small).toMatch(
       /_\d+ more sections? left out to keep this comment under GitHub's size limit: run `npm run diff -- --base origin\/main` for everything\._$/,
     );
+  });
+});
+
+describe('a warning repeated for several teams', () => {
+  it("counts in each team's section", () => {
+    const changed = (app: string): Change => ({
+      env: 'prod',
+      app,
+      kind: 'NodePool',
+      name: `${app}-pool`,
+      action: 'changed',
+      fields: [{ path: '.spec.limits.cpu', before: '10', after: '5' }],
+    });
+    const report: DiffReport = {
+      changes: [changed('team-a'), changed('team-b'), changed('team-c')],
+      warnings: [
+        {
+          env: 'prod',
+          app: 'team-<team>',
+          subject: 'NodePool <team>-pool',
+          reason: 'limit lowered',
+          severity: 'destructive',
+          teams: ['a', 'b'],
+        },
+      ],
+      apply: [],
+    };
+    const text = markdownReport(report, 'main', 'head');
+    expect(text).toContain('- ⚠️ `prod` **NodePool \\<team\\>-pool (a, b)**: limit lowered');
+    expect(text).toContain('prod / team-a: 0 added, 1 changed, 0 replaced, 0 removed, 1 warning</summary>');
+    expect(text).toContain('prod / team-b: 0 added, 1 changed, 0 replaced, 0 removed, 1 warning</summary>');
+    expect(text).toContain('prod / team-c: 0 added, 1 changed, 0 replaced, 0 removed</summary>');
   });
 });

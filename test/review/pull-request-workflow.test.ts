@@ -80,12 +80,23 @@ describe('the pull request workflow', () => {
       'npm ci',
       'npm test',
       'SCHEMA_DIR="$schema_source" npm run schemas',
-      'npm run synth',
       'git diff --exit-code',
+      'bash .ci/gate',
+      'node .ci/user-changes.mjs',
       'schema_source="${SCHEMA_SOURCE:-$shared/schemas}"',
       'if [ "${CONFORMANCE:-run}" = skip ]',
     ])
       expect(ci, command).toContain(command);
+    // The platform gate: synth with the drift check, validate, and the diff against a base.
+    const gate = readFileSync(join(ROOT, '.ci', 'gate'), 'utf8');
+    for (const command of [
+      'npm run -s synth -- --quiet "${config[@]}"',
+      'git diff --exit-code --stat -- dist/',
+      'npm run -s validate',
+      'npm run -s diff -- --committed --base "$base" --fail-on destructive',
+      'PLATFORM_CONFIG',
+    ])
+      expect(gate, command).toContain(command);
   });
 
   it('diffs against the base branch as markdown, posts it as one comment, and gates on warnings', () => {

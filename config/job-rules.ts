@@ -18,6 +18,7 @@ import {
 } from './jobs';
 import type { Environment, Team } from './schema';
 import { closest } from './suggest';
+import { teamEntryProblem } from './team-folder';
 
 /**
  * Rules for job definitions: references (node pools, storage, add-ons), sizing, files, Spark
@@ -241,6 +242,11 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
         value,
         rule: `must be a file directly in ${folder} (such as ${folder}etl.py)${allowImage ? ` or a local:/// path in the EMR image` : ''} (job ${job.name})${same}`,
       });
+      return;
+    }
+    const fence = teamEntryProblem(REPO_ROOT, value, 'file');
+    if (fence !== undefined) {
+      problems.push({ path: at, value, rule: `${fence} (job ${job.name})` });
       return;
     }
     const absolute = join(REPO_ROOT, value);

@@ -17,6 +17,7 @@ import {
   type JobSettings,
 } from './jobs';
 import type { Environment, Team } from './schema';
+import { platformPropertyRule } from './spark-properties';
 import { closest } from './suggest';
 import { teamEntryProblem } from './team-folder';
 
@@ -199,12 +200,15 @@ function checkSettings(
   }
   for (const [key, value] of Object.entries(settings.sparkConf ?? {})) {
     const owner = OWNED_PROPERTIES.find(([pattern]) => pattern.test(key));
+    const platformRule = platformPropertyRule(key, value, env.allowedSparkImages);
     if (owner) {
       problems.push({
         path: `${path}.sparkConf["${key}"]`,
         value,
         rule: `is rendered from the typed field ${owner[1]} (${named}); set that field instead`,
       });
+    } else if (platformRule !== undefined) {
+      problems.push({ path: `${path}.sparkConf["${key}"]`, value, rule: `${platformRule} (${named})` });
     }
     const sizing = SIZING_PROPERTIES.find(([pattern]) => pattern.test(key));
     if (sizing && !sizing[1].test(value)) {

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +16,7 @@ import { formatProblem } from '../../config/errors';
 import { InputFileError } from '../../config/input-file';
 import { readJobFiles } from '../../config/job-files';
 import { teamEntryProblem } from '../../config/team-folder';
+import { ROOT, runScript } from '../helpers/run';
 
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'team-folder-')));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -138,5 +148,38 @@ describe("a team's folder is a fence", () => {
     expect(() => readJobFiles(root)).toThrow(
       new InputFileError(`job file ${FILE} is not valid UTF-8 at byte 35 (line 2): save it as UTF-8.`),
     );
+  });
+
+  it('stops synth before anything is written, for a job of the platform config too', () => {
+    const root = repo({ [FILE]: job([`${TEAM}/host.csv`]), '../secret.py': 'print("secret")\n' });
+    symlinkSync(join(root, '..', 'secret.py'), join(root, TEAM, 'etl.py'));
+    symlinkSync(join(root, '..', 'secret.py'), join(root, TEAM, 'host.csv'));
+    // The fixture platform, with a job of team b in the config itself that ships the linked script.
+    const fixture = readFileSync(join(ROOT, 'test', 'pipeline', 'fixtures', 'platform.yaml'), 'utf8');
+    const teamB =
+      '      - name: emr-data-team-b\n        budget: { cpu: 200, memoryGiB: 800 }\n        nodePools: [spark-compute]\n';
+    expect(fixture).toContain(teamB);
+    const config = join(root, 'platform.yaml');
+    writeFileSync(
+      config,
+      fixture.replace(
+        teamB,
+        `${teamB}        jobs: [{ name: etl, script: ${TEAM}/etl.py, nodePool: spark-compute, storage: nvme }]\n`,
+      ),
+    );
+    const result = runScript('synth', ['--config', config, '--out', join(root, 'dist')], {
+      cwd: root,
+      env: { EMR_EKS_GITOPS_ROOT: root },
+    });
+    expect(result.status).toBe(1);
+    const secret = join(root, '..', 'secret.py');
+    expect(result.stderr).toContain(
+      `${FILE}:5:9: files[0]: "${TEAM}/host.csv" points to ${secret}, outside ${TEAM}/: ${FIX_LINK} of the file itself.`,
+    );
+    expect(result.stderr).toContain(
+      `Invalid config at environments[0].teams[1].jobs[0].script: "${TEAM}/etl.py" points to ${secret}, outside ${TEAM}/: ${FIX_LINK} of the file itself (job etl).`,
+    );
+    expect(result.stderr).not.toContain('secret")');
+    expect(existsSync(join(root, 'dist'))).toBe(false);
   });
 });

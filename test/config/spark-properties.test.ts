@@ -26,7 +26,11 @@ function fixture(change: (dev: Record<string, unknown>) => void = () => undefine
 }
 
 /** The problems of `platform` with one job file of team b that sets `sparkConf`, one line each. */
-function problemsOf(sparkConf: Record<string, string>, platform: unknown = fixture()): string[] {
+function problemsOf(
+  sparkConf: Record<string, string>,
+  platform: unknown = fixture(),
+  extraLines: readonly string[] = [],
+): string[] {
   const root = join(scratch, String(repos++));
   mkdirSync(join(root, 'jobs', 'emr-data-team-b'), { recursive: true });
   const lines = [
@@ -36,6 +40,7 @@ function problemsOf(sparkConf: Record<string, string>, platform: unknown = fixtu
     'storage: nvme',
     'sparkConf:',
     ...Object.entries(sparkConf).map(([key, value]) => `  ${key}: '${value}'`),
+    ...extraLines,
     '',
   ];
   writeFileSync(join(root, FILE), lines.join('\n'));
@@ -145,6 +150,13 @@ describe("the Spark properties a job may not set (the platform's)", () => {
     });
     expect(problemsOf({ 'spark.sql.shuffle.partitions': '64' }, docker)).toEqual([
       `Invalid config at environments[0].allowedSparkImages[0]: "docker.io/library/" must be an Amazon ECR repository prefix ending in '/', such as ${EMR_ON_EKS_RELEASE_IMAGES} or 111122223333.dkr.ecr.us-west-2.amazonaws.com/spark/.`,
+    ]);
+  });
+
+  it('cannot be smuggled in as spark-submit flags: a job file has no sparkSubmitParameters', () => {
+    const flags = "sparkSubmitParameters: '--conf spark.kubernetes.namespace=emr-data-team-a'";
+    expect(problemsOf({ 'spark.sql.shuffle.partitions': '64' }, fixture(), [flags])).toEqual([
+      `${FILE}:7:1: sparkSubmitParameters: "--conf spark.kubernetes.namespace=emr-data-team-a" is not a job field (known: name, description, script, arguments, files, rerun, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
     ]);
   });
 });

@@ -29,7 +29,7 @@ export interface YamlInput {
   readonly lines: LineCounter;
 }
 
-/** Reads a regular file of at most `limits.maxBytes` as UTF-8. */
+/** Reads a regular file of at most `limits.maxBytes` as UTF-8, refusing bytes that are not UTF-8. */
 export function readInputText(file: string, what: string, limits: InputLimits = INPUT_LIMITS): string {
   let size: number;
   try {
@@ -46,13 +46,57 @@ export function readInputText(file: string, what: string, limits: InputLimits = 
       `${what} ${file} is ${size} bytes, over the ${limits.maxBytes}-byte limit for input files: split it or remove what it does not need.`,
     );
   }
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new InputFileError(
       `Cannot read ${what} ${file} (${reason(error)}): check the path and its permissions.`,
     );
   }
+  const invalid = invalidUtf8Offset(bytes);
+  if (invalid !== undefined) {
+    const line = bytes.subarray(0, invalid).filter((byte) => byte === 0x0a).length + 1;
+    throw new InputFileError(
+      `${what} ${file} is not valid UTF-8 at byte ${invalid} (line ${line}): save it as UTF-8.`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
+/**
+ * The offset of the first byte that starts no valid UTF-8 sequence (a stray continuation byte,
+ * an overlong form, a surrogate, a code point above U+10FFFF or a cut-off sequence), if any.
+ */
+export function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (length === 0) return i;
+    // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and > U+10FFFF (F4).
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k < length; k++) {
+      const byte = bytes[i + k];
+      if (byte === undefined) return i;
+      const [min, max] = k === 1 ? [low, high] : [0x80, 0xbf];
+      if (byte < min || byte > max) return i;
+    }
+    i += length;
+  }
+  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { InputFileError, locate, parseYamlInput, readInputText, type YamlInput }
 import { jobFileSchema, REPO_ROOT, type Job } from './jobs';
 import type { Platform } from './schema';
 import { closest } from './suggest';
+import { teamEntryProblem, type TeamEntryKind } from './team-folder';
 
 /**
  * Job files (DESIGN decision 14): a data engineer defines each job in `jobs/<team>/<job>.yaml`,
@@ -88,6 +89,11 @@ export function readJobFiles(root: string = REPO_ROOT): JobFileSet {
     if (entry.name.startsWith('.')) continue;
     const path = `${JOBS_FOLDER}/${entry.name}`;
     if (isDirectory(join(folder, entry.name))) {
+      const fence = teamEntryProblem(root, path, 'folder');
+      if (fence !== undefined) {
+        problems.push(wholeFileProblem(path, fence, 'folder'));
+        continue;
+      }
       const team = readTeamFolder(root, entry.name);
       files.push(...team.files);
       problems.push(...team.problems);
@@ -127,6 +133,16 @@ function readTeamFolder(root: string, team: string): JobFileSet {
   const problems: ConfigProblem[] = [];
   for (const entry of entries(folder)) {
     const path = `${JOBS_FOLDER}/${team}/${entry.name}`;
+    if (entry.isSymbolicLink()) {
+      const kind = isDirectory(join(folder, entry.name)) ? 'folder' : 'file';
+      const fence = teamEntryProblem(root, path, kind);
+      if (fence !== undefined) {
+        // A link to a data file is refused where a job names it; a definition or a folder, here.
+        if (kind === 'folder' || entry.name.endsWith('.yml') || isJobFileName(entry.name))
+          problems.push(wholeFileProblem(path, fence, kind));
+        continue;
+      }
+    }
     if (isDirectory(join(folder, entry.name))) {
       for (const nested of nestedJobFiles(join(folder, entry.name), path)) {
         problems.push({
@@ -149,6 +165,8 @@ function readTeamFolder(root: string, team: string): JobFileSet {
     problems.push(...result.problems);
     const loaded = result.loaded;
     if (loaded === undefined) continue;
+    const fenced = fencedReferences(root, loaded);
+    problems.push(...fenced);
     const first = owner.get(loaded.job.name);
     if (first !== undefined && first !== loaded.path) {
       problems.push({
@@ -159,9 +177,41 @@ function readTeamFolder(root: string, team: string): JobFileSet {
       });
     } else owner.set(loaded.job.name, loaded.path);
     // A file with problems of its own stays out of the platform until they are fixed.
-    if (result.problems.length === 0) files.push(loaded);
+    if (result.problems.length === 0 && fenced.length === 0) files.push(loaded);
   }
   return { files, problems };
+}
+
+/** A problem with a file (at its start) or a folder as a whole. */
+function wholeFileProblem(path: string, rule: string, kind: TeamEntryKind = 'file'): ConfigProblem {
+  return { path: '', value: undefined, location: kind === 'file' ? `${path}:1:1` : `${path}/`, rule };
+}
+
+/**
+ * The script and files of a job file that lead out of its team's folder (links, FIFOs, devices),
+ * at their `file:line:col`. Checked on every read, not cached with the text: a link can change
+ * while the job file does not.
+ */
+function fencedReferences(root: string, loaded: LoadedJobFile): ConfigProblem[] {
+  const folder = `${JOBS_FOLDER}/${loaded.team}/`;
+  const references: [PropertyKey[], string][] = [
+    [['script'], loaded.job.script],
+    ...loaded.job.files.map((file, i): [PropertyKey[], string] => [['files', i], file]),
+  ];
+  return references.flatMap(([field, value]) => {
+    const name = value.slice(folder.length);
+    if (!value.startsWith(folder) || name === '' || name.includes('/')) return [];
+    const fence = teamEntryProblem(root, value, 'file');
+    if (fence === undefined) return [];
+    return [
+      {
+        path: formatPath(field),
+        value,
+        location: `${loaded.path}:${locate(loaded.input, field)}`,
+        rule: fence,
+      },
+    ];
+  });
 }
 
 function fileStem(path: string): string {

@@ -17,7 +17,9 @@ import {
   type JobSettings,
 } from './jobs';
 import type { Environment, Team } from './schema';
+import { platformPropertyRule } from './spark-properties';
 import { closest } from './suggest';
+import { teamEntryProblem } from './team-folder';
 
 /**
  * Rules for job definitions: references (node pools, storage, add-ons), sizing, files, Spark
@@ -196,12 +198,15 @@ function checkSettings(
   }
   for (const [key, value] of Object.entries(settings.sparkConf ?? {})) {
     const owner = OWNED_PROPERTIES.find(([pattern]) => pattern.test(key));
+    const platformRule = platformPropertyRule(key, value, env.allowedSparkImages);
     if (owner) {
       problems.push({
         path: `${path}.sparkConf["${key}"]`,
         value,
         rule: `is rendered from the typed field ${owner[1]} (${named}); set that field instead`,
       });
+    } else if (platformRule !== undefined) {
+      problems.push({ path: `${path}.sparkConf["${key}"]`, value, rule: `${platformRule} (${named})` });
     }
     const sizing = SIZING_PROPERTIES.find(([pattern]) => pattern.test(key));
     if (sizing && !sizing[1].test(value)) {
@@ -239,6 +244,11 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
         value,
         rule: `must be a file directly in ${folder} (such as ${folder}etl.py)${allowImage ? ` or a local:/// path in the EMR image` : ''} (job ${job.name})${same}`,
       });
+      return;
+    }
+    const fence = teamEntryProblem(REPO_ROOT, value, 'file');
+    if (fence !== undefined) {
+      problems.push({ path: at, value, rule: `${fence} (job ${job.name})` });
       return;
     }
     const absolute = join(REPO_ROOT, value);

@@ -156,7 +156,7 @@ export const jobSettingsSchema = z.strictObject({
     )
     .optional()
     .describe(
-      'Extra `spark-defaults` properties (values may use placeholders). Keys the typed fields own are refused.',
+      "Extra `spark-defaults` properties (values may use placeholders). Refused: keys the typed fields own, and the platform's (volumes, namespace, service accounts, scheduling, pod templates, images outside the allow-list); see jobs/README.md.",
     ),
   releaseLabel: z
     .string()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobSchema, jobSettingsSchema } from './jobs';
+import { EMR_ON_EKS_RELEASE_IMAGES, IMAGE_PREFIX } from './spark-properties';
 import { versions } from './versions';
 
 /**
@@ -322,6 +323,18 @@ export const environmentSchema = z.strictObject({
    * buckets itself, after its identity checks. Turn it on for throw-away environments only.
    */
   forceDestroyBuckets: z.boolean().default(false),
+  /**
+   * Image prefixes a job may name in `sparkConf` (`spark.kubernetes[.driver|.executor].container.image`):
+   * Amazon ECR repository paths ending in `/`. Default: EMR on EKS's own release images. A job
+   * that names no image runs the release image EMR picks for its release label.
+   */
+  allowedSparkImages: z
+    .array(
+      z.string().regex(IMAGE_PREFIX, {
+        message: `must be an Amazon ECR repository prefix ending in '/', such as ${EMR_ON_EKS_RELEASE_IMAGES} or 111122223333.dkr.ecr.us-west-2.amazonaws.com/spark/`,
+      }),
+    )
+    .default([EMR_ON_EKS_RELEASE_IMAGES]),
   gitops: gitopsSchema,
 });
 

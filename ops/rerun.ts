@@ -1,4 +1,13 @@
-import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { isScalar, type Scalar, type YAMLMap } from 'yaml';
@@ -68,6 +77,8 @@ export function planRerun(root: string, ref: string): RerunEdit {
   }
   const file = `${job}${JOB_FILE_EXTENSION}`;
   const path = `${JOBS_FOLDER}/${team}/${file}`;
+  refuseLink(root, `${JOBS_FOLDER}/${team}`);
+  refuseLink(root, path);
   if (!isFile(join(folder, file))) {
     const jobs = listing(folder, (name) => name.endsWith(JOB_FILE_EXTENSION)).map((name) =>
       name.slice(0, -JOB_FILE_EXTENSION.length),
@@ -81,6 +92,11 @@ export function planRerun(root: string, ref: string): RerunEdit {
   if (result.loaded === undefined || result.problems.length > 0) throw new ConfigError(result.problems);
   const { input, text: source } = result.loaded;
   const from = result.loaded.job.rerun;
+  if (from >= Number.MAX_SAFE_INTEGER) {
+    throw new RerunError(
+      `rerun: ${path} holds rerun: ${from}, the largest counter synth accepts (2^53 - 1), so it cannot be bumped: set rerun to a smaller number by hand.`,
+    );
+  }
   const to = from + 1;
   const text = bumpRerun(input, source, to);
   return { job: `${team}/${job}`, path, from, to, text };
@@ -130,6 +146,93 @@ function refused(file: string, next: number): RerunError {
   return new RerunError(
     `rerun: cannot change the rerun counter of ${file} without touching the rest of the file; set rerun: ${next} in it by hand.`,
   );
+}
+
+/**
+ * rerun writes by renaming a new file over the job file, which would replace a link with a copy
+ * (and a linked team folder would have it write outside `jobs/`): refuse both.
+ */
+function refuseLink(root: string, path: string): void {
+  let target: string;
+  try {
+    if (!lstatSync(join(root, path)).isSymbolicLink()) return;
+    target = readlinkSync(join(root, path));
+  } catch {
+    return; // missing: planRerun says so with the names it knows
+  }
+  throw new RerunError(
+    `rerun: ${path} is a symbolic link to ${target}, and rerun would replace the link with a copy of the file; bump the rerun counter in the file itself by hand.`,
+  );
+}
+
+/** How long {@link rerunJob} waits for another rerun of the same job file, in milliseconds. */
+export const RERUN_LOCK_WAIT_MS = 10_000;
+const RERUN_LOCK_RETRY_MS = 20;
+
+/** The lock file of a job file (beside it, hidden): present while a rerun edits the file. */
+export function rerunLockPath(root: string, path: string): string {
+  const target = join(root, path);
+  return join(dirname(target), `.${basename(target)}.lock`);
+}
+
+/**
+ * Bumps a job's counter under the job file's lock: read, edit and write happen while no other
+ * rerun of the same file can, so concurrent reruns each count (six reruns add six). Returns
+ * the edit made (planned again under the lock, from the file as it is then).
+ */
+export function rerunJob(root: string, ref: string): RerunEdit {
+  const { team, job } = parseJobRef(ref);
+  const lock = rerunLockPath(root, `${JOBS_FOLDER}/${team}/${job}${JOB_FILE_EXTENSION}`);
+  acquireLock(lock, ref);
+  try {
+    const edit = planRerun(root, ref);
+    writeJobFile(root, edit);
+    return edit;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Creates `lock` exclusively (O_EXCL), waiting while a live rerun holds it; clears a dead one's. */
+function acquireLock(lock: string, ref: string): void {
+  const deadline = Date.now() + RERUN_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder(lock);
+    if (holder !== undefined && !isAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new RerunError(
+        `rerun: ${ref} is being rerun by another process (its lock ${basename(lock)} is held by pid ${holder ?? 'unknown'}): wait for it, or delete the lock if no rerun is running.`,
+      );
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RERUN_LOCK_RETRY_MS);
+  }
+}
+
+function lockHolder(lock: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

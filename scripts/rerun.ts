@@ -1,7 +1,7 @@
 import { REPO_ROOT } from '../config/jobs';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { table } from '../pipeline/summary';
-import { planRerun, RerunError, writeJobFile, type RerunEdit } from '../ops/rerun';
+import { planRerun, RerunError, rerunJob, type RerunEdit } from '../ops/rerun';
 
 const HELP = `Usage: npm run rerun -- <team>/<job> [<team>/<job> ...]
 
@@ -30,14 +30,14 @@ export function run(args: readonly string[]): number {
   if (positionals.length === 0) {
     throw new UsageError('rerun: name the job to run again, such as emr-data-team-a/taxi-ebs (see --help).');
   }
-  // Check every job before writing any file.
-  const edits = new Map<string, RerunEdit>();
+  // Check every job before writing any file; then bump each under its lock, from the file as it
+  // is then (a concurrent rerun of the same job may have bumped it meanwhile).
+  const planned = new Map<string, string>();
   for (const ref of positionals) {
-    const edit = plan(ref);
-    if (!edits.has(edit.path)) edits.set(edit.path, edit);
+    const edit = attempt(() => planRerun(REPO_ROOT, ref));
+    if (!planned.has(edit.path)) planned.set(edit.path, ref);
   }
-  for (const edit of edits.values()) writeJobFile(REPO_ROOT, edit);
-  const all = [...edits.values()];
+  const all = [...planned.values()].map((ref) => attempt(() => rerunJob(REPO_ROOT, ref)));
   const files = all.map((edit) => edit.path).join(' ');
   const jobs = all.map((edit) => edit.job).join(', ');
   process.stdout.write(
@@ -58,9 +58,9 @@ export function run(args: readonly string[]): number {
   return 0;
 }
 
-function plan(ref: string): RerunEdit {
+function attempt(step: () => RerunEdit): RerunEdit {
   try {
-    return planRerun(REPO_ROOT, ref);
+    return step();
   } catch (error) {
     if (error instanceof RerunError) throw new UsageError(error.message);
     throw error;

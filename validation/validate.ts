@@ -2,8 +2,9 @@ import { load } from 'js-yaml';
 import { celViolations } from './cel-rules';
 import { crossCheck, type Located, type PodTemplate } from './cross-checks';
 import { FindingSink, type Finding } from './findings';
-import { checkJobRun } from './jobrun-checks';
+import { checkJobRun, parseOverrides } from './jobrun-checks';
 import { checkMetadata, checkPodSpec } from './object-checks';
+import { checkPlatformProperties } from './platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
@@ -109,7 +110,17 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     checkPodSpec(sink, file, object.kind, object);
     if (object.kind === 'Pod')
       checkTaskGroups(sink, file, '$.metadata.annotations', obj(obj(object.metadata).annotations));
-    if (object.kind === 'JobRun') checkJobRun(sink, file, object);
+    if (object.kind === 'JobRun') {
+      checkJobRun(sink, file, object);
+      const spec = obj(object.spec);
+      checkPlatformProperties(
+        sink,
+        file,
+        spec,
+        typeof namespace === 'string' ? namespace : '',
+        parseOverrides(spec),
+      );
+    }
     if (object.kind === 'ConfigMap') {
       const data = obj(object.data);
       if (obj(object.metadata).name === 'yunikorn-configs' && typeof data['queues.yaml'] === 'string') {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   INPUT_LIMITS,
   InputFileError,
+  invalidUtf8Offset,
   locate,
   parseJsonInput,
   parseYamlInput,
@@ -112,6 +113,18 @@ describe('an empty or hostile --config file', () => {
     );
   });
 
+  it('invalid UTF-8: refused with the byte offset and line, not silently replaced', () => {
+    const file = join(dir, 'latin1.yaml');
+    // "environments:\n  - name: caf\xe9" saved as Latin-1: 0xE9 starts no valid UTF-8 sequence here.
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('environments:\n  - name: caf'), Buffer.from([0xe9, 0x0a])]),
+    );
+    expect(() => readPlatformInput(file)).toThrow(
+      new InputFileError(`config file ${file} is not valid UTF-8 at byte 27 (line 2): save it as UTF-8.`),
+    );
+  });
+
   it('an alias bomb fails in under 1 s and 200 MB of memory, naming the file and the limit', () => {
     const file = join(dir, 'bomb.yaml');
     writeFileSync(file, aliasBomb(10));
@@ -134,6 +147,27 @@ describe('an empty or hostile --config file', () => {
     );
     expect(result.ms).toBeLessThan(1000);
     expect(result.rssMiB).toBeLessThan(200);
+  });
+});
+
+describe('UTF-8 of input files', () => {
+  it.each([
+    ['a stray continuation byte', [0x61, 0x80], 1],
+    ['an overlong slash', [0xc0, 0xaf], 0],
+    ['an overlong three-byte form', [0xe0, 0x80, 0xaf], 0],
+    ['a UTF-16 surrogate', [0x61, 0x62, 0xed, 0xa0, 0x80], 2],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 0],
+    ['a sequence cut off at the end', [0x61, 0xe2, 0x82], 1],
+  ])('finds %s', (_name, bytes, offset) => {
+    expect(invalidUtf8Offset(Uint8Array.from(bytes))).toBe(offset);
+  });
+
+  it('accepts UTF-8, a byte-order mark included, and keeps the text as it was', () => {
+    const text = '\ufeffname: caf\u00e9 \u20ac \u{1f680}\n';
+    expect(invalidUtf8Offset(Buffer.from(text, 'utf8'))).toBeUndefined();
+    const file = join(mkdtempSync(join(tmpdir(), 'utf8-')), 'ok.yaml');
+    writeFileSync(file, text);
+    expect(readInputText(file, 'config file')).toBe(text);
   });
 });
 

@@ -4,16 +4,18 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  lstatSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors';
-import { parseJobRef, planRerun, RerunError } from '../../ops/rerun';
-import { runScript } from '../helpers/run';
+import { parseJobRef, planRerun, RerunError, rerunLockPath } from '../../ops/rerun';
+import { runScript, runScriptAsync } from '../helpers/run';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rerun-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -98,6 +100,37 @@ describe('rerun', () => {
     expect(() => planRerun(repo({ [FILE]: JOB }), ref)).toThrow(new RerunError(message));
   });
 
+  it('refuses a job file that is a symbolic link, and leaves the link as it is', () => {
+    const root = repo({ 'shared/daily-report.yaml': JOB, 'jobs/emr-data-team-b/.keep': '' });
+    symlinkSync('../../shared/daily-report.yaml', join(root, FILE));
+    expect(() => planRerun(root, 'emr-data-team-b/daily-report')).toThrow(
+      new RerunError(
+        `rerun: ${FILE} is a symbolic link to ../../shared/daily-report.yaml, and rerun would replace the link with a copy of the file; bump the rerun counter in the file itself by hand.`,
+      ),
+    );
+    expect(lstatSync(join(root, FILE)).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a team folder that is a symbolic link', () => {
+    const root = repo({ 'elsewhere/daily-report.yaml': JOB, 'jobs/.keep': '' });
+    symlinkSync('../elsewhere', join(root, 'jobs', 'emr-data-team-b'));
+    expect(() => planRerun(root, 'emr-data-team-b/daily-report')).toThrow(
+      new RerunError(
+        'rerun: jobs/emr-data-team-b is a symbolic link to ../elsewhere, and rerun would replace the link with a copy of the file; bump the rerun counter in the file itself by hand.',
+      ),
+    );
+  });
+
+  it('refuses to bump a counter past 2^53 - 1, which synth would refuse', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(bumped(`${JOB}rerun: ${max - 1}\n`)).toBe(`${JOB}rerun: ${max}\n`);
+    expect(() => bumped(`${JOB}rerun: ${max}\n`)).toThrow(
+      new RerunError(
+        `rerun: ${FILE} holds rerun: ${max}, the largest counter synth accepts (2^53 - 1), so it cannot be bumped: set rerun to a smaller number by hand.`,
+      ),
+    );
+  });
+
   it('takes a job as <team>/<job> or as its file path', () => {
     expect(parseJobRef('emr-data-team-b/daily-report')).toEqual({
       team: 'emr-data-team-b',
@@ -158,6 +191,47 @@ describe('npm run rerun', () => {
       'rerun: emr-data-team-b/nightly names no job file jobs/emr-data-team-b/nightly.yaml (jobs of emr-data-team-b: daily-report). A job defined in TypeScript (config/) is rerun by bumping its rerun field there.',
     ]);
     expect(readFileSync(join(root, FILE), 'utf8')).toBe(JOB);
+  });
+
+  it('counts every one of six concurrent reruns of one job', async () => {
+    const root = repo({ [FILE]: JOB });
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        runScriptAsync('rerun', ['emr-data-team-b/daily-report'], { env: { EMR_EKS_GITOPS_ROOT: root } }),
+      ),
+    );
+    for (const run of runs) expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(join(root, FILE), 'utf8')).toBe(`${JOB}rerun: 6\n`);
+    expect(readdirSync(join(root, 'jobs', 'emr-data-team-b'))).toEqual(['daily-report.yaml']);
+  });
+
+  it("waits while another rerun holds the job file's lock, then bumps the file as it is then", async () => {
+    const root = repo({ [FILE]: JOB });
+    const lock = rerunLockPath(root, FILE);
+    writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+    const run = runScriptAsync('rerun', ['emr-data-team-b/daily-report'], {
+      env: { EMR_EKS_GITOPS_ROOT: root },
+    });
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(readFileSync(join(root, FILE), 'utf8')).toBe(JOB);
+    // What the lock's holder writes before it lets go is what the waiting rerun bumps.
+    writeFileSync(join(root, FILE), `${JOB}rerun: 4\n`);
+    rmSync(lock);
+    const result = await run;
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(join(root, FILE), 'utf8')).toBe(`${JOB}rerun: 5\n`);
+  });
+
+  it('clears a lock its holder left behind when it died', () => {
+    const root = repo({ [FILE]: JOB });
+    const dead = runScript('rerun', ['--help']).pid;
+    writeFileSync(rerunLockPath(root, FILE), `${dead}\n`);
+    const result = runScript('rerun', ['emr-data-team-b/daily-report'], {
+      env: { EMR_EKS_GITOPS_ROOT: root },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(join(root, FILE), 'utf8')).toBe(`${JOB}rerun: 1\n`);
+    expect(readdirSync(join(root, 'jobs', 'emr-data-team-b'))).toEqual(['daily-report.yaml']);
   });
 
   it('needs a job', () => {

@@ -88,7 +88,7 @@ describe('the pull request workflow', () => {
     ])
       expect(ci, command).toContain(command);
     // The platform gate: synth with the drift check, validate, and the diff against a base.
-    const gate = readFileSync(join(ROOT, '.ci', 'gate'), 'utf8');
+    const gateScript = readFileSync(join(ROOT, '.ci', 'gate'), 'utf8');
     for (const command of [
       'npm run -s synth -- --quiet "${config[@]}"',
       'git diff --exit-code --stat -- dist/',
@@ -96,7 +96,7 @@ describe('the pull request workflow', () => {
       'npm run -s diff -- --committed --base "$base" --fail-on destructive',
       'PLATFORM_CONFIG',
     ])
-      expect(gate, command).toContain(command);
+      expect(gateScript, command).toContain(command);
   });
 
   it('diffs against the base branch as markdown, posts it as one comment, and gates on warnings', () => {

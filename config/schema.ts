@@ -46,6 +46,23 @@ export const terraformBackendSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The AWS APIs nodes and add-ons call, reached privately when interface endpoints are enabled. */
+export const DEFAULT_INTERFACE_ENDPOINTS = [
+  'autoscaling',
+  'ec2',
+  'ec2messages',
+  'ecr.api',
+  'ecr.dkr',
+  'eks',
+  'eks-auth',
+  'elasticloadbalancing',
+  'kms',
+  'logs',
+  'ssm',
+  'ssmmessages',
+  'sts',
+] as const;
+
 export const vpcSchema = z.strictObject({
   cidr,
   /** Secondary CIDR blocks (RFC 6598 100.64.0.0/10 upstream) that hold the node and pod subnets. */
@@ -60,29 +77,22 @@ export const vpcSchema = z.strictObject({
   nodeSubnets: z.array(cidr),
   /** `single` (cheap, the upstream default) or `per-az` (no cross-AZ dependency). */
   natGateways: z.enum(['single', 'per-az']).default('single'),
-  /** VPC endpoints: the S3 gateway plus interface endpoints, so nodes reach AWS APIs privately. */
+  /**
+   * VPC endpoints. The S3 gateway endpoint is on by default: it costs nothing and routes the node
+   * subnets' S3 traffic (Spark's input, output, shuffle and event logs) around the NAT gateway.
+   * Interface endpoints are billed per hour and zone, so they are off until `enabled` is true.
+   */
   endpoints: z
     .strictObject({
+      /** The S3 gateway endpoint, on the private and node route tables. */
+      s3Gateway: z.boolean().default(true),
+      /** Creates the interface endpoints listed in `interface` (in the private subnets). */
       enabled: z.boolean().default(false),
       interface: z
         .array(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a service short name like ecr.api' }))
-        .default([
-          'autoscaling',
-          'ec2',
-          'ec2messages',
-          'ecr.api',
-          'ecr.dkr',
-          'eks',
-          'eks-auth',
-          'elasticloadbalancing',
-          'kms',
-          'logs',
-          'ssm',
-          'ssmmessages',
-          'sts',
-        ]),
+        .default([...DEFAULT_INTERFACE_ENDPOINTS]),
     })
-    .default({ enabled: false, interface: [] }),
+    .default({ s3Gateway: true, enabled: false, interface: [...DEFAULT_INTERFACE_ENDPOINTS] }),
 });
 
 export const clusterSchema = z.strictObject({

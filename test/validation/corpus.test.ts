@@ -466,6 +466,23 @@ function heapFillingTheLargestNode(): string {
   return `${Math.floor(largest - 256 - 384)}m`;
 }
 
+corpus.push({
+  name: 'Pod Identity role whose trust checks only aws:SourceAccount',
+  rule: 'iam.pod-identity-trust-unscoped',
+  file: /\/terraform\/base\/cdk\.tf\.json$/,
+  set: () => {
+    const set = defaultSet();
+    const terraform = structuredClone(set.terraform ?? []) as Json[];
+    const role = terraform.find((stack) => stack.resource?.aws_iam_role?.['addons_ebs-csi-role'])?.resource
+      .aws_iam_role['addons_ebs-csi-role'];
+    if (role === undefined) throw new Error('no EBS CSI role');
+    const trust = JSON.parse(role.assume_role_policy);
+    trust.Statement[0].Condition = { StringEquals: { 'aws:SourceAccount': '111122223333' } };
+    role.assume_role_policy = JSON.stringify(trust);
+    return { ...set, terraform };
+  },
+});
+
 corpus.push(
   {
     name: "today's fixed driver claim on the WaitForFirstConsumer class in wave 6, mounted only by the EBS job",

@@ -226,7 +226,12 @@ export const nodePoolSchema = z.strictObject({
   rootVolumeGiB: positiveInt.default(100),
   /** `RAID0` mounts the instance-store NVMe disks as one array for kubelet and pods. */
   instanceStorePolicy: z.enum(['RAID0', 'none']).default('RAID0'),
-  /** Pin Spark drivers to on-demand capacity (a lost driver fails the whole job); needs `on-demand` above. */
+  /**
+   * Pin Spark drivers to on-demand capacity (a lost driver fails the whole job); needs `on-demand`
+   * above. On by default for every pool (the seed pinned only its memory-optimized pool). A pool
+   * that sets it false while allowing Spot marks its driver template as accepting Spot, and the
+   * PR diff warns.
+   */
   driverOnDemand: z.boolean().default(true),
   /** Voluntary disruption (drift, emptiness): how many nodes at once, and when never. */
   disruption: z

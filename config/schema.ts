@@ -148,6 +148,10 @@ export const clusterSchema = z.strictObject({
  * hash of `url`, `sha256` and `copies`, so changing any of them seeds a new prefix (and re-runs
  * the jobs that read it) instead of mixing old and new files.
  */
+/** What `inputData[].sha256` says for a file whose bytes are deliberately not pinned. */
+export const UNPINNED = 'unpinned';
+const SHA256_OR_UNPINNED = new RegExp(`^([0-9a-f]{64}|${UNPINNED})$`);
+
 export const inputDataSchema = z.strictObject({
   /** Dataset name; `{{input:<name>}}` is its S3 prefix. */
   name: dnsLabel(40),
@@ -156,13 +160,24 @@ export const inputDataSchema = z.strictObject({
     message: 'must be an https URL of one file, such as https://example.org/data/file.parquet',
   }),
   /**
-   * SHA-256 (hex) of the file. When set, the seeding Job refuses a download with other bytes;
-   * without it, only TLS vouches for what the URL serves.
+   * SHA-256 (hex) of the file: the seeding Job refuses a download with other bytes. Required: a
+   * dataset whose publisher gives no checksum, and that cannot be hashed ahead, says so with
+   * `unpinned`, and then only TLS vouches for what the URL serves.
    */
   sha256: z
     .string()
-    .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lowercase hex digits (the output of sha256sum)' })
-    .optional(),
+    .regex(SHA256_OR_UNPINNED, {
+      message: `must be 64 lowercase hex digits (the output of sha256sum), or "${UNPINNED}"`,
+    })
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined)
+        context.addIssue({
+          code: 'custom',
+          message: `is required: the file's SHA-256 (the output of sha256sum), or "${UNPINNED}" to accept whatever the URL serves over TLS`,
+        });
+    })
+    .transform((value) => (value === UNPINNED ? undefined : value)),
   /** Copies placed under the prefix (the seed copies its month of taxi trips 10 times, so jobs have input to spread over executors). */
   copies: positiveInt.max(100, { message: 'must be at most 100' }).default(1),
   /** Largest download accepted, in MiB; also the size of the seeding Job's scratch volume. */

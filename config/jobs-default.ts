@@ -28,6 +28,9 @@ export const nycTaxiInput: NonNullable<TeamInput['inputData']>[number] = {
   name: 'nyc-taxi',
   description: 'NYC TLC yellow taxi trip records, January 2022 (the seed example input), 10 copies.',
   url: 'https://d37ci6vzurychx.cloudfront.net/trip-data/yellow_tripdata_2022-01.parquet',
+  // The TLC publishes no checksum for its trip files, and the file was not hashed here. Pin it
+  // once downloaded: `curl -sSf <url> | sha256sum` (the seeding Job also logs the hash it saw).
+  sha256: 'unpinned',
   copies: 10,
   maxSizeMiB: 256,
 };

@@ -47,6 +47,23 @@ export const terraformBackendSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The AWS APIs nodes and add-ons call, reached privately when interface endpoints are enabled. */
+export const DEFAULT_INTERFACE_ENDPOINTS = [
+  'autoscaling',
+  'ec2',
+  'ec2messages',
+  'ecr.api',
+  'ecr.dkr',
+  'eks',
+  'eks-auth',
+  'elasticloadbalancing',
+  'kms',
+  'logs',
+  'ssm',
+  'ssmmessages',
+  'sts',
+] as const;
+
 export const vpcSchema = z.strictObject({
   cidr,
   /** Secondary CIDR blocks (RFC 6598 100.64.0.0/10 upstream) that hold the node and pod subnets. */
@@ -61,29 +78,22 @@ export const vpcSchema = z.strictObject({
   nodeSubnets: z.array(cidr),
   /** `single` (cheap, the upstream default) or `per-az` (no cross-AZ dependency). */
   natGateways: z.enum(['single', 'per-az']).default('single'),
-  /** VPC endpoints: the S3 gateway plus interface endpoints, so nodes reach AWS APIs privately. */
+  /**
+   * VPC endpoints. The S3 gateway endpoint is on by default: it costs nothing and routes the node
+   * subnets' S3 traffic (Spark's input, output, shuffle and event logs) around the NAT gateway.
+   * Interface endpoints are billed per hour and zone, so they are off until `enabled` is true.
+   */
   endpoints: z
     .strictObject({
+      /** The S3 gateway endpoint, on the private and node route tables. */
+      s3Gateway: z.boolean().default(true),
+      /** Creates the interface endpoints listed in `interface` (in the private subnets). */
       enabled: z.boolean().default(false),
       interface: z
         .array(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a service short name like ecr.api' }))
-        .default([
-          'autoscaling',
-          'ec2',
-          'ec2messages',
-          'ecr.api',
-          'ecr.dkr',
-          'eks',
-          'eks-auth',
-          'elasticloadbalancing',
-          'kms',
-          'logs',
-          'ssm',
-          'ssmmessages',
-          'sts',
-        ]),
+        .default([...DEFAULT_INTERFACE_ENDPOINTS]),
     })
-    .default({ enabled: false, interface: [] }),
+    .default({ s3Gateway: true, enabled: false, interface: [...DEFAULT_INTERFACE_ENDPOINTS] }),
 });
 
 export const clusterSchema = z.strictObject({
@@ -139,6 +149,10 @@ export const clusterSchema = z.strictObject({
  * hash of `url`, `sha256` and `copies`, so changing any of them seeds a new prefix (and re-runs
  * the jobs that read it) instead of mixing old and new files.
  */
+/** What `inputData[].sha256` says for a file whose bytes are deliberately not pinned. */
+export const UNPINNED = 'unpinned';
+const SHA256_OR_UNPINNED = new RegExp(`^([0-9a-f]{64}|${UNPINNED})$`);
+
 export const inputDataSchema = z.strictObject({
   /** Dataset name; `{{input:<name>}}` is its S3 prefix. */
   name: dnsLabel(40),
@@ -147,13 +161,24 @@ export const inputDataSchema = z.strictObject({
     message: 'must be an https URL of one file, such as https://example.org/data/file.parquet',
   }),
   /**
-   * SHA-256 (hex) of the file. When set, the seeding Job refuses a download with other bytes;
-   * without it, only TLS vouches for what the URL serves.
+   * SHA-256 (hex) of the file: the seeding Job refuses a download with other bytes. Required: a
+   * dataset whose publisher gives no checksum, and that cannot be hashed ahead, says so with
+   * `unpinned`, and then only TLS vouches for what the URL serves.
    */
   sha256: z
     .string()
-    .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lowercase hex digits (the output of sha256sum)' })
-    .optional(),
+    .regex(SHA256_OR_UNPINNED, {
+      message: `must be 64 lowercase hex digits (the output of sha256sum), or "${UNPINNED}"`,
+    })
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined)
+        context.addIssue({
+          code: 'custom',
+          message: `is required: the file's SHA-256 (the output of sha256sum), or "${UNPINNED}" to accept whatever the URL serves over TLS`,
+        });
+    })
+    .transform((value) => (value === UNPINNED ? undefined : value)),
   /** Copies placed under the prefix (the seed copies its month of taxi trips 10 times, so jobs have input to spread over executors). */
   copies: positiveInt.max(100, { message: 'must be at most 100' }).default(1),
   /** Largest download accepted, in MiB; also the size of the seeding Job's scratch volume. */
@@ -217,7 +242,12 @@ export const nodePoolSchema = z.strictObject({
   rootVolumeGiB: positiveInt.default(100),
   /** `RAID0` mounts the instance-store NVMe disks as one array for kubelet and pods. */
   instanceStorePolicy: z.enum(['RAID0', 'none']).default('RAID0'),
-  /** Pin Spark drivers to on-demand capacity (a lost driver fails the whole job); needs `on-demand` above. */
+  /**
+   * Pin Spark drivers to on-demand capacity (a lost driver fails the whole job); needs `on-demand`
+   * above. On by default for every pool (the seed pinned only its memory-optimized pool). A pool
+   * that sets it false while allowing Spot marks its driver template as accepting Spot, and the
+   * PR diff warns.
+   */
   driverOnDemand: z.boolean().default(true),
   /** Voluntary disruption (drift, emptiness): how many nodes at once, and when never. */
   disruption: z

@@ -18,7 +18,7 @@ export const versions = {
   /** Karpenter controller chart and its CRDs (karpenter.sh/v1, karpenter.k8s.aws/v1). */
   karpenter: '1.14.1',
   /** EKS-optimized Amazon Linux 2023 AMI alias used by every EC2NodeClass (pinned, never `@latest`). */
-  al2023AmiAlias: 'al2023@v20251016',
+  al2023AmiAlias: 'al2023@v20260714',
   /** Core managed node group AMI type. */
   coreNodeAmiType: 'AL2023_x86_64_STANDARD',
   /** Default EMR on EKS release label for jobs (Spark 3.5.x). */

@@ -12,6 +12,11 @@ export const FSX_STORAGE_CLASS = 'fsx';
 export const FSX_STATIC_PVC = 'fsx-static-pvc';
 export const FSX_DYNAMIC_PVC = 'fsx-dynamic-pvc';
 export const POD_TEMPLATES_CONFIG_MAP = 'spark-pod-templates';
+/**
+ * On a driver template of a pool that opted out of on-demand drivers (`driverOnDemand: false`)
+ * and may launch Spot: says the risk was accepted, so the validator does not report it.
+ */
+export const SPOT_DRIVER_ANNOTATION = 'emr-eks-gitops/spot-driver';
 /** ConfigMap with a team's job files (scripts, small data), uploaded to S3 next to the pod templates. */
 export const JOB_FILES_CONFIG_MAP = 'spark-job-files';
 /**

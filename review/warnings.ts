@@ -1,6 +1,7 @@
 import { quantityValue as quantity } from '../validation/formats';
 import { asObject, isObject } from '../validation/json';
 import { replacementReason } from './destructive';
+import { parseDocument } from './embedded';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';
 import { indexKey, subjectOf, type Change, type Index, type Severity, type Warning } from './model';
 import { isKeptAfterRemoval } from './terraform-entries';
@@ -104,7 +105,8 @@ const plain = (value: unknown): string => (typeof value === 'string' ? value : J
 const paths = (fields: readonly FieldChange[]): string =>
   [...new Set(fields.map((f) => f.path.slice(1)))].join(', ');
 
-function kubernetesRules(change: Change, { before, warn }: Rules): void {
+function kubernetesRules(change: Change, rules: Rules): void {
+  const { before, warn } = rules;
   if (change.kind === 'JobRun') {
     jobRunRules(change, before, warn);
   } else if (change.kind === 'NodePool' && change.action === 'changed') {
@@ -130,6 +132,8 @@ function kubernetesRules(change: Change, { before, warn }: Rules): void {
       change,
       `${change.kind} removed: Karpenter drains and terminates its nodes (running Spark pods on them are evicted)`,
     );
+  } else if (change.kind === 'ConfigMap' && change.action !== 'removed') {
+    spotDriverRule(change, rules);
   } else if (change.kind === 'AppProject' && change.action === 'changed') {
     const widened = change.fields.filter(
       (f) =>
@@ -144,6 +148,63 @@ function kubernetesRules(change: Change, { before, warn }: Rules): void {
     );
     if (widened.length + narrowed.length > 0)
       warn(change, `AppProject permissions widened: ${paths([...widened, ...narrowed])}`);
+  }
+}
+
+const CAPACITY_TYPE = 'karpenter.sh/capacity-type';
+
+/** Driver pod templates (`<pool>-<storage>-driver.yaml`) of a ConfigMap, parsed. */
+function driverTemplates(configMap: unknown): Map<string, Record<string, unknown>> {
+  const found = new Map<string, Record<string, unknown>>();
+  for (const [key, text] of Object.entries(asObject(asObject(configMap).data))) {
+    if (!key.endsWith('-driver.yaml') || typeof text !== 'string') continue;
+    const pod = asObject(parseDocument(text, 'yaml'));
+    if (pod.kind === 'Pod') found.set(key, pod);
+  }
+  return found;
+}
+
+/** NodePools of `env` that a pod with `selector` may land on and that launch Spot capacity. */
+function spotPools(after: Index, env: string, selector: Record<string, unknown>): string[] {
+  return [...after.values()]
+    .filter((entry) => entry.env === env && entry.kind === 'NodePool')
+    .filter((entry) => {
+      const template = asObject(asObject(asObject(entry.value).spec).template);
+      const labels = asObject(asObject(template.metadata).labels);
+      const requirements = Array.isArray(asObject(template.spec).requirements)
+        ? (asObject(template.spec).requirements as unknown[]).map(asObject)
+        : [];
+      const capacity = requirements.find((r) => r.key === CAPACITY_TYPE && r.operator === 'In');
+      const matches = Object.entries(selector).every(
+        ([key, value]) => key === CAPACITY_TYPE || labels[key] === value,
+      );
+      return matches && Array.isArray(capacity?.values) && capacity.values.includes('spot');
+    })
+    .map((entry) => entry.name);
+}
+
+/**
+ * A driver template that newly lets drivers land on Spot (a pool set `driverOnDemand: false`):
+ * a reclaimed driver fails the whole job, so the reviewer should see the choice.
+ */
+function spotDriverRule(change: Change, { before, after, warn }: Rules): void {
+  const old = driverTemplates(before.get(indexKey(change))?.value);
+  for (const [key, pod] of driverTemplates(after.get(indexKey(change))?.value)) {
+    const selector = asObject(asObject(pod.spec).nodeSelector);
+    if (selector[CAPACITY_TYPE] === 'on-demand') continue;
+    const previous = old.get(key);
+    if (
+      previous !== undefined &&
+      asObject(asObject(previous.spec).nodeSelector)[CAPACITY_TYPE] !== 'on-demand'
+    )
+      continue;
+    const pools = spotPools(after, change.env, selector);
+    if (pools.length > 0)
+      warn(
+        change,
+        `driver template ${key} lets drivers run on Spot capacity of NodePool ${pools.join(', ')}: a Spot interruption of a driver fails its whole job; keep driverOnDemand: true on the pool unless its jobs may simply be rerun`,
+        'notice',
+      );
   }
 }
 

@@ -153,19 +153,27 @@ export function validationSets(
 ): Map<string, ValidationSet> {
   const groups = new Map<
     string,
-    { documents: SourceDocument[]; previous: SourceDocument[]; terraform: unknown[] }
+    {
+      documents: SourceDocument[];
+      previous: SourceDocument[];
+      terraform: unknown[];
+      terraformFiles: string[];
+    }
   >();
   const group = (path: string) => {
     const env = ENV_LAYOUT.exec(path)?.[1] ?? '';
     let found = groups.get(env);
-    if (found === undefined) groups.set(env, (found = { documents: [], previous: [], terraform: [] }));
+    if (found === undefined)
+      groups.set(env, (found = { documents: [], previous: [], terraform: [], terraformFiles: [] }));
     return found;
   };
   for (const [path, text] of files) {
     if (!MANIFEST.test(path) && !TERRAFORM.test(path)) continue;
     const target = group(path);
-    if (TERRAFORM.test(path)) target.terraform.push(JSON.parse(text));
-    else if (parsed.has(path)) target.documents.push({ file: label(path), object: parsed.get(path) });
+    if (TERRAFORM.test(path)) {
+      target.terraform.push(JSON.parse(text));
+      target.terraformFiles.push(label(path));
+    } else if (parsed.has(path)) target.documents.push({ file: label(path), object: parsed.get(path) });
     else if (MANIFEST.test(path)) target.documents.push(...parseDocuments(label(path), text));
   }
   for (const [path, text] of previous) {

@@ -166,3 +166,45 @@ export function iamLike(pattern: string, value: string): boolean {
   );
   return regex.test(value);
 }
+
+/** The session tags EKS Pod Identity sets that name the one service account a role is for. */
+const POD_IDENTITY_SCOPE = [
+  'aws:RequestTag/kubernetes-namespace',
+  'aws:RequestTag/kubernetes-service-account',
+];
+
+/**
+ * Every role that `pods.eks.amazonaws.com` may assume checks the namespace and the service account
+ * in its trust policy (`iam.pod-identity-trust-unscoped`). A trust that checks only
+ * `aws:SourceAccount` lets any Pod Identity association of the account, in any cluster and
+ * namespace, hand the role to its pods: whoever may create an association gets its permissions.
+ */
+export function checkPodIdentityTrust(
+  sink: FindingSink,
+  stacks: readonly unknown[],
+  files: readonly string[],
+): void {
+  stacks.forEach((stack, i) => {
+    const roles =
+      (stack as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource
+        ?.aws_iam_role ?? {};
+    for (const [id, role] of Object.entries(roles)) {
+      for (const statement of statements(role.assume_role_policy)) {
+        const principal = (statement as { Principal?: { Service?: string | string[] } }).Principal;
+        if (statement.Effect !== 'Allow' || !list(principal?.Service).includes('pods.eks.amazonaws.com'))
+          continue;
+        const exact = Object.entries(statement.Condition ?? {})
+          .filter(([operator]) => operator === 'StringEquals')
+          .flatMap(([, condition]) => Object.keys(condition));
+        const missing = POD_IDENTITY_SCOPE.filter((key) => !exact.includes(key));
+        if (missing.length === 0) continue;
+        sink.report(
+          files[i] ?? 'terraform',
+          `$.resource.aws_iam_role['${id}'].assume_role_policy`,
+          'iam.pod-identity-trust-unscoped',
+          `role ${String(role.name)} may be assumed through any EKS Pod Identity association of the account because its trust policy does not check ${missing.join(' and ')}; add StringEquals conditions naming the one namespace and service account it is for`,
+        );
+      }
+    }
+  });
+}

@@ -8,6 +8,7 @@ import { checkPlatformProperties } from './platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
+import { checkPodIdentityTrust } from './terraform-iam';
 import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
 import { asObject as obj, isObject, type Json } from './json';
 
@@ -24,6 +25,8 @@ export interface ValidationSet {
   readonly previous?: readonly SourceDocument[];
   /** Parsed `cdk.tf.json` stacks of the same environment, for IAM cross-checks. */
   readonly terraform?: readonly unknown[];
+  /** The file of each `terraform` stack, in the same order, for findings about Terraform. */
+  readonly terraformFiles?: readonly string[];
 }
 
 /** `apiVersion/kind/namespace/name`: how the API server identifies an object across renders. */
@@ -143,6 +146,7 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
   }
   crossCheck(sink, { objects, podTemplates, queues, terraform: set.terraform ?? [] });
   checkRuntime(sink, { objects, podTemplates, terraform: set.terraform ?? [] });
+  checkPodIdentityTrust(sink, set.terraform ?? [], set.terraformFiles ?? []);
   return sink.findings;
 }
 

@@ -32,6 +32,8 @@ export const WORKER_NODE_POLICIES = [
  * The `core-node-group` managed node group for system add-ons (Karpenter, CoreDNS, Argo CD,
  * observability), labelled `NodeGroupType=core`. Launch template: encrypted gp3 root volume and
  * IMDSv2 required with hop limit 2 (pods that need instance credentials use IRSA/Pod Identity).
+ * `desiredSize` is the size at creation only; Terraform then leaves the running size to Cluster
+ * Autoscaler (min and max stay Terraform's).
  */
 export class CoreNodeGroup extends Construct {
   readonly role: IamRole;
@@ -94,6 +96,9 @@ export class CoreNodeGroup extends Construct {
       labels: { ...CORE_NODE_LABELS },
       tags: { Name: 'core-node-grp' },
       dependsOn: attachments,
+      // Cluster Autoscaler owns the group's size once it exists: without this, every apply of
+      // `base` resets it to `desiredSize` and EKS terminates the nodes the autoscaler added.
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
     });
   }
 }

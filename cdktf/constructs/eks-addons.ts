@@ -9,6 +9,13 @@ import type { ITerraformDependable } from '../framework';
 import { ebsCsiRoleName, type Environment } from '../../config';
 import { managedPolicy, podIdentityTrust } from './iam-policy';
 
+/** Where the EBS CSI add-on runs its controller, whose service account assumes the driver's role. */
+export const EBS_CSI_NAMESPACE = 'kube-system';
+export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
+/** The CloudWatch observability add-on's agent. */
+const CLOUDWATCH_NAMESPACE = 'amazon-cloudwatch';
+const CLOUDWATCH_SERVICE_ACCOUNT = 'cloudwatch-agent';
+
 /** Props for {@link EksAddons}. */
 export interface EksAddonsProps {
   readonly env: Environment;
@@ -73,7 +80,7 @@ export class EksAddons extends Construct {
           configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
           podIdentityAssociation:
             spec.name === 'aws-ebs-csi-driver' && ebsRole
-              ? [{ roleArn: ebsRole.arn, serviceAccount: 'ebs-csi-controller-sa' }]
+              ? [{ roleArn: ebsRole.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }]
               : undefined,
           dependsOn: spec.needsNodes ? [...props.computeReady] : [],
         }),
@@ -85,7 +92,12 @@ export class EksAddons extends Construct {
   private ebsCsiRole(env: Environment): IamRole {
     const role = new IamRole(this, 'ebs-csi-role', {
       name: ebsCsiRoleName(env),
-      assumeRolePolicy: podIdentityTrust(env.cluster.accountId),
+      assumeRolePolicy: podIdentityTrust({
+        accountId: env.cluster.accountId,
+        clusterName: env.cluster.name,
+        namespace: EBS_CSI_NAMESPACE,
+        serviceAccount: EBS_CSI_SERVICE_ACCOUNT,
+      }),
     });
     new IamRolePolicyAttachment(this, 'ebs-csi-role-policy', {
       role: role.name,
@@ -97,7 +109,12 @@ export class EksAddons extends Construct {
   private cloudwatchAgentRole(env: Environment, cluster: EksCluster): void {
     const role = new IamRole(this, 'cloudwatch-agent-role', {
       name: `${env.cluster.name}-cloudwatch-agent`,
-      assumeRolePolicy: podIdentityTrust(env.cluster.accountId),
+      assumeRolePolicy: podIdentityTrust({
+        accountId: env.cluster.accountId,
+        clusterName: env.cluster.name,
+        namespace: CLOUDWATCH_NAMESPACE,
+        serviceAccount: CLOUDWATCH_SERVICE_ACCOUNT,
+      }),
     });
     new IamRolePolicyAttachment(this, 'cloudwatch-agent-role-policy', {
       role: role.name,
@@ -105,8 +122,8 @@ export class EksAddons extends Construct {
     });
     new EksPodIdentityAssociation(this, 'cloudwatch-agent-identity', {
       clusterName: cluster.name,
-      namespace: 'amazon-cloudwatch',
-      serviceAccount: 'cloudwatch-agent',
+      namespace: CLOUDWATCH_NAMESPACE,
+      serviceAccount: CLOUDWATCH_SERVICE_ACCOUNT,
       roleArn: role.arn,
     });
   }

@@ -23,13 +23,20 @@ type AckValues = {
   readonly serviceAccount: { readonly create: true; readonly name: string };
   readonly deployment: { readonly nodeSelector: typeof CORE_NODE_SELECTOR };
   readonly enableCARM: boolean;
+  /**
+   * Off: the controller rejects a resource reference that crosses namespaces, so a team's JobRun
+   * can name only the virtual cluster in its own namespace (the chart's default is on).
+   */
+  readonly enableCrossNamespace: false;
 };
 
 /**
  * The ACK EMR on EKS controller, which turns the `VirtualCluster` and `JobRun` objects Argo CD
  * syncs into EMR API calls, with its own least-privilege role through Pod Identity. The chart's
  * `crds/` folder installs the two CRDs. Cross-account resource management is off: every virtual
- * cluster lives in this environment's account.
+ * cluster lives in this environment's account. Cross-namespace references are off too, so a JobRun
+ * in one team's namespace cannot run on another team's virtual cluster (the validator's
+ * `cross.jobrun-virtual-cluster` rule checks the same in the rendered JobRuns).
  */
 export class HelmAckEmrContainers extends Construct {
   readonly role: PodIdentityRole;
@@ -58,6 +65,7 @@ export class HelmAckEmrContainers extends Construct {
       serviceAccount: { create: true, name: ACK_EMRCONTAINERS_SERVICE_ACCOUNT },
       deployment: { nodeSelector: CORE_NODE_SELECTOR },
       enableCARM: false,
+      enableCrossNamespace: false,
     };
     this.release = pinnedRelease(this, 'Resource', {
       chart: charts.ackEmrContainers,

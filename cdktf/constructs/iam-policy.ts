@@ -33,8 +33,20 @@ export function serviceTrust(service: string, actions: readonly string[] = ['sts
   });
 }
 
-/** Trust policy for EKS Pod Identity; the pod identity association names the namespace and service account. */
-export function podIdentityTrust(accountId: string): string {
+/** Who may assume a Pod Identity role: one service account of one namespace of one cluster. */
+export interface PodIdentityScope {
+  readonly accountId: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * Trust policy for EKS Pod Identity. Besides the account, it checks the session tags EKS sets
+ * from the association (cluster, namespace, service account), so the role is useless to any
+ * other association, even one a cluster admin points at it by mistake.
+ */
+export function podIdentityTrust(scope: PodIdentityScope): string {
   return policyJson({
     Statement: [
       {
@@ -42,7 +54,14 @@ export function podIdentityTrust(accountId: string): string {
         Effect: 'Allow',
         Principal: { Service: 'pods.eks.amazonaws.com' },
         Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': scope.accountId,
+            'aws:RequestTag/eks-cluster-name': scope.clusterName,
+            'aws:RequestTag/kubernetes-namespace': scope.namespace,
+            'aws:RequestTag/kubernetes-service-account': scope.serviceAccount,
+          },
+        },
       },
     ],
   });

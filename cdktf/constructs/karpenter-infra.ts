@@ -125,7 +125,12 @@ export class KarpenterInfra extends Construct {
 
     this.controllerRole = new IamRole(this, 'controller-role', {
       name: karpenterControllerRoleName(env),
-      assumeRolePolicy: podIdentityTrust(cluster.accountId),
+      assumeRolePolicy: podIdentityTrust({
+        accountId: cluster.accountId,
+        clusterName: cluster.name,
+        namespace: KARPENTER_NAMESPACE,
+        serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      }),
     });
     new IamRolePolicy(this, 'controller-policy', {
       name: 'karpenter-controller',

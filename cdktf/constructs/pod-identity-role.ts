@@ -3,7 +3,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { Environment } from '../../config';
-import { policyJson, type PolicyStatement } from './iam-policy';
+import { podIdentityTrust, policyJson, type PolicyStatement } from './iam-policy';
 
 /** Props for {@link PodIdentityRole}. */
 export interface PodIdentityRoleProps {
@@ -40,23 +40,11 @@ export class PodIdentityRole extends Construct {
     this.role = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: props.description,
-      assumeRolePolicy: policyJson({
-        Statement: [
-          {
-            Sid: 'AssumeByEksPodIdentity',
-            Effect: 'Allow',
-            Principal: { Service: 'pods.eks.amazonaws.com' },
-            Action: ['sts:AssumeRole', 'sts:TagSession'],
-            Condition: {
-              StringEquals: {
-                'aws:SourceAccount': cluster.accountId,
-                'aws:RequestTag/eks-cluster-name': cluster.name,
-                'aws:RequestTag/kubernetes-namespace': props.namespace,
-                'aws:RequestTag/kubernetes-service-account': props.serviceAccount,
-              },
-            },
-          },
-        ],
+      assumeRolePolicy: podIdentityTrust({
+        accountId: cluster.accountId,
+        clusterName: cluster.name,
+        namespace: props.namespace,
+        serviceAccount: props.serviceAccount,
       }),
     });
     new IamRolePolicy(this, 'policy', {

@@ -118,12 +118,16 @@ export class VpcNetwork extends Construct {
     );
     this.nodeSubnets = net.azs.map((az, i) => privateSubnet('node', az, i, net.nodeSubnets[i] ?? ''));
 
-    if (net.endpoints.enabled) this.addEndpoints(cluster);
+    if (net.endpoints.s3Gateway) this.addS3Gateway(cluster);
+    if (net.endpoints.enabled) this.addInterfaceEndpoints(cluster);
   }
 
-  /** S3 gateway endpoint on every private route table, plus interface endpoints in the private subnets. */
-  private addEndpoints(cluster: Cluster): void {
-    const { name, region, vpc: net } = cluster;
+  /**
+   * The S3 gateway endpoint on every private and node route table: free, and S3 traffic from
+   * nodes and pods no longer pays NAT processing or depends on the NAT's zone.
+   */
+  private addS3Gateway(cluster: Cluster): void {
+    const { name, region } = cluster;
     const routeTableIds = this.node.children
       .filter(
         (child): child is RouteTable => child instanceof RouteTable && child.node.id !== 'public-routes',
@@ -136,6 +140,11 @@ export class VpcNetwork extends Construct {
       routeTableIds,
       tags: { Name: `${name}-s3` },
     });
+  }
+
+  /** Interface endpoints in the private subnets, reachable over HTTPS from the VPC's CIDRs. */
+  private addInterfaceEndpoints(cluster: Cluster): void {
+    const { name, region, vpc: net } = cluster;
     if (net.endpoints.interface.length === 0) return;
     const sg = new SecurityGroup(this, 'endpoints-security-group', {
       name: `${name}-vpc-endpoints`,

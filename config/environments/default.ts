@@ -63,8 +63,6 @@ export const defaultEnvironment: EnvironmentInput = {
       zones: ['us-west-2a'],
       limits: { cpu: 1000 },
       rootVolumeGiB: 100,
-      // The seed pins drivers to on-demand only on the memory-optimized pool.
-      driverOnDemand: false,
     },
     {
       name: 'spark-memory-optimized',
@@ -85,7 +83,6 @@ export const defaultEnvironment: EnvironmentInput = {
       zones: ['us-west-2b'],
       limits: { cpu: 1000 },
       rootVolumeGiB: 200,
-      driverOnDemand: false,
     },
   ],
   addons: { yunikorn: true },

@@ -1,6 +1,6 @@
 import type { Container, PodSpec, Toleration, Volume } from 'cdk8s-plus-27/lib/imports/k8s';
 import { versions, type NodePool } from '../../config';
-import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, type StorageVariant } from '../names';
+import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, SPOT_DRIVER_ANNOTATION, type StorageVariant } from '../names';
 import { nodePoolLabels, nodePoolTaints } from './spark-node-pool';
 
 /** Spark's user and group in EMR images. */
@@ -140,13 +140,22 @@ export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate
   }));
   const onDemand: Record<string, string> =
     role === 'driver' && pool.driverOnDemand ? { 'karpenter.sh/capacity-type': 'on-demand' } : {};
+  // A pool that opted out of on-demand drivers says so on the driver: a Spot reclaim fails the job.
+  const spotDriver = role === 'driver' && !pool.driverOnDemand && pool.capacityTypes.includes('spot');
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       labels: { 'emr-eks-gitops/node-pool': pool.name, 'emr-eks-gitops/storage': variant },
       // A running driver holds the whole job: Karpenter must not consolidate its node away.
-      ...(role === 'driver' ? { annotations: { 'karpenter.sh/do-not-disrupt': 'true' } } : {}),
+      ...(role === 'driver'
+        ? {
+            annotations: {
+              'karpenter.sh/do-not-disrupt': 'true',
+              ...(spotDriver ? { [SPOT_DRIVER_ANNOTATION]: 'accepted' } : {}),
+            },
+          }
+        : {}),
     },
     spec: {
       nodeSelector: { NodeGroupType: nodePoolLabels(pool).NodeGroupType ?? '', ...onDemand },

@@ -49,14 +49,17 @@ describe('base stack', () => {
     });
   });
 
-  it('creates VPC endpoints only when enabled', () => {
-    expect(resourcesOfType(base, 'aws_vpc_endpoint')).toEqual({});
+  it('creates interface endpoints only when enabled', () => {
+    expect(Object.keys(resourcesOfType(base, 'aws_vpc_endpoint'))).toEqual(['network_endpoint-s3']);
     const env = environment();
     const withEndpoints = synthStacks({
       ...env,
       cluster: {
         ...env.cluster,
-        vpc: { ...env.cluster.vpc, endpoints: { enabled: true, interface: ['sts', 'ecr.api'] } },
+        vpc: {
+          ...env.cluster.vpc,
+          endpoints: { s3Gateway: true, enabled: true, interface: ['sts', 'ecr.api'] },
+        },
       },
     }).base!;
     expect(resource(withEndpoints, 'aws_vpc_endpoint', 'network_endpoint-s3')).toMatchObject({
@@ -160,7 +163,14 @@ describe('base stack', () => {
     expect(trust.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: 'pods.eks.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': '111122223333',
+            'aws:RequestTag/eks-cluster-name': 'emr-eks-karpenter',
+            'aws:RequestTag/kubernetes-namespace': 'kube-system',
+            'aws:RequestTag/kubernetes-service-account': 'ebs-csi-controller-sa',
+          },
+        },
       }),
     ]);
   });

@@ -294,7 +294,7 @@ describe('loadPlatform', () => {
     [
       'input data from a plain http URL',
       (env) => {
-        env.teams[0]!.inputData = [{ name: 'x', url: 'http://example.org/x.parquet' }];
+        env.teams[0]!.inputData = [{ name: 'x', url: 'http://example.org/x.parquet', sha256: 'unpinned' }];
       },
       'Invalid config at environments[0].teams[0].inputData[0].url: "http://example.org/x.parquet" must be an https URL of one file, such as https://example.org/data/file.parquet.',
       NO_JOB_FILES, // the seed's taxi jobs read nyc-taxi, which this team no longer declares

@@ -120,7 +120,7 @@ describe('job artifacts', () => {
     expect(job.metadata.name).toMatch(/^upload-artifacts-[0-9a-f]{8}$/);
     expect(uploadJob(teamObjects(loaded())).metadata.name).toBe(job.metadata.name);
     const changedJob = uploadJob(
-      teamObjects(loaded(platformWith((d) => void (d.nodePools[0]!.driverOnDemand = true)))),
+      teamObjects(loaded(platformWith((d) => void (d.nodePools[0]!.driverOnDemand = false)))),
     );
     expect(changedJob.metadata.name).not.toBe(job.metadata.name);
     // A change that touches no artifact keeps the Job.

@@ -95,7 +95,7 @@ function runScript(options: { existing?: readonly string[]; body?: string; text?
 }
 
 describe('input seeding Job', () => {
-  const keys = inputDataKeys(nycTaxiInput as Parameters<typeof inputDataKeys>[0]);
+  const keys = inputDataKeys(team.inputData[0]!);
 
   it('comes in the wave after the namespace config and before the JobRuns', () => {
     const jobRuns = objects.filter((o) => o.kind === 'JobRun');

@@ -119,11 +119,10 @@ describe('team chart', () => {
     }
   });
 
-  it('pins drivers to on-demand only where the seed does (memory-optimized)', () => {
+  it('pins every driver to on-demand (a lost driver fails the job), executors not', () => {
     const capacity = (file: string) => templates.get(file)?.spec.nodeSelector?.['karpenter.sh/capacity-type'];
-    expect(capacity('spark-memory-optimized-nvme-driver.yaml')).toBe('on-demand');
-    expect(capacity('spark-memory-optimized-nvme-executor.yaml')).toBeUndefined();
-    expect(capacity('spark-compute-optimized-nvme-driver.yaml')).toBeUndefined();
+    for (const file of templates.keys())
+      expect(capacity(file), file).toBe(file.endsWith('-driver.yaml') ? 'on-demand' : undefined);
   });
 
   it('mounts NVMe scratch from the RAID0 array at /data1, handed to uid 999 / gid 1000', () => {

@@ -468,6 +468,38 @@ function heapFillingTheLargestNode(): string {
 
 corpus.push(
   {
+    name: 'driver template that lets the driver land on Spot without saying so',
+    rule: 'pod.driver-spot',
+    file: TEMPLATES,
+    set: () => {
+      const set = withJob();
+      return mutate(set, fileEnding(set, TEMPLATES), (o) =>
+        editTemplate(o, NVME_DRIVER, (pod) => {
+          delete pod.spec.nodeSelector['karpenter.sh/capacity-type'];
+        }),
+      );
+    },
+  },
+  {
+    name: 'Pod Identity role whose trust checks only aws:SourceAccount',
+    rule: 'iam.pod-identity-trust-unscoped',
+    file: /\/terraform\/base\/cdk\.tf\.json$/,
+    set: () => {
+      const set = defaultSet();
+      const terraform = structuredClone(set.terraform ?? []) as Json[];
+      const role = terraform.find((stack) => stack.resource?.aws_iam_role?.['addons_ebs-csi-role'])?.resource
+        .aws_iam_role['addons_ebs-csi-role'];
+      if (role === undefined) throw new Error('no EBS CSI role');
+      const trust = JSON.parse(role.assume_role_policy);
+      trust.Statement[0].Condition = { StringEquals: { 'aws:SourceAccount': '111122223333' } };
+      role.assume_role_policy = JSON.stringify(trust);
+      return { ...set, terraform };
+    },
+  },
+);
+
+corpus.push(
+  {
     name: "today's fixed driver claim on the WaitForFirstConsumer class in wave 6, mounted only by the EBS job",
     rule: 'sync.wave-blocked',
     file: DRIVER_PVC_FILE,
@@ -642,8 +674,16 @@ function gang(
         { effect: 'NoSchedule', key: 'spark-compute-optimized', operator: 'Equal', value: 'true' },
       ],
     };
+    // The driver template pins on-demand capacity; its task group carries the same selector.
+    const placed = groups.map((g) => ({
+      ...g,
+      ...pools,
+      ...(g.name === 'spark-driver'
+        ? { nodeSelector: { ...pools.nodeSelector, 'karpenter.sh/capacity-type': 'on-demand' } }
+        : {}),
+    }));
     j.spec.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters += [
-      ` --conf spark.kubernetes.driver.annotation.yunikorn.apache.org/task-groups='${JSON.stringify(groups.map((g) => ({ ...g, ...pools })))}'`,
+      ` --conf spark.kubernetes.driver.annotation.yunikorn.apache.org/task-groups='${JSON.stringify(placed)}'`,
       ' --conf spark.kubernetes.driver.annotation.yunikorn.apache.org/task-group-name=spark-driver',
       ' --conf spark.kubernetes.executor.annotation.yunikorn.apache.org/task-group-name=spark-executor',
     ].join('');

@@ -22,7 +22,9 @@ import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
  *   node group that Cluster Autoscaler scales they need
  *   `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"` (`pod.ca-evictable`); on a
  *   NodePool, `karpenter.sh/do-not-disrupt: "true"` (`pod.karpenter-disruptable`); and the
- *   submitter must not land on Spot capacity, as EMR recommends (`pod.submitter-spot`).
+ *   submitter must not land on Spot capacity, as EMR recommends (`pod.submitter-spot`); nor
+ *   may the driver, unless its template is annotated `emr-eks-gitops/spot-driver: accepted`
+ *   (`pod.driver-spot`).
  * - **YuniKorn task groups**: a placeholder smaller than the real pod is released instead of
  *   swapped, and the gang guarantee silently disappears. `minResource` below Spark's own
  *   request is `yunikorn.task-groups-overhead`; covering Spark but not the whole pod (logging
@@ -40,6 +42,8 @@ export interface RuntimeGang {
 
 export const SAFE_TO_EVICT = 'cluster-autoscaler.kubernetes.io/safe-to-evict';
 export const DO_NOT_DISRUPT = 'karpenter.sh/do-not-disrupt';
+/** On a driver template: Spot capacity for the driver is a deliberate choice (`accepted`). */
+export const SPOT_DRIVER = 'emr-eks-gitops/spot-driver';
 
 /** Where a finding about a pod points: its template for Spark pods, else its owner. */
 function location(pod: ModelPod, field: 'annotations' | 'resources'): { file: string; path: string } {
@@ -114,6 +118,17 @@ function checkProtection(sink: FindingSink, pod: ModelPod, candidates: readonly 
       'pod.karpenter-disruptable',
       `${describePod(pod)} can run on NodePool ${pools.map((g) => g.name).join(', ')} without ${DO_NOT_DISRUPT}: "true": consolidation may remove its node mid-job and fail the job`,
     );
+  }
+  if (pod.role === 'driver' && !pinnedOnDemand(pod) && pod.annotations[SPOT_DRIVER] !== 'accepted') {
+    const spot = candidates.filter((g) => g.capacityTypes.includes('spot'));
+    if (spot.length > 0) {
+      sink.report(
+        pod.template?.file ?? file,
+        pod.template !== undefined ? `${pod.template.path}.spec.nodeSelector` : path,
+        'pod.driver-spot',
+        `${describePod(pod)} can land on Spot capacity (${spot.map((g) => g.name).join(', ')}): a Spot interruption of the driver fails the whole job; select karpenter.sh/capacity-type: on-demand in the driver template, or annotate it ${SPOT_DRIVER}: accepted where reruns are acceptable`,
+      );
+    }
   }
   if (pod.role === 'job-submitter' && !pinnedOnDemand(pod)) {
     const spot = candidates.filter((g) => g.capacityTypes.includes('spot'));

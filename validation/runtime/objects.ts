@@ -13,8 +13,6 @@ export const ROOT_APP = '(root)';
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** Argo CD's resource hook annotation (comma-separated hook types). */
 export const HOOK = 'argocd.argoproj.io/hook';
-/** Argo CD's hook deletion policy annotation (comma-separated; BeforeHookCreation when unset). */
-export const HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
 /**
  * When in a sync operation Argo CD applies an object: the phases run in this order, and waves
@@ -22,8 +20,8 @@ export const HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
  * tasks by phase, then wave). `none` is an object a sync never applies here: a `Skip` hook, or
  * one that runs only when a sync fails or the app is deleted.
  */
-export const SYNC_PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
-export type SyncPhase = (typeof SYNC_PHASES)[number] | 'none';
+export const OPERATION_PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
+export type OperationPhase = (typeof OPERATION_PHASES)[number] | 'none';
 
 /** One object with where it comes from and when Argo CD applies it. */
 export interface RuntimeObject {
@@ -41,12 +39,12 @@ export interface RuntimeObject {
   /** The hook types it declares (`Sync`, `PreSync`, …); empty for a plain resource. */
   readonly hook: readonly string[];
   /** Its phase: `Sync` for a plain resource, a hook's earliest phase, `none` if never applied. */
-  readonly phase: SyncPhase;
+  readonly phase: OperationPhase;
 }
 
 /** Where an object sits in a sync: `[phase, wave]`, to compare lexicographically. */
 function stage(o: RuntimeObject): [number, number] {
-  return [SYNC_PHASES.indexOf(o.phase as (typeof SYNC_PHASES)[number]), o.wave];
+  return [OPERATION_PHASES.indexOf(o.phase as (typeof OPERATION_PHASES)[number]), o.wave];
 }
 
 /** Negative when `a` is applied before `b` in one sync, 0 in the same step, positive after. */
@@ -82,10 +80,10 @@ function hookOf(object: Json): string[] {
     : [];
 }
 
-function phaseOf(hook: readonly string[]): SyncPhase {
+function phaseOf(hook: readonly string[]): OperationPhase {
   if (hook.length === 0) return 'Sync';
   if (hook.includes('Skip')) return 'none';
-  return SYNC_PHASES.find((p) => hook.includes(p)) ?? 'none';
+  return OPERATION_PHASES.find((p) => hook.includes(p)) ?? 'none';
 }
 
 function waveOf(object: Json): number {

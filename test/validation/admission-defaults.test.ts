@@ -41,6 +41,7 @@ describe('containers EMR injects without resources', () => {
     const found = findingsOf(set, 'admission.limit-below-request').filter((f) => RUN.test(f.file));
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]?.message).toContain("limit from the namespace's LimitRange default is 512Mi");
+    expect(found[0]?.message).toContain('EMR adds this container without a limit');
   });
 
   it('pass under a default limit above what EMR requests (near miss)', () => {

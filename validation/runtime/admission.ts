@@ -171,12 +171,17 @@ function checkRanges(
     for (const [name, request] of c.requests) {
       const limit = c.limits.get(name);
       if (limit === undefined || request <= limit + 1e-9) continue;
-      const source = original.limits.has(name) ? 'limit' : "limit from the namespace's LimitRange default";
+      const defaulted = !original.limits.has(name);
+      const source = defaulted ? "limit from the namespace's LimitRange default" : 'limit';
+      const injected = defaulted && (c.origin === 'emr-logging' || c.origin === 'job-runner');
+      const fix = injected
+        ? 'EMR adds this container without a limit, so drop the LimitRange default limit (a quota on requests needs none) or raise it above every request EMR makes'
+        : "set the container's limit, or raise the LimitRange default";
       sink.report(
         file,
         path,
         'admission.limit-below-request',
-        `${describePod(pod)}: container ${c.name} requests ${formatAmount(name, request)} but its ${source} is ${formatAmount(name, limit)}: the API server rejects the pod; set the container's limit, or raise the LimitRange default`,
+        `${describePod(pod)}: container ${c.name} requests ${formatAmount(name, request)} but its ${source} is ${formatAmount(name, limit)}: the API server rejects the pod; ${fix}`,
       );
     }
     for (const range of ranges) {

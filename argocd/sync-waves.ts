@@ -34,6 +34,9 @@ const rbac = (kind: string): KindSelector => ({ group: 'rbac.authorization.k8s.i
  *
  * Waves order objects inside one Application; the Applications themselves are ordered by the
  * earliest wave of their contents (see `applicationWave`), so the same table orders the apps.
+ * Argo CD Sync hooks (the team Jobs, `manifests/jobs/sync-hook.ts`) take their wave from this
+ * table like any object: a sync runs its PreSync, Sync and PostSync phases in turn and orders
+ * each phase by wave, hooks and plain resources alike.
  */
 export const SYNC_PHASES: readonly SyncPhase[] = [
   {

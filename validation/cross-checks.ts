@@ -63,6 +63,22 @@ function checkPools(sink: FindingSink, all: readonly NodeGroup[]): void {
   }
 }
 
+/**
+ * The node-local Spark scratch volume of a pod template, if any: a `spark-local-dir-*` volume
+ * (Spark's local directories) that is a disk-backed emptyDir or a hostPath. Both live on the
+ * node's kubelet filesystem, which is the NVMe RAID0 array only where the EC2NodeClass sets
+ * `instanceStorePolicy: RAID0`.
+ */
+function localScratch(spec: Json): string | undefined {
+  for (const volume of arr(spec.volumes).filter(isObject)) {
+    if (!String(volume.name).startsWith('spark-local-dir-')) continue;
+    if (isObject(volume.hostPath)) return `hostPath volume ${String(volume.name)}`;
+    if (isObject(volume.emptyDir) && volume.emptyDir.medium !== 'Memory')
+      return `emptyDir volume ${String(volume.name)}`;
+  }
+  return undefined;
+}
+
 function checkPodTemplates(sink: FindingSink, set: EnvironmentSet, all: readonly NodeGroup[]): void {
   for (const template of set.podTemplates) {
     const spec = obj(template.pod.spec);
@@ -77,7 +93,7 @@ function checkPodTemplates(sink: FindingSink, set: EnvironmentSet, all: readonly
       continue;
     }
     const tolerations = arr(spec.tolerations).filter(isObject);
-    const usesHostPath = arr(spec.volumes).some((v) => isObject(v) && isObject(v.hostPath));
+    const scratch = localScratch(spec);
     for (const pool of matched) {
       for (const taint of pool.taints) {
         if (!tolerates(tolerations, taint)) {
@@ -89,12 +105,12 @@ function checkPodTemplates(sink: FindingSink, set: EnvironmentSet, all: readonly
           );
         }
       }
-      if (usesHostPath && obj(pool.nodeClass?.spec).instanceStorePolicy !== 'RAID0') {
+      if (scratch !== undefined && obj(pool.nodeClass?.spec).instanceStorePolicy !== 'RAID0') {
         sink.report(
           template.file,
           `${template.path}.spec.volumes`,
           'cross.nvme-raid0',
-          `uses a hostPath scratch volume on NodePool ${pool.name}, whose EC2NodeClass does not set instanceStorePolicy: RAID0`,
+          `puts Spark scratch (${scratch}) on the node's disks of NodePool ${pool.name}, whose EC2NodeClass does not set instanceStorePolicy: RAID0, so it lands on the root EBS volume instead of NVMe; set instanceStorePolicy: RAID0 or use the EBS variant`,
         );
       }
     }

@@ -16,6 +16,7 @@ import {
 import { allArtifacts, type TeamArtifacts } from '../jobs/artifacts';
 import { awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
 import { contentHash } from '../jobs/content-hash';
+import { HOOK_JOB_TTL_SECONDS, SYNC_HOOK_ANNOTATIONS } from '../jobs/sync-hook';
 import { ARTIFACT_UPLOAD_JOB_PREFIX } from '../names';
 
 /** Props for {@link ArtifactUploadJob}. */
@@ -56,10 +57,11 @@ function uploadScript(artifacts: TeamArtifacts): string {
 /**
  * The Job that puts a team's artifacts (pod templates, job files) into
  * `s3://<team bucket>/artifacts/<sha256>/<file>` in the same Argo CD sync as the JobRuns that
- * use them, before them (sync waves order Jobs before JobRuns). It runs as the team's uploader
- * service account, whose IAM role may write only under that prefix. Its name carries a hash of
- * its spec: new content is a new Job; the completed old one stays as the record until Argo CD
- * prunes it (no `ttlSecondsAfterFinished`, which would make the object vanish under Argo CD).
+ * use them, before them (sync waves order Jobs before JobRuns, hooks included). It runs as the
+ * team's uploader service account, whose IAM role may write only under that prefix. It is an
+ * Argo CD Sync hook (`manifests/jobs/sync-hook.ts`): every sync runs it again, so one failed run
+ * (a throttled S3 call, a pod pending past the deadline) never blocks the team's later syncs.
+ * Its name carries a hash of its spec: new content is a new Job.
  */
 export class ArtifactUploadJob extends Construct {
   /** `upload-artifacts-<8 hex>`. */
@@ -81,6 +83,7 @@ export class ArtifactUploadJob extends Construct {
     const spec: JobSpec = {
       backoffLimit: 3,
       activeDeadlineSeconds: 900,
+      ttlSecondsAfterFinished: HOOK_JOB_TTL_SECONDS,
       template: {
         metadata: { labels },
         spec: {
@@ -104,7 +107,12 @@ export class ArtifactUploadJob extends Construct {
     };
     this.name = `${ARTIFACT_UPLOAD_JOB_PREFIX}-${contentHash(spec)}`;
     new KubeJob(this, 'job', {
-      metadata: { name: this.name, namespace: teamNamespace(team), labels },
+      metadata: {
+        name: this.name,
+        namespace: teamNamespace(team),
+        labels,
+        annotations: { ...SYNC_HOOK_ANNOTATIONS },
+      },
       spec,
     });
   }

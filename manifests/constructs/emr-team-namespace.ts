@@ -36,17 +36,45 @@ const EMR_VERBS = [
   'label',
 ];
 
+/** The Pod Security level every team namespace enforces (DESIGN decision 18). */
+export const TEAM_POD_SECURITY_ENFORCE = 'baseline';
+/** The stricter level team namespaces warn and audit on, so drift toward it is visible. */
+export const TEAM_POD_SECURITY_WARN = 'restricted';
+
+/** Memory and CPU a container without a request asks for (job-runner, helper pods). */
+export const CONTAINER_DEFAULT_REQUEST = { cpu: '100m', memory: '256Mi' } as const;
+
 /**
- * A team's namespace: the Namespace itself, the RBAC EMR on EKS documents for a virtual cluster's
- * namespace (Role and RoleBinding for user `emr-containers`), the artifact uploader's service
- * account (IRSA), and a ResourceQuota/LimitRange from the team budget.
+ * The Pod Security Admission labels of a team namespace: `baseline` enforced, `restricted` on
+ * warn and audit, each pinned to the cluster's Kubernetes minor so a control plane upgrade
+ * never tightens or loosens the checks by itself.
+ */
+export function podSecurityLabels(env: Environment): Record<string, string> {
+  const version = `v${env.cluster.version}`;
+  const labels: Record<string, string> = {};
+  for (const [mode, level] of [
+    ['enforce', TEAM_POD_SECURITY_ENFORCE],
+    ['warn', TEAM_POD_SECURITY_WARN],
+    ['audit', TEAM_POD_SECURITY_WARN],
+  ] as const) {
+    labels[`pod-security.kubernetes.io/${mode}`] = level;
+    labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+  }
+  return labels;
+}
+
+/**
+ * A team's namespace: the Namespace itself (Pod Security `baseline` enforced, `restricted` warned
+ * and audited), the RBAC EMR on EKS documents for a virtual cluster's namespace (Role and
+ * RoleBinding for user `emr-containers`), the artifact uploader's service account (IRSA), and a
+ * ResourceQuota/LimitRange from the team budget.
  */
 export class EmrTeamNamespace extends Construct {
   constructor(scope: Construct, id: string, props: EmrTeamNamespaceProps) {
     super(scope, id);
     const { env, team } = props;
     const namespace = teamNamespace(team);
-    const labels = { 'emr-eks-gitops/team': team.name };
+    const labels = { 'emr-eks-gitops/team': team.name, ...podSecurityLabels(env) };
 
     new KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels } });
 
@@ -87,19 +115,25 @@ export class EmrTeamNamespace extends Construct {
 
     const cpu = Quantity.fromString(String(team.budget.cpu));
     const memory = Quantity.fromString(`${team.budget.memoryGiB}Gi`);
+    // Requests only: a quota on limits.* would make every container state a limit, and the
+    // containers EMR injects (job-runner, logging) state none, so each would get a guessed one.
     new KubeResourceQuota(this, 'quota', {
       metadata: { name: 'team-budget', namespace },
-      spec: { hard: { 'requests.cpu': cpu, 'requests.memory': memory, 'limits.memory': memory } },
+      spec: { hard: { 'requests.cpu': cpu, 'requests.memory': memory } },
     });
-    // Pods that declare nothing (helper pods, not Spark's) still fit under the quota.
+    // Containers that request nothing (EMR's job-runner, helper pods) still count against the
+    // quota. No default limit: one would land on every container EMR injects without resources,
+    // below what some of them request (the pod is rejected) or use (it is OOM-killed).
     new KubeLimitRange(this, 'limits', {
       metadata: { name: 'container-defaults', namespace },
       spec: {
         limits: [
           {
             type: 'Container',
-            defaultRequest: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('256Mi') },
-            default: { memory: Quantity.fromString('512Mi') },
+            defaultRequest: {
+              cpu: Quantity.fromString(CONTAINER_DEFAULT_REQUEST.cpu),
+              memory: Quantity.fromString(CONTAINER_DEFAULT_REQUEST.memory),
+            },
           },
         ],
       },

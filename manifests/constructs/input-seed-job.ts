@@ -19,6 +19,7 @@ import {
 } from '../../config';
 import { AWS_CLI_UID, awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
 import { contentHash } from '../jobs/content-hash';
+import { HOOK_JOB_TTL_SECONDS, SYNC_HOOK_ANNOTATIONS } from '../jobs/sync-hook';
 
 /** Props for {@link InputSeedJob}. */
 export interface InputSeedJobProps {
@@ -91,9 +92,10 @@ function seedScript(datasets: readonly InputData[]): string {
  * JobRuns), so every seed job finds its input on the first sync with no manual step. It runs as
  * its own service account, whose IAM role may only read and write `inputs/` of the team bucket:
  * the download comes from outside, so this identity can touch neither the artifacts nor the jobs'
- * data. Non-root, read-only root filesystem, no privilege escalation. Its name carries a hash of
- * its spec: a changed dataset is a new Job; the completed one stays as the record (Argo CD
- * reports a completed Job Healthy).
+ * data. Non-root, read-only root filesystem, no privilege escalation. It is an Argo CD Sync hook
+ * (`manifests/jobs/sync-hook.ts`): a failed download is retried by the next sync instead of
+ * leaving a Failed Job that stops every later sync of the team. Its name carries a hash of its
+ * spec: a changed dataset is a new Job.
  */
 export class InputSeedJob extends Construct {
   /** `seed-input-data-<8 hex>`. */
@@ -128,6 +130,7 @@ export class InputSeedJob extends Construct {
     const spec: JobSpec = {
       backoffLimit: 3,
       activeDeadlineSeconds: 1800,
+      ttlSecondsAfterFinished: HOOK_JOB_TTL_SECONDS,
       template: {
         metadata: { labels },
         spec: {
@@ -151,6 +154,9 @@ export class InputSeedJob extends Construct {
       },
     };
     this.name = `${INPUT_SEED_JOB_PREFIX}-${contentHash(spec)}`;
-    new KubeJob(this, 'job', { metadata: { name: this.name, namespace, labels }, spec });
+    new KubeJob(this, 'job', {
+      metadata: { name: this.name, namespace, labels, annotations: { ...SYNC_HOOK_ANNOTATIONS } },
+      spec,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { Container, PodSpec, Toleration, Volume } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Container, PodSpec, SecurityContext, Toleration, Volume } from 'cdk8s-plus-27/lib/imports/k8s';
 import { versions, type NodePool } from '../../config';
 import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, SPOT_DRIVER_ANNOTATION, type StorageVariant } from '../names';
 import { nodePoolLabels, nodePoolTaints } from './spark-node-pool';
@@ -8,8 +8,6 @@ export const SPARK_UID = 999;
 export const SPARK_GID = 1000;
 /** Scratch mount inside Spark containers (`spark.local.dir`); `/mnt` is reserved by EMR. */
 export const SPARK_LOCAL_DIR = '/data1';
-/** Directory on the node's RAID0 instance-store array (Karpenter mounts it at /mnt/k8s-disks/0). */
-export const NVME_HOST_PATH = '/mnt/k8s-disks/0/spark';
 
 /**
  * Requests and limits as plain quantity strings: a template is serialized as it is (no cdk8s
@@ -66,9 +64,34 @@ interface Scratch {
   readonly volumes: Volume[];
   readonly mountPath: string;
   readonly subPath?: string;
-  /** Runs as root to give the volume to Spark's uid/gid, when fsGroup cannot (hostPath, Lustre). */
+  /** Runs as root to give the volume to Spark's uid/gid, where fsGroup cannot (Lustre). */
   readonly chown: boolean;
 }
+
+/**
+ * Spark's own container: as Spark's uid/gid (numeric, so the kubelet can check `runAsNonRoot`
+ * against EMR images whose user is a name), no privilege escalation, no capabilities. Pod
+ * Security `restricted` asks this of every container; EMR's own (job-runner, logging) are not
+ * the template's to set, so team namespaces warn on `restricted` and enforce `baseline`.
+ */
+export const SPARK_CONTAINER_SECURITY: SecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: SPARK_UID,
+  runAsGroup: SPARK_GID,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+/**
+ * The init container that hands a Lustre scratch directory to Spark: root (the volume is
+ * root-owned and Lustre ignores fsGroup), but with only the capability `chown` needs.
+ */
+export const VOLUME_PERMISSIONS_SECURITY: SecurityContext = {
+  runAsUser: 0,
+  runAsNonRoot: false,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'], add: ['CHOWN'] },
+};
 
 function scratchFor(variant: StorageVariant): Scratch {
   const claim = (claimName: string): Volume[] => [
@@ -76,12 +99,14 @@ function scratchFor(variant: StorageVariant): Scratch {
   ];
   switch (variant) {
     case 'nvme':
+      // An emptyDir lives under /var/lib/kubelet, which the AL2023 AMI bind-mounts onto the
+      // instance-store RAID0 array when the EC2NodeClass sets `instanceStorePolicy: RAID0`
+      // (docs/decisions.md): NVMe scratch of this pod only, counted against the node's
+      // ephemeral storage by the kubelet and deleted with the pod. Writable by any uid.
       return {
-        volumes: [
-          { name: 'spark-local-dir-1', hostPath: { path: NVME_HOST_PATH, type: 'DirectoryOrCreate' } },
-        ],
+        volumes: [{ name: 'spark-local-dir-1', emptyDir: {} }],
         mountPath: SPARK_LOCAL_DIR,
-        chown: true,
+        chown: false,
       };
     case 'ebs':
       // The driver and every executor get their own on-demand PVC from Spark's configuration
@@ -117,6 +142,7 @@ export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate
       : [];
   const main: TemplateContainer = {
     name: SPARK_CONTAINER[role],
+    securityContext: SPARK_CONTAINER_SECURITY,
     ...(mount.length > 0 ? { volumeMounts: mount } : {}),
   };
   const init: TemplateContainer[] =
@@ -127,7 +153,7 @@ export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate
             image: versions.busyboxImage,
             command: ['sh', '-c', `chown ${SPARK_UID}:${SPARK_GID} ${scratch.mountPath}`],
             resources: VOLUME_PERMISSIONS_RESOURCES,
-            securityContext: { runAsUser: 0, runAsNonRoot: false },
+            securityContext: VOLUME_PERMISSIONS_SECURITY,
             volumeMounts: mount,
           },
         ]
@@ -160,7 +186,10 @@ export function sparkPodTemplate(props: SparkPodTemplateProps): SparkPodTemplate
     spec: {
       nodeSelector: { NodeGroupType: nodePoolLabels(pool).NodeGroupType ?? '', ...onDemand },
       ...(tolerations.length > 0 ? { tolerations } : {}),
-      ...(scratch && !scratch.chown ? { securityContext: { fsGroup: SPARK_GID } } : {}),
+      securityContext: {
+        seccompProfile: { type: 'RuntimeDefault' },
+        ...(scratch.chown ? {} : { fsGroup: SPARK_GID }),
+      },
       ...(scratch && scratch.volumes.length > 0 ? { volumes: scratch.volumes } : {}),
       ...(init.length > 0 ? { initContainers: init } : {}),
       containers: [main],

@@ -15,7 +15,7 @@ export interface AwsCliContainerProps {
   /** More environment variables, after the common ones. @default none */
   readonly extraEnv?: readonly { readonly name: string; readonly value: string }[];
   readonly cpu: string;
-  /** Request and limit (the team's ResourceQuota names requests.cpu, requests.memory and limits.memory). */
+  /** Request and limit of memory (explicit, so the pod never depends on the namespace's LimitRange). */
   readonly memory: string;
   readonly volumeMounts: Container['volumeMounts'];
 }

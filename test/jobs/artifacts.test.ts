@@ -130,7 +130,7 @@ describe('job artifacts', () => {
     expect(sameJob.metadata.name).toBe(job.metadata.name);
   });
 
-  it('runs as the team uploader with a pinned AWS CLI, locked down, kept after completion', () => {
+  it('runs as the team uploader with a pinned AWS CLI, locked down, as a Sync hook kept a week', () => {
     const pod = job.spec.template.spec;
     const container = pod.containers[0];
     expect(pod.serviceAccountName).toBe('emr-artifact-uploader');
@@ -151,8 +151,12 @@ describe('job artifacts', () => {
       limits: { memory: '256Mi' },
     });
     expect(job.spec.backoffLimit).toBe(3);
-    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
-    expect(job.metadata.annotations).toBeUndefined();
+    // A Sync hook: re-created by every sync, so a failed run never blocks the team's syncs.
+    expect(job.spec.ttlSecondsAfterFinished).toBe(7 * 24 * 3600);
+    expect(job.metadata.annotations).toEqual({
+      'argocd.argoproj.io/hook': 'Sync',
+      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+    });
   });
 
   it('writes only where the uploader role may write, as the service account its role trusts', () => {

@@ -56,7 +56,7 @@ describe('team chart', () => {
 
   it('turns the budget into a quota', () => {
     expect(get(team, 'ResourceQuota/team-budget').spec).toEqual({
-      hard: { 'requests.cpu': '1200', 'requests.memory': '6000Gi', 'limits.memory': '6000Gi' },
+      hard: { 'requests.cpu': '1200', 'requests.memory': '6000Gi' },
     });
   });
 
@@ -125,19 +125,13 @@ describe('team chart', () => {
       expect(capacity(file), file).toBe(file.endsWith('-driver.yaml') ? 'on-demand' : undefined);
   });
 
-  it('mounts NVMe scratch from the RAID0 array at /data1, handed to uid 999 / gid 1000', () => {
+  it('mounts NVMe scratch as an emptyDir of the pod at /data1 (on the RAID0 array), with no init container', () => {
     const nvme = templates.get('spark-graviton-memory-optimized-nvme-executor.yaml')!;
-    expect(nvme.spec.volumes).toEqual([
-      { name: 'spark-local-dir-1', hostPath: { path: '/mnt/k8s-disks/0/spark', type: 'DirectoryOrCreate' } },
-    ]);
+    expect(nvme.spec.volumes).toEqual([{ name: 'spark-local-dir-1', emptyDir: {} }]);
     expect(nvme.spec.containers[0]?.volumeMounts).toEqual([
       { name: 'spark-local-dir-1', mountPath: '/data1' },
     ]);
-    expect(nvme.spec.initContainers?.[0]).toMatchObject({
-      name: 'volume-permissions',
-      command: ['sh', '-c', 'chown 999:1000 /data1'],
-      volumeMounts: [{ name: 'spark-local-dir-1', mountPath: '/data1' }],
-    });
+    expect(nvme.spec.initContainers).toBeUndefined();
   });
 
   it('gives EBS pods no fixed claim: the templates mount nothing and rely on fsGroup', () => {
@@ -145,7 +139,10 @@ describe('team chart', () => {
       const template = templates.get(`spark-compute-optimized-ebs-${role}.yaml`)!;
       expect(template.spec.volumes, role).toBeUndefined();
       expect(template.spec.containers[0]?.volumeMounts, role).toBeUndefined();
-      expect(template.spec.securityContext, role).toEqual({ fsGroup: 1000 });
+      expect(template.spec.securityContext, role).toEqual({
+        seccompProfile: { type: 'RuntimeDefault' },
+        fsGroup: 1000,
+      });
       expect(template.spec.initContainers, role).toBeUndefined();
     }
     // A fixed claim on the WaitForFirstConsumer class would stay Pending until a job mounts it,
@@ -155,11 +152,7 @@ describe('team chart', () => {
     expect([...other.values()].filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
   });
 
-  it('sizes the init container that hands scratch to Spark explicitly, not by LimitRange defaults', () => {
-    const nvme = templates.get('spark-compute-optimized-nvme-executor.yaml')!;
-    expect(nvme.spec.initContainers?.[0]?.resources).toEqual({
-      requests: { cpu: '100m', memory: '64Mi' },
-      limits: { memory: '64Mi' },
-    });
+  it('renders no init container in any template of the default variants (NVMe, EBS)', () => {
+    for (const [file, template] of templates) expect(template.spec.initContainers, file).toBeUndefined();
   });
 });

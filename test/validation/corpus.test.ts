@@ -535,11 +535,17 @@ corpus.push(
     file: DRIVER_PVC_FILE,
     set: () => withClaimMountedBy(EBS_EXECUTOR),
   },
-  job(
-    'admission.limit-below-request',
-    "a logging container asking for more memory than the LimitRange's default limit",
-    classification('emr-containers-defaults', { 'logging.request.memory': '1Gi' }),
-  ),
+  {
+    name: 'a logging container asking for more memory than a LimitRange default limit',
+    rule: 'admission.limit-below-request',
+    file: SAMPLE_JOBRUN_FILE,
+    set: () => {
+      const set = withJob(classification('emr-containers-defaults', { 'logging.request.memory': '1Gi' }));
+      return mutate(set, fileEnding(set, LIMITS), (o) => {
+        o.spec.limits[0].default = { memory: '512Mi' };
+      });
+    },
+  },
   edit(
     QUOTA,
     'admission.quota-unset',

@@ -95,11 +95,12 @@ describe('the pods EMR creates for a JobRun', () => {
     const submitter = byRole.get('job-submitter');
     expect(submitter?.pod.nodeSelector).toEqual({ NodeGroupType: 'core' });
     expect(submitter?.pod.annotations).toEqual({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
-    // job-runner has no documented resources: the LimitRange defaults it (100m / 256Mi, limit 512Mi).
+    // job-runner has no documented resources: the LimitRange defaults its requests (100m / 256Mi)
+    // and, with no default limit, gives neither EMR container a limit.
     expect(submitter?.containers.map((c) => [c.name, c.requests.get('cpu'), c.limits.get('memory')])).toEqual(
       [
-        ['job-runner', 0.1, 512 * MI],
-        ['emr-logging', 0.1, 512 * MI],
+        ['job-runner', 0.1, undefined],
+        ['emr-logging', 0.1, undefined],
       ],
     );
   });
@@ -186,7 +187,7 @@ describe('the first sync of an empty cluster', () => {
             metadata: {
               name: 'seed-input',
               namespace: 'emr-data-team-a',
-              annotations: { 'argocd.argoproj.io/sync-wave': '9' },
+              annotations: { 'argocd.argoproj.io/sync-wave': '9', 'argocd.argoproj.io/hook': 'Sync' },
             },
             spec: {
               template: {

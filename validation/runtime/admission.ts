@@ -14,7 +14,11 @@ import { describe, type RuntimeObjects } from './objects';
  * 3. Validation: a request above its (possibly defaulted) limit is rejected
  *    (`admission.limit-below-request`), as are values outside the item's `min`/`max`, and pod
  *    totals outside a `type: Pod` item's (`admission.limit-range`).
- * 4. ResourceQuota: when a quota names `cpu`/`memory` (`requests.*`) or `limits.cpu`/
+ * 4. The LimitRange itself, as the API server validates it after that defaulting: per resource,
+ *    `min` ≤ `defaultRequest` ≤ `default` ≤ `max`; otherwise the LimitRange is rejected
+ *    (`admission.limit-range-invalid`). A `default` limit below `defaultRequest` would otherwise
+ *    give every container that states nothing (EMR's job-runner) a limit below its request.
+ * 5. ResourceQuota: when a quota names `cpu`/`memory` (`requests.*`) or `limits.cpu`/
  *    `limits.memory`, every container and init container must set that value once defaults are
  *    applied (`admission.quota-unset`), and no pod, nor all pods of one JobRun together, may
  *    need more than the quota's `hard` (`admission.quota-exceeded`).
@@ -56,6 +60,43 @@ function containerLimits(item: Json): ContainerLimits {
   for (const [name, value] of defaults) if (!defaultRequest.has(name)) defaultRequest.set(name, value);
   for (const [name, value] of min) if (!defaultRequest.has(name)) defaultRequest.set(name, value);
   return { default: defaults, defaultRequest, min, max };
+}
+
+/** The order the API server requires of a LimitRange item's values of one resource. */
+const RANGE_ORDER = [
+  ['min', 'defaultRequest'],
+  ['defaultRequest', 'default'],
+  ['default', 'max'],
+  ['min', 'default'],
+  ['defaultRequest', 'max'],
+  ['min', 'max'],
+] as const;
+
+/**
+ * Step 4: every LimitRange of the environment as the API server validates it once defaulted;
+ * reports each `type: Container` item whose values are out of order, once per resource.
+ */
+export function checkLimitRanges(sink: FindingSink, objects: RuntimeObjects): void {
+  for (const range of objects.ofKind('LimitRange')) {
+    for (const [index, item] of arr(obj(range.object.spec).limits).entries()) {
+      if (!isObject(item) || item.type !== 'Container') continue;
+      const limits = containerLimits(item);
+      const reported = new Set<string>();
+      for (const [low, high] of RANGE_ORDER) {
+        for (const [resource, lowValue] of limits[low]) {
+          const highValue = limits[high].get(resource);
+          if (highValue === undefined || lowValue <= highValue + 1e-9 || reported.has(resource)) continue;
+          reported.add(resource);
+          sink.report(
+            range.file,
+            `$.spec.limits[${index}]`,
+            'admission.limit-range-invalid',
+            `${describe(range)}: its ${low} ${formatAmount(resource, lowValue)} is above its ${high} ${formatAmount(resource, highValue)} (after the API's defaulting of missing values), so the API server rejects the LimitRange; a default limit must be at least the default request`,
+          );
+        }
+      }
+    }
+  }
 }
 
 function items(objects: RuntimeObjects, namespace: string, type: string): Json[] {
@@ -130,12 +171,17 @@ function checkRanges(
     for (const [name, request] of c.requests) {
       const limit = c.limits.get(name);
       if (limit === undefined || request <= limit + 1e-9) continue;
-      const source = original.limits.has(name) ? 'limit' : "limit from the namespace's LimitRange default";
+      const defaulted = !original.limits.has(name);
+      const source = defaulted ? "limit from the namespace's LimitRange default" : 'limit';
+      const injected = defaulted && (c.origin === 'emr-logging' || c.origin === 'job-runner');
+      const fix = injected
+        ? 'EMR adds this container without a limit, so drop the LimitRange default limit (a quota on requests needs none) or raise it above every request EMR makes'
+        : "set the container's limit, or raise the LimitRange default";
       sink.report(
         file,
         path,
         'admission.limit-below-request',
-        `${describePod(pod)}: container ${c.name} requests ${formatAmount(name, request)} but its ${source} is ${formatAmount(name, limit)}: the API server rejects the pod; set the container's limit, or raise the LimitRange default`,
+        `${describePod(pod)}: container ${c.name} requests ${formatAmount(name, request)} but its ${source} is ${formatAmount(name, limit)}: the API server rejects the pod; ${fix}`,
       );
     }
     for (const range of ranges) {

@@ -2,7 +2,7 @@ import { asArray as arr, asObject as obj, asString as str, isObject, type Json }
 import type { ModelPod } from './emr-pods';
 import type { Upload } from './content-address';
 import { artifactUris } from './content-address';
-import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
+import { compareStage, describe, stageLabel, type RuntimeObject, type RuntimeObjects } from './objects';
 
 /**
  * The health model: whether an object Argo CD has applied can ever report Healthy, given what
@@ -11,7 +11,8 @@ import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
  *
  * - built-in Go checks (gitops-engine `pkg/health`): a PersistentVolumeClaim is Healthy once
  *   Bound (Pending is Progressing); a Job once Complete (suspended is Suspended, failed is
- *   Degraded); a Pod once Running or Succeeded; Deployments, StatefulSets, DaemonSets once
+ *   Degraded; a Job that is a Sync hook must complete for its sync to go on, and the next sync
+ *   creates it again); a Pod once Running or Succeeded; Deployments, StatefulSets, DaemonSets once
  *   rolled out. Kinds without a check (Namespace, ConfigMap, ServiceAccount, RBAC, quotas,
  *   StorageClass, PersistentVolume, …) are Healthy as soon as they exist.
  * - the Lua checks: Karpenter's (NodePool and EC2NodeClass Healthy on `Ready`), and the
@@ -45,12 +46,17 @@ export interface HealthContext {
 const HEALTHY: Outcome = { state: 'healthy' };
 
 function where(o: RuntimeObject): string {
-  return `${describe(o)} (wave ${o.wave})`;
+  return `${describe(o)} (${stageLabel(o)})`;
 }
 
-/** Whether `dependency` is applied by the time `o` waits for health (and how it is not). */
+/**
+ * Whether `dependency` is applied by the time `o` waits for health (and how it is not): objects
+ * of other apps are, objects of its own app if they come in an earlier or the same step (phase,
+ * then wave: Sync hooks are ordered by wave with the plain resources).
+ */
 function notApplied(dependency: RuntimeObject, o: RuntimeObject): string | undefined {
-  if (dependency.app !== o.app || dependency.wave <= o.wave) return undefined;
+  if (dependency.phase === 'none') return `${describe(dependency)} is a hook no sync ever applies`;
+  if (dependency.app !== o.app || compareStage(dependency, o) <= 0) return undefined;
   return `${where(dependency)} comes after it`;
 }
 
@@ -215,7 +221,13 @@ function jobRunHealth(ctx: HealthContext, run: RuntimeObject): Outcome {
   }
   for (const uri of artifactUris(run)) {
     const upload = ctx.uploads.find((u) => u.uri === uri && u.job.namespace === run.namespace);
-    if (upload === undefined || upload.job.app !== run.app || upload.job.wave < run.wave) continue;
+    if (upload?.job.phase === 'none') {
+      return {
+        state: 'stuck',
+        reason: `reads ${uri}, which only ${describe(upload.job)} uploads, a hook no sync ever applies: the job fails without its file`,
+      };
+    }
+    if (upload === undefined || upload.job.app !== run.app || compareStage(upload.job, run) < 0) continue;
     return {
       state: 'late',
       reason: `reads ${uri}, which ${where(upload.job)} uploads no earlier than the JobRun is submitted: the job can start before its file exists, and fails`,
@@ -237,9 +249,9 @@ function virtualClusterHealth(ctx: HealthContext, vc: RuntimeObject): Outcome {
         'is never created: EMR needs the emr-containers RoleBinding in its namespace, which is not rendered',
     };
   }
-  if (bindings.some((b) => b.app !== vc.app || b.wave < vc.wave)) return HEALTHY;
+  if (bindings.some((b) => b.app !== vc.app || compareStage(b, vc) < 0)) return HEALTHY;
   const binding = bindings[0] as RuntimeObject;
-  return binding.wave === vc.wave
+  return compareStage(binding, vc) === 0
     ? {
         state: 'late',
         reason: `is created in the same wave as ${describe(binding)}: EMR checks the emr-containers RBAC when it registers the virtual cluster, and may find none`,

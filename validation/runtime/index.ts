@@ -2,19 +2,20 @@ import { jobRunGang, type Located, type PodTemplate } from '../cross-checks';
 import { FindingSink } from '../findings';
 import { asObject as obj } from '../json';
 import { jobRunConf } from '../spark-conf';
-import { admitPods } from './admission';
+import { admitPods, checkLimitRanges } from './admission';
 import { checkContentAddresses, uploads } from './content-address';
 import { checkSparkContainerNames, environmentPods, jobRunTemplate } from './emr-pods';
 import { managedNodeGroups, nodePools } from './node-groups';
 import { RuntimeObjects, type RuntimeObject } from './objects';
 import { checkPlacement, type RuntimeGang } from './placement';
+import { checkPodSecurity } from './pod-security';
 import { checkSync } from './sync';
 
 /**
  * The runtime models (DESIGN decision 12): beyond "each object is well-formed", whether the
  * platform as a whole can start and run. In order: the Spark container names of the pod
  * templates, the pods EMR creates for each JobRun and the workloads' pods (`emr-pods.ts`), their
- * admission (`admission.ts`), their placement (`placement.ts`), the content addresses of the job
+ * admission (`admission.ts`) and Pod Security (`pod-security.ts`), their placement (`placement.ts`), the content addresses of the job
  * artifacts (`content-address.ts`), and Argo CD's first sync (`sync.ts`, `health.ts`).
  */
 
@@ -52,7 +53,9 @@ export function checkRuntime(sink: FindingSink, set: RuntimeSet): void {
   const runs = objects.ofKind('JobRun');
   checkSparkContainerNames(sink, set.podTemplates, runs);
   const pods = environmentPods(objects, set.podTemplates);
+  checkLimitRanges(sink, objects);
   const admitted = admitPods(sink, pods, objects);
+  checkPodSecurity(sink, objects, set.podTemplates);
   const managed = managedNodeGroups(set.terraform);
   checkPlacement(
     sink,

@@ -11,6 +11,17 @@ export const ROOT_APP = '(root)';
 
 /** Argo CD's sync-wave annotation; objects without it are in wave 0. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+/** Argo CD's resource hook annotation (comma-separated hook types). */
+export const HOOK = 'argocd.argoproj.io/hook';
+
+/**
+ * When in a sync operation Argo CD applies an object: the phases run in this order, and waves
+ * order the objects inside a phase, hooks and plain resources alike (gitops-engine sorts sync
+ * tasks by phase, then wave). `none` is an object a sync never applies here: a `Skip` hook, or
+ * one that runs only when a sync fails or the app is deleted.
+ */
+export const OPERATION_PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
+export type OperationPhase = (typeof OPERATION_PHASES)[number] | 'none';
 
 /** One object with where it comes from and when Argo CD applies it. */
 export interface RuntimeObject {
@@ -25,6 +36,27 @@ export interface RuntimeObject {
   /** The Argo CD application folder, {@link ROOT_APP}, or `''` outside the dist/ layout. */
   readonly app: string;
   readonly wave: number;
+  /** The hook types it declares (`Sync`, `PreSync`, …); empty for a plain resource. */
+  readonly hook: readonly string[];
+  /** Its phase: `Sync` for a plain resource, a hook's earliest phase, `none` if never applied. */
+  readonly phase: OperationPhase;
+}
+
+/** Where an object sits in a sync: `[phase, wave]`, to compare lexicographically. */
+function stage(o: RuntimeObject): [number, number] {
+  return [OPERATION_PHASES.indexOf(o.phase as (typeof OPERATION_PHASES)[number]), o.wave];
+}
+
+/** Negative when `a` is applied before `b` in one sync, 0 in the same step, positive after. */
+export function compareStage(a: RuntimeObject, b: RuntimeObject): number {
+  const [pa, wa] = stage(a);
+  const [pb, wb] = stage(b);
+  return pa !== pb ? pa - pb : wa - wb;
+}
+
+/** `wave 9`, or `Sync hook, wave 9` for a hook: where an object runs, for messages. */
+export function stageLabel(o: RuntimeObject): string {
+  return o.hook.length === 0 ? `wave ${o.wave}` : `${o.phase} hook, wave ${o.wave}`;
 }
 
 /** `Kind namespace/name` (or `Kind name`) for messages. */
@@ -36,6 +68,22 @@ function appOf(file: string): string {
   const k8s = /(?:^|\/)k8s\/([^/]+)\//.exec(file);
   if (k8s?.[1] !== undefined) return k8s[1];
   return /(?:^|\/)argocd\//.test(file) ? ROOT_APP : '';
+}
+
+function hookOf(object: Json): string[] {
+  const raw = obj(obj(object.metadata).annotations)[HOOK];
+  return typeof raw === 'string'
+    ? raw
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : [];
+}
+
+function phaseOf(hook: readonly string[]): OperationPhase {
+  if (hook.length === 0) return 'Sync';
+  if (hook.includes('Skip')) return 'none';
+  return OPERATION_PHASES.find((p) => hook.includes(p)) ?? 'none';
 }
 
 function waveOf(object: Json): number {
@@ -53,6 +101,7 @@ export class RuntimeObjects {
     this.all = located.map(({ file, object }) => {
       const apiVersion = str(object.apiVersion) ?? '';
       const metadata = obj(object.metadata);
+      const hook = hookOf(object);
       return {
         file,
         object,
@@ -62,6 +111,8 @@ export class RuntimeObjects {
         namespace: str(metadata.namespace),
         app: appOf(file),
         wave: waveOf(object),
+        hook,
+        phase: phaseOf(hook),
       };
     });
     for (const o of this.all) this.byKind.set(o.kind, [...(this.byKind.get(o.kind) ?? []), o]);

@@ -9,6 +9,7 @@ import {
   teamNamespace,
 } from './naming';
 import type { Environment, Platform } from './schema';
+import { versions } from './versions';
 
 /**
  * Rules that relate several fields. Each returns problems; none throws. Paths use the same
@@ -42,6 +43,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
       `${at}.nodePools`,
       'name',
     ),
+    ...checkClusterVersion(env, at),
     ...checkRegionAndZones(env, at),
     ...checkNetwork(env, at),
     ...checkReferences(env, at),
@@ -60,6 +62,21 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkNodePools(env, at),
     ...checkFsx(env, at),
     ...checkJobs(env, at),
+  ];
+}
+
+/**
+ * The cluster runs the Kubernetes minor the whole repository renders and validates for
+ * (`versions.kubernetes`, with the schema lock, Cluster Autoscaler and the node AMI in step).
+ */
+function checkClusterVersion(env: Environment, at: string): ConfigProblem[] {
+  if (env.cluster.version === versions.kubernetes) return [];
+  return [
+    {
+      path: `${at}.cluster.version`,
+      value: env.cluster.version,
+      rule: `is not ${versions.kubernetes}, the Kubernetes version this repository renders and validates for: leave cluster.version out, or move config/versions.ts (kubernetes, with schemas.lock.json, clusterAutoscaler and the node AMI) one minor at a time`,
+    },
   ];
 }
 

@@ -19,6 +19,13 @@ export const versions = {
   karpenter: '1.14.1',
   /** EKS-optimized Amazon Linux 2023 AMI alias used by every EC2NodeClass (pinned, never `@latest`). */
   al2023AmiAlias: 'al2023@v20260714',
+  /**
+   * The Kubernetes minor the AMI release above was checked to ship (the amazon-eks-ami release
+   * notes list one AMI per minor): bump it with `kubernetes`, after checking the release has it.
+   */
+  al2023AmiKubernetes: '1.34',
+  /** Cluster Autoscaler, set as the chart's image tag: it supports only its own Kubernetes minor. */
+  clusterAutoscaler: '1.34.2',
   /** Core managed node group AMI type. */
   coreNodeAmiType: 'AL2023_x86_64_STANDARD',
   /** Default EMR on EKS release label for jobs (Spark 3.5.x). */

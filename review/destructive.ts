@@ -137,6 +137,19 @@ function minorVersion(value: unknown): number | undefined {
 }
 
 /**
+ * Why EKS refuses an in-place version change of a cluster: it upgrades one minor version at a
+ * time (and never downgrades, which {@link replacementReason} reports). Undefined when it can.
+ */
+export function eksUpgradeProblem(changes: readonly FieldChange[]): string | undefined {
+  const version = changes.find((change) => change.path === '.version');
+  const before = minorVersion(version?.before);
+  const after = minorVersion(version?.after);
+  if (before === undefined || after === undefined || after <= before + 1) return undefined;
+  const next = `${Math.floor(before / 1000)}.${(before % 1000) + 1}`;
+  return `EKS upgrades one minor version at a time, so ${String(version?.before)} → ${String(version?.after)} fails at apply: upgrade to ${next} first (apply it, check the add-ons and node AMIs), then to the next minor`;
+}
+
+/**
  * Why a Terraform change destroys and re-creates the resource, or undefined when it updates in
  * place. Besides the table: an EKS version downgrade and removing EKS secrets encryption
  * (irreversible in EKS), and shrinking an FSx for Lustre file system.

@@ -1,6 +1,6 @@
 import { quantityValue as quantity } from '../validation/formats';
 import { asObject, isObject } from '../validation/json';
-import { replacementReason } from './destructive';
+import { eksUpgradeProblem, replacementReason } from './destructive';
 import { parseDocument } from './embedded';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';
 import { indexKey, subjectOf, type Change, type Index, type Severity, type Warning } from './model';
@@ -237,6 +237,8 @@ function terraformRules(change: Change, rules: Rules): void {
     const reason = replacementReason(change.kind, change.fields);
     if (reason !== undefined)
       warn(change, `Terraform will replace this resource (destroy, then create): ${reason}`);
+    const upgrade = change.kind === 'aws_eks_cluster' ? eksUpgradeProblem(change.fields) : undefined;
+    if (upgrade !== undefined) warn(change, upgrade);
   }
   const oldDocs = policyDocuments(old);
   for (const [path, document] of policyDocuments(current)) {

@@ -7,6 +7,7 @@ import { readPlatformInput } from '../pipeline/config-file';
 import { withOutputLock } from '../pipeline/output-lock';
 import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
 import type { RenderValidation } from '../pipeline/validate-render';
+import { assertVersionsAgree } from '../pipeline/version-guards';
 import { replaceDirectory } from '../pipeline/write';
 
 const HELP = `Usage: npm run synth [-- --env NAME ...] [--config FILE] [--out DIR] [--quiet] [--format text|json]
@@ -44,6 +45,7 @@ export async function run(args: readonly string[]): Promise<number> {
   if (values.out.trim() === '') {
     throw new UsageError('synth: --out needs a folder (for example --out dist).');
   }
+  assertVersionsAgree();
   const out = resolve(values.out);
   // A target synth must never replace is refused before the render, which takes seconds.
   checkOutputTarget(out, { contents: false });

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseOptions, UsageError } from '../pipeline/cli';
+import { assertVersionsAgree } from '../pipeline/version-guards';
 import { table } from '../pipeline/summary';
 import { formatFinding, type Finding } from '../validation/findings';
 import { headTree, readTree, validationSets } from '../validation/sources';
@@ -35,6 +36,7 @@ export function run(args: readonly string[]): number {
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`validate: --format ${values.format} is not supported (use text or json).`);
   }
+  assertVersionsAgree();
   const dirs = positionals.length > 0 ? positionals : ['dist'];
   const started = performance.now();
   const findings: Finding[] = [];

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { clusterAutoscalerRoleName, type Environment } from '../../config';
-import { charts } from '../../config/versions';
+import { charts, versions } from '../../config/versions';
 import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
 
@@ -20,6 +20,7 @@ export interface HelmClusterAutoscalerProps {
 /** The subset of the cluster-autoscaler chart's values this project sets. */
 type ClusterAutoscalerValues = {
   readonly cloudProvider: 'aws';
+  readonly image: { readonly tag: string };
   readonly awsRegion: string;
   readonly autoDiscovery: { readonly clusterName: string };
   readonly rbac: { readonly serviceAccount: { readonly create: true; readonly name: string } };
@@ -91,6 +92,8 @@ export class HelmClusterAutoscaler extends Construct {
     });
     const values: ClusterAutoscalerValues = {
       cloudProvider: 'aws',
+      // The pinned version, which follows the Kubernetes minor (pipeline/version-guards.ts).
+      image: { tag: `v${versions.clusterAutoscaler}` },
       awsRegion: region,
       autoDiscovery: { clusterName: name },
       rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },

@@ -61,6 +61,13 @@ describe('loadPlatform', () => {
 
   const bad: [string, (env: EnvironmentInput & Record<string, unknown>) => void, string, JobFileSet?][] = [
     [
+      'a cluster version the repository does not render and validate for',
+      (env) => {
+        env.cluster.version = '1.35';
+      },
+      'Invalid config at environments[0].cluster.version: "1.35" is not 1.34, the Kubernetes version this repository renders and validates for: leave cluster.version out, or move config/versions.ts (kubernetes, with schemas.lock.json, clusterAutoscaler and the node AMI) one minor at a time.',
+    ],
+    [
       'a non-DNS-1123 team name',
       (env) => {
         env.teams[0]!.name = 'Team_A';

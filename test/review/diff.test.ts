@@ -203,6 +203,15 @@ describe('npm run diff', () => {
       /EKS cannot downgrade 1\.34 → 1\.33/,
     ],
     [
+      'an EKS upgrade that skips a minor version',
+      () =>
+        editTerraform('base', (j) => {
+          const cluster = Object.values(j.resource.aws_eks_cluster as Tree)[0] as Tree;
+          cluster.version = '1.36';
+        }),
+      /EKS upgrades one minor version at a time, so 1\.34 → 1\.36 fails at apply: upgrade to 1\.35 first/,
+    ],
+    [
       'a widened AppProject',
       () =>
         editYaml(PROJECT, (o) =>

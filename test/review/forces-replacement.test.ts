@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlatform } from '../../config/load';
-import { FORCES_REPLACEMENT, replacementReason } from '../../review/destructive';
+import { eksUpgradeProblem, FORCES_REPLACEMENT, replacementReason } from '../../review/destructive';
 import { fixturePlatform } from '../helpers/manifests';
 import { ROOT } from '../helpers/run';
 import { environment, synthStacks } from '../helpers/terraform';
@@ -103,6 +103,16 @@ describe('the forces-replacement table', () => {
         { path: '.vpc_config.subnet_ids[2]', before: undefined, after: 'subnet-3' },
       ]),
     ).toBeUndefined();
+  });
+
+  it('knows that EKS upgrades one minor version at a time, and that one step is fine', () => {
+    const change = (before: string, after: string) => [{ path: '.version', before, after }];
+    expect(eksUpgradeProblem(change('1.34', '1.36'))).toBe(
+      'EKS upgrades one minor version at a time, so 1.34 → 1.36 fails at apply: upgrade to 1.35 first (apply it, check the add-ons and node AMIs), then to the next minor',
+    );
+    expect(eksUpgradeProblem(change('1.34', '1.35'))).toBeUndefined();
+    expect(eksUpgradeProblem(change('1.34', '1.33'))).toBeUndefined();
+    expect(replacementReason('aws_eks_cluster', change('1.34', '1.36'))).toBeUndefined();
   });
 
   it('knows the replacements the table cannot express', () => {

@@ -161,6 +161,16 @@ export function instanceTypes(group: NodeGroup): readonly string[] {
   );
 }
 
+/** Cores in the unit people size Spark with: `64.1`, `35.6`, `2`. */
+export function cores(cpu: number): string {
+  return String(Math.round(cpu * 10) / 10);
+}
+
+/** MiB as GiB with one decimal: `840.5`, `63.3`, `4`. */
+export function gib(memoryMiB: number): string {
+  return String(Math.round((memoryMiB / 1024) * 10) / 10);
+}
+
 /** Whether a pod requesting `cpu` cores and `memoryMiB` fits some instance type of the group. */
 export function bestFit(
   group: NodeGroup,
@@ -178,6 +188,6 @@ export function bestFit(
   if (largest === undefined) return { fits: true }; // no sized type: reported as cross.instance-unknown
   return {
     fits: false,
-    largest: `${largest.type} offers ${largest.cpu.toFixed(2)} CPU and ${Math.floor(largest.memoryMiB)} MiB after kubelet reserve, eviction threshold and DaemonSets`,
+    largest: `${largest.type} offers ${cores(largest.cpu)} cores and ${gib(largest.memoryMiB)} GiB after kubelet reserve, eviction threshold and DaemonSets`,
   };
 }

@@ -4,7 +4,7 @@ import { asArray as arr, asObject as obj } from '../json';
 import type { TaskGroup } from '../yunikorn-checks';
 import { formatAmount, type AdmittedPod } from './admission';
 import { describePod, type ModelPod } from './emr-pods';
-import { bestFit, candidateGroups, type NodeGroup } from './node-groups';
+import { bestFit, candidateGroups, cores, gib, type NodeGroup } from './node-groups';
 import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
 
 /**
@@ -70,7 +70,12 @@ function requestOf(admitted: AdmittedPod): { cpu: number; memoryMiB: number } {
   };
 }
 
-function checkFit(sink: FindingSink, admitted: AdmittedPod, candidates: readonly NodeGroup[]): void {
+function checkFit(
+  sink: FindingSink,
+  admitted: AdmittedPod,
+  candidates: readonly NodeGroup[],
+  groups: readonly NodeGroup[],
+): void {
   const { pod } = admitted;
   const { cpu, memoryMiB } = requestOf(admitted);
   for (const group of candidates) {
@@ -78,11 +83,16 @@ function checkFit(sink: FindingSink, admitted: AdmittedPod, candidates: readonly
     if (fit.fits) continue;
     const { file } = location(pod, 'resources');
     const extra = additions(admitted);
+    // Pools of the same kind where the pod would fit: the first fix to suggest.
+    const roomier = groups
+      .filter((g) => g.source === group.source && g.name !== group.name && bestFit(g, cpu, memoryMiB).fits)
+      .map((g) => g.name);
+    const fix = `${roomier.length > 0 ? `use ${roomier.join(' or ')}, or ` : ''}ask for fewer cores or less memory`;
     sink.report(
       file,
       '$.spec',
       'cross.fit',
-      `${describePod(pod)} needs ${formatAmount('cpu', cpu)} and ${Math.ceil(memoryMiB)}Mi (${pod.role === 'workload' ? 'its containers' : 'Spark with memory overhead'}${extra.length > 0 ? `, with ${extra}` : ''}), more than any instance type ${group.source === 'NodePool' ? 'NodePool' : 'node group'} ${group.name} allows: the largest, ${String(fit.largest)}`,
+      `${describePod(pod)} needs ${cores(cpu)} cores and ${gib(memoryMiB)} GiB (${pod.role === 'workload' ? 'its containers' : 'Spark with memory overhead'}${extra.length > 0 ? `, with ${extra}` : ''}), more than any instance type ${group.source === 'NodePool' ? 'NodePool' : 'node group'} ${group.name} allows: the largest, ${String(fit.largest)}; ${fix}`,
     );
   }
 }
@@ -217,7 +227,7 @@ export function checkPlacement(
       }
       continue;
     }
-    checkFit(sink, a, candidates);
+    checkFit(sink, a, candidates, groups);
     checkProtection(sink, pod, candidates);
     checkTaskGroup(sink, a, gangs.get(pod.owner));
   }

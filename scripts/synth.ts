@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { loadPlatform } from '../config';
 import { displayPath } from '../config/display-path';
+import { readJobFiles } from '../config/job-files';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
+import { placeJobFindings } from '../pipeline/job-findings';
 import { withOutputLock } from '../pipeline/output-lock';
 import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
 import type { RenderValidation } from '../pipeline/validate-render';
@@ -50,7 +52,8 @@ export async function run(args: readonly string[]): Promise<number> {
   // A target synth must never replace is refused before the render, which takes seconds.
   checkOutputTarget(out, { contents: false });
   const started = performance.now();
-  const platform = loadPlatform(readPlatformInput(values.config));
+  const jobFiles = readJobFiles();
+  const platform = loadPlatform(readPlatformInput(values.config), jobFiles);
   const known = platform.environments.map((e) => e.name);
   for (const name of values.env ?? []) {
     if (!known.includes(name)) {
@@ -79,7 +82,9 @@ export async function run(args: readonly string[]): Promise<number> {
     return validation.findings.length === 0;
   };
   const report = (): number => {
-    const findings = validation?.findings ?? [];
+    // A finding on a job's JobRun points at the job file and line the data engineer wrote.
+    const prefix = relative(process.cwd(), out).split('\\').join('/') || '.';
+    const findings = placeJobFindings(validation?.findings ?? [], result.objects, jobFiles, prefix);
     if (values.format === 'json') process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const finding of findings) process.stderr.write(`${formatFinding(finding)}\n`);
     process.stderr.write(

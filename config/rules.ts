@@ -1,6 +1,7 @@
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
 import { checkJobs } from './job-rules';
+import { checkTags } from './tags';
 import {
   allBucketNames,
   allRoleNames,
@@ -43,6 +44,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
       'name',
     ),
     ...checkRegionAndZones(env, at),
+    ...checkTags(env.cluster.tags, `${at}.cluster.tags`),
     ...checkNetwork(env, at),
     ...checkReferences(env, at),
     ...checkBudgets(env, at),

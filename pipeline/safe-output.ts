@@ -5,6 +5,7 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -31,13 +32,50 @@ export class OutputError extends Error {
 /** The file synth writes at the top of every output folder it makes: its licence to replace it. */
 export const MARKER_FILE = '.emr-eks-gitops';
 
-/** The marker's content (fixed, so two synths give identical bytes). */
+/** The marker's first lines (fixed); the files synth wrote follow {@link MARKER_LIST}. */
 export const MARKER_TEXT = [
   'Written by `emr-eks-gitops synth` (npm run synth), which replaces this folder as a whole on every',
   "run: do not edit it. Terraform's working files in its stack folders (.terraform/,",
-  '.terraform.lock.hcl, *.tfstate*) are kept. See docs/safety.md.',
+  '.terraform.lock.hcl, *.tfstate*) are kept; any other file not listed below makes synth refuse',
+  'to replace the folder. See docs/safety.md.',
   '',
 ].join('\n');
+
+/** The line after which the marker lists, one per line, every file synth wrote in the folder. */
+export const MARKER_LIST = 'Files written by synth:';
+
+/**
+ * The note at the top of each staging folder synth makes beside an output folder
+ * (`.<name>-new-<pid>`, `.<name>-old-<pid>`), holding the pid of the run: only folders with it
+ * are synth's own (pipeline/write.ts).
+ */
+export const STAGING_NOTE = '.emr-eks-gitops-staging';
+
+/** The marker of a tree holding `files` (paths relative to it): the same bytes for the same files. */
+export function markerContent(files: Iterable<string>): string {
+  const sorted = [...files].sort();
+  return `${MARKER_TEXT}\n${MARKER_LIST}\n${sorted.map((file) => `${file}\n`).join('')}`;
+}
+
+/** Largest marker read: far more than the list of any render (a bigger one is not synth's). */
+const MARKER_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * What the marker of `dir` says synth wrote: undefined without a marker, `files` undefined for
+ * the marker of a synth before the list (its folder is judged by the dist/ layout). A marker
+ * that is not a regular file, or is too large, lists nothing (so every file is foreign).
+ */
+function readMarker(dir: string): { readonly files?: ReadonlySet<string> } | undefined {
+  const marker = join(dir, MARKER_FILE);
+  if (!existsSync(marker) && !isSymbolicLink(marker)) return undefined;
+  const stats = lstatChecked(marker);
+  if (!stats.isFile() || stats.size > MARKER_LIMIT) return { files: new Set() };
+  const text = checked(marker, () => readFileSync(marker, 'utf8'));
+  const lines = text.split('\n');
+  const at = lines.indexOf(MARKER_LIST);
+  if (at === -1) return {};
+  return { files: new Set(lines.slice(at + 1).filter((line) => line !== '')) };
+}
 
 /** This project's root (the folder holding package.json). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -141,11 +179,24 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
       `cannot write in ${displayPath(parent)} (${cause(error)}): synth writes its new tree beside the output folder; pass a folder whose parent you may write`,
     );
   }
-  if (existing !== path || existsSync(join(real, MARKER_FILE))) return;
+  if (existing !== path) return;
+  const marker = readMarker(real);
   const repository = ancestors(dirname(real)).find((dir) => existsSync(join(dir, '.git')));
   if (!inProject && repository === undefined && options.contents === false) return;
+  if (marker?.files !== undefined) {
+    const unlisted = unlistedEntry(real, marker.files);
+    if (unlisted === undefined) return;
+    refuse(
+      `${name} holds ${displayPath(unlisted)}, which synth did not write (${MARKER_FILE} lists what it wrote): move it out of ${name}, then synth again; synth changed nothing`,
+    );
+  }
   const foreign = foreignEntry(real);
   if (foreign === undefined) return;
+  if (marker !== undefined) {
+    refuse(
+      `${name} holds ${displayPath(foreign)}, which synth did not write (not the dist/ layout): move it out of ${name}, then synth again; synth changed nothing`,
+    );
+  }
   if (inProject || repository !== undefined) {
     refuse(
       `${name} is a source folder of the ${inProject ? 'project' : `repository ${repository ?? ''}`} (it holds ${displayPath(foreign)}, which synth did not write): pass --out dist or a new folder`,
@@ -279,11 +330,39 @@ function foreignEntry(dir: string): string | undefined {
     const rel = stack.pop() as string;
     for (const entry of readdirChecked(join(dir, rel))) {
       const path = rel === '' ? entry : `${rel}/${entry}`;
+      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE)) continue;
       if (++seen > LIMIT) return join(dir, path);
       const stats = lstatChecked(join(dir, path));
       if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
       if (stats.isDirectory()) stack.push(path);
       else if (!stats.isFile() || !LEGACY_LAYOUT.test(path)) return join(dir, path);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first entry of a marked folder that synth did not write: a file not in the marker's list,
+ * or a folder holding none of its files. Terraform's working files in stack folders, the marker
+ * and a staging note are synth's or Terraform's. Undefined when there is none.
+ */
+function unlistedEntry(dir: string, listed: ReadonlySet<string>): string | undefined {
+  const folders = new Set<string>();
+  for (const file of listed) {
+    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
+      folders.add(file.slice(0, cut));
+    }
+  }
+  const stack = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop() as string;
+    for (const entry of readdirChecked(join(dir, rel))) {
+      const path = rel === '' ? entry : `${rel}/${entry}`;
+      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE)) continue;
+      if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
+      const stats = lstatChecked(join(dir, path));
+      if (stats.isDirectory() && folders.has(path)) stack.push(path);
+      else if (stats.isDirectory() || !stats.isFile() || !listed.has(path)) return join(dir, path);
     }
   }
   return undefined;

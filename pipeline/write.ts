@@ -6,8 +6,10 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -17,10 +19,11 @@ import {
   cause,
   checkOutputTarget,
   MARKER_FILE,
-  MARKER_TEXT,
+  markerContent,
   OutputError,
   PROJECT_ROOT,
   sleep,
+  STAGING_NOTE,
 } from './safe-output';
 import { stageTree, type StageJob, type StageResult } from './stage-tree.js';
 import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from './terraform-files';
@@ -95,14 +98,14 @@ export function replaceDirectory(
           staged = writing.finish();
         }
       } catch (error) {
-        removeQuietly(fresh);
+        removeStaging(fresh);
         if (error instanceof OutputError || !(error instanceof StagingError)) throw error;
         throw new OutputError(
           `cannot write the new tree beside ${displayPath(path)} (${cause(error)}): synth changed nothing; check free space and permissions there.`,
         );
       }
       if (!proceed) {
-        removeQuietly(fresh);
+        removeStaging(fresh);
         return { kept: [], warnings, replaced: false, written: 0, linked: 0 };
       }
       fault('staged');
@@ -110,7 +113,7 @@ export function replaceDirectory(
       fault('swapped');
       const old = staging(path, 'old');
       if (plan.exists) {
-        const problem = removeTree(old);
+        const problem = removeStaging(old);
         if (problem !== undefined) {
           warnings.push(
             `${displayPath(path)} was replaced, but the previous tree ${displayPath(old)} could not be removed (${problem}): remove it by hand; the next synth tries again.`,
@@ -125,8 +128,9 @@ export function replaceDirectory(
 
 /**
  * Restores `target` if a run died between its two renames, and removes the staging trees of
- * runs that died (`.<name>-new-<pid>`, `.<name>-old-<pid>`). Call it holding the lock: then every
- * staging tree belongs to a dead run. A leftover holding the only copy of a Terraform working
+ * runs that died. Call it holding the lock: then every staging tree belongs to a dead run. Only
+ * synth's own staging folders are touched ({@link ownStaging}); a folder of yours with such a
+ * name is neither restored nor removed. A leftover holding the only copy of a Terraform working
  * file (its link count is 1: the target does not have it) is kept, with a warning. Returns the
  * warnings.
  */
@@ -134,32 +138,25 @@ export function recoverInterruptedSwap(target: string): string[] {
   const path = resolve(target);
   const parent = dirname(path);
   if (!existsSync(parent)) return [];
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}-(new|old)-\\d+$`);
-  let leftovers: string[];
-  try {
-    leftovers = readdirSync(parent).filter((name) => pattern.test(name));
-  } catch (error) {
-    throw new OutputError(`cannot list ${displayPath(parent)} (${cause(error)}): check its permissions.`);
-  }
+  let leftovers = ownStaging(parent, basename(path));
   const warnings: string[] = [];
   if (!existsSync(path)) {
     const previous = leftovers
-      .filter((name) => name.includes('-old-'))
-      .map((name) => join(parent, name))
+      .filter((dir) => dir.includes(`.${basename(path)}-old-`) && readdirSync(dir).length > 0)
       .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     if (previous !== undefined) {
       try {
         renameSync(previous, path);
+        rmSync(join(path, STAGING_NOTE), { force: true });
       } catch (error) {
         throw new OutputError(
           `cannot restore ${displayPath(path)} from ${displayPath(previous)}, the complete previous tree of an interrupted synth (${cause(error)}): rename it back by hand.`,
         );
       }
-      leftovers = leftovers.filter((name) => join(parent, name) !== previous);
+      leftovers = leftovers.filter((dir) => dir !== previous);
     }
   }
-  for (const name of leftovers) {
-    const leftover = join(parent, name);
+  for (const leftover of leftovers) {
     const sole = soleTerraformCopies(leftover);
     if (sole.length > 0) {
       warnings.push(
@@ -167,7 +164,7 @@ export function recoverInterruptedSwap(target: string): string[] {
       );
       continue;
     }
-    const problem = removeTree(leftover);
+    const problem = removeStaging(leftover);
     if (problem !== undefined) {
       warnings.push(
         `cannot remove ${displayPath(leftover)}, left by an interrupted synth (${problem}): remove it by hand.`,
@@ -175,6 +172,78 @@ export function recoverInterruptedSwap(target: string): string[] {
     }
   }
   return warnings;
+}
+
+/** What a staging folder's note holds: the pid of the run that made it. */
+const noteText = (pid: number): string => `emr-eks-gitops synth, pid ${pid}\n`;
+
+/**
+ * The staging folders beside an output folder that synth made: named `.<name>-new-<pid>` or
+ * `.<name>-old-<pid>`, and either empty or of a pid whose note ({@link STAGING_NOTE}, holding
+ * that pid) is in one of the two folders of that pid (during the swap the note moves from the
+ * new tree to the old one). Absolute paths.
+ */
+function ownStaging(parent: string, name: string): string[] {
+  const pattern = new RegExp(`^\\.${escapeRegExp(name)}-(new|old)-(\\d+)$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch (error) {
+    throw new OutputError(`cannot list ${displayPath(parent)} (${cause(error)}): check its permissions.`);
+  }
+  const candidates = entries.flatMap((entry) => {
+    const match = pattern.exec(entry);
+    return match === null ? [] : [{ dir: join(parent, entry), pid: Number(match[2]) }];
+  });
+  const noted = new Set(
+    candidates.filter(({ dir, pid }) => noteOf(dir) === noteText(pid)).map(({ pid }) => pid),
+  );
+  return candidates.filter(({ dir, pid }) => noted.has(pid) || isBareStart(dir, pid)).map(({ dir }) => dir);
+}
+
+/** The content of a folder's staging note; undefined when it has none (or not a small file). */
+function noteOf(dir: string): string | undefined {
+  const note = join(dir, STAGING_NOTE);
+  try {
+    const stats = lstatSync(note);
+    return stats.isFile() && stats.size < 100 ? readFileSync(note, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A staging folder a run died creating: empty, or holding nothing but the start of its note
+ * (the note is created, then written).
+ */
+function isBareStart(dir: string, pid: number): boolean {
+  try {
+    const entries = readdirSync(dir);
+    if (entries.length === 0) return true;
+    return entries.length === 1 && noteText(pid).startsWith(noteOf(dir) ?? '\0');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes a staging folder of this run or a dead one, its note last, so that an interrupted
+ * removal leaves a folder still recognisably synth's (or an empty one). Returns the cause if
+ * it could not.
+ */
+function removeStaging(dir: string): string | undefined {
+  try {
+    for (const entry of readdirSync(dir)) {
+      if (entry !== STAGING_NOTE) rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+    rmSync(join(dir, STAGING_NOTE), { force: true });
+    rmdirSync(dir);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const path = (error as NodeJS.ErrnoException).path;
+    return path === undefined ? cause(error) : `${cause(error)} on ${displayPath(path)}`;
+  }
 }
 
 /** The points where `EMR_EKS_GITOPS_FAULT` can stop a write (tests only; see docs/safety.md). */
@@ -204,6 +273,8 @@ interface CarryPlan {
   readonly carry: readonly string[];
   /** The Terraform working files among them (inside kept environments too), for the report. */
   readonly kept: readonly string[];
+  /** The other files carried over (those of kept environments), listed in the new marker. */
+  readonly carriedFiles: readonly string[];
 }
 
 /**
@@ -224,7 +295,7 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
     const busy = heldStateLock(join(target, stack), files.get(`${stack}/cdk.tf.json`));
     if (busy !== undefined) throw terraformRunning(join(target, stack), busy);
   }
-  if (!existsSync(target)) return { exists: false, carry: [], kept: [] };
+  if (!existsSync(target)) return { exists: false, carry: [], kept: [], carriedFiles: [] };
   checkRemovable(target);
   const carry: string[] = [];
   const kept: string[] = [];
@@ -248,13 +319,34 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
     }
     if (carried) carry.push(entry);
   }
-  return { exists: true, carry, kept };
+  const carriedFiles = carry
+    .filter((entry) => !entry.includes('/'))
+    .flatMap((entry) => filesOf(target, entry));
+  return { exists: true, carry, kept, carriedFiles };
 }
 
 function terraformRunning(stackDir: string, lock: string): OutputError {
   return new OutputError(
     `Terraform is running in ${displayPath(stackDir)} (its state lock ${displayPath(lock)} exists): wait for it to finish, then synth again; if no terraform runs there, the lock was left by a killed run: delete it; synth changed nothing.`,
   );
+}
+
+/** The files under a top-level entry of the current tree, Terraform's working files left out. */
+function filesOf(target: string, entry: string): string[] {
+  const files: string[] = [];
+  const walk = (rel: string): void => {
+    const stats = lstatSync(join(target, rel));
+    if (!stats.isDirectory()) {
+      files.push(rel);
+      return;
+    }
+    const inStack = stackFolderOf(`${rel}/cdk.tf.json`) === rel;
+    for (const name of readdirSync(join(target, rel))) {
+      if (!(inStack && isTerraformWorkingFile(name))) walk(`${rel}/${name}`);
+    }
+  };
+  walk(entry);
+  return files;
 }
 
 /** `<entry>/terraform/<stack>` folders of a top-level entry of the current tree. */
@@ -335,7 +427,9 @@ function stageJob(
     carry: plan.carry,
     files: entries,
     markerFile: MARKER_FILE,
-    markerText: MARKER_TEXT,
+    markerText: markerContent([...files.keys(), ...plan.carriedFiles]),
+    noteFile: STAGING_NOTE,
+    noteText: noteText(process.pid),
   };
 }
 
@@ -398,14 +492,20 @@ function startStaging(job: StageJob, background: boolean): { finish: () => Stage
   };
 }
 
-/** The two renames; a failure of either leaves the previous tree in place (or says where it is). */
+/**
+ * The two renames; a failure of either leaves the previous tree in place (or says where it is).
+ * Between them the staging note moves from the new tree to the old one, so at every moment one
+ * of the two folders of this pid holds it (see {@link ownStaging}) and the new tree arrives
+ * without it (without an old tree, the note is removed from the new tree right after its rename;
+ * a crash in between leaves it in the output, where it is ignored and the next run drops it).
+ */
 function swap(target: string, fresh: string, exists: boolean): void {
   const old = staging(target, 'old');
   if (exists) {
     try {
       renameSync(target, old);
     } catch (error) {
-      removeQuietly(fresh);
+      removeStaging(fresh);
       throw new OutputError(
         `cannot move ${displayPath(target)} aside (${cause(error)}): synth changed nothing; check the permissions of ${displayPath(target)} and its parent.`,
       );
@@ -413,24 +513,33 @@ function swap(target: string, fresh: string, exists: boolean): void {
   }
   fault('between-renames');
   try {
-    renameSync(fresh, target);
+    if (exists) {
+      writeFileSync(join(old, STAGING_NOTE), noteText(process.pid));
+      rmSync(join(fresh, STAGING_NOTE), { force: true });
+      renameSync(fresh, target);
+    } else {
+      renameSync(fresh, target);
+    }
   } catch (error) {
     let restored = !exists;
     if (exists) {
       try {
         renameSync(old, target);
+        rmSync(join(target, STAGING_NOTE), { force: true });
         restored = true;
       } catch {
         restored = false;
       }
     }
-    if (restored) removeQuietly(fresh);
+    if (restored) removeTree(fresh);
     throw new OutputError(
       restored
         ? `cannot move the new tree into ${displayPath(target)} (${cause(error)}): synth changed nothing; check the permissions of its parent.`
         : `cannot move the new tree into ${displayPath(target)} (${cause(error)}), and the previous tree is now ${displayPath(old)}: the next synth puts it back (or rename it by hand).`,
     );
   }
+  // Without an old tree to hold it, the note came along with the new tree: drop it there.
+  if (!exists) removeTree(join(target, STAGING_NOTE));
 }
 
 /** Files of a leftover tree that are Terraform working files and exist nowhere else. */
@@ -463,10 +572,6 @@ function removeTree(dir: string): string | undefined {
     const path = (error as NodeJS.ErrnoException).path;
     return path === undefined ? cause(error) : `${cause(error)} on ${displayPath(path)}`;
   }
-}
-
-function removeQuietly(dir: string): void {
-  removeTree(dir);
 }
 
 function isDirectory(path: string): boolean {

@@ -5,6 +5,7 @@ import { parseOptions, UsageError } from '../pipeline/cli';
 import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
 import { withOutputLock } from '../pipeline/output-lock';
+import { checkpoint, stopOnSignal } from '../pipeline/interrupt';
 import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
 import type { RenderValidation } from '../pipeline/validate-render';
 import { replaceDirectory } from '../pipeline/write';
@@ -47,6 +48,12 @@ export async function run(args: readonly string[]): Promise<number> {
   const out = resolve(values.out);
   // A target synth must never replace is refused before the render, which takes seconds.
   checkOutputTarget(out, { contents: false });
+  let writing = false;
+  stopOnSignal((signal) =>
+    writing
+      ? `synth: stopped by ${signal} once the write it had begun was over: ${values.out}/ is complete (old or new), and no lock or staging folder is left.`
+      : `synth: stopped by ${signal} before writing: ${values.out}/ was left as it was.`,
+  );
   const started = performance.now();
   const platform = loadPlatform(readPlatformInput(values.config));
   const known = platform.environments.map((e) => e.name);
@@ -67,6 +74,9 @@ export async function run(args: readonly string[]): Promise<number> {
   ]);
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
   const result = renderPlatform(platform, values.env);
+  // A Ctrl-C during the render stops synth here, before anything is written.
+  await checkpoint();
+  writing = true;
   const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
   // The new tree is written on another thread while the render is validated; it replaces the
   // output only when validation finds nothing (else it is removed, and the output is unchanged).
@@ -117,6 +127,10 @@ export async function run(args: readonly string[]): Promise<number> {
       return report();
     }
     throw error;
+  } finally {
+    // A signal that came during the write is handled now that it is over (its handle does not
+    // keep the process alive by itself, so it is given this turn of the event loop).
+    await checkpoint();
   }
   if (written === undefined || validation === undefined) return report();
   if (written.owners !== 'unchanged') log(`synth: ${written.owners} .github/CODEOWNERS`);

@@ -149,6 +149,11 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
   // Judge the real location: a symlinked parent must not hide the project or a repository.
   const real = join(realpathChecked(existing), relative(existing, path));
   const root = realpathChecked(options.projectRoot ?? PROJECT_ROOT);
+  if (existing === path && isMountPoint(real)) {
+    refuse(
+      `${name} is a mount point (a folder mounted there, as by docker -v or mount --bind): synth replaces its output folder by renaming it, which the kernel refuses for a mount point (EBUSY); mount the folder that holds ${name} instead, or pass --out ${name}/<folder> to write inside the mount`,
+    );
+  }
   if (existsSync(join(real, '.git'))) {
     refuse(
       `${name} holds .git (it is the root of a repository): synth replaces its output folder as a whole; pass a folder of its own, such as dist`,
@@ -371,6 +376,26 @@ function unlistedEntry(dir: string, listed: ReadonlySet<string>): string | undef
 const STACK_FOLDER = /^[a-z0-9-]+\/terraform\/[a-z0-9-]+$/;
 const LEGACY_LAYOUT =
   /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/(_cluster|[a-z0-9-]+)\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|README\.md)$/;
+
+/**
+ * Whether a folder is a mount point: on another device than its parent, or listed in
+ * /proc/self/mountinfo (a bind mount from the same filesystem keeps the device number).
+ */
+function isMountPoint(dir: string): boolean {
+  if (statChecked(dir).dev !== statChecked(dirname(dir)).dev) return true;
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return false; // not Linux: the device numbers said it all
+  }
+  return table.split('\n').some((line) => unescapeMount(line.split(' ')[4] ?? '') === dir);
+}
+
+/** A mountinfo path: spaces, tabs, newlines and backslashes are written as octal escapes. */
+function unescapeMount(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
 
 function refuse(sentence: string): never {
   throw new OutputError(`${sentence}.`);

@@ -4,7 +4,7 @@ import { displayPath } from '../config/display-path';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
-import { withOutputLock } from '../pipeline/output-lock';
+import { lockReleased, withOutputLock } from '../pipeline/output-lock';
 import { checkpoint, stopOnSignal } from '../pipeline/interrupt';
 import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
 import type { RenderValidation } from '../pipeline/validate-render';
@@ -74,8 +74,18 @@ export async function run(args: readonly string[]): Promise<number> {
   ]);
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
   const result = renderPlatform(platform, values.env);
-  // A Ctrl-C during the render stops synth here, before anything is written.
+  // A Ctrl-C during the render, or while another synth holds the lock, stops synth before it
+  // writes anything: both waits let the signal handler run.
   await checkpoint();
+  let told = false;
+  const lockOptions = {
+    since: Date.now(),
+    onWait: (holder: string) => {
+      if (!told) log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`);
+      told = true;
+    },
+  };
+  await lockReleased(out, lockOptions);
   writing = true;
   const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
   // The new tree is written on another thread while the render is validated; it replaces the
@@ -112,9 +122,7 @@ export async function run(args: readonly string[]): Promise<number> {
         }
         return { ...replaced, owners: owners.action };
       },
-      {
-        onWait: (holder) => log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`),
-      },
+      lockOptions,
     );
   };
   let written: ReturnType<typeof write>;

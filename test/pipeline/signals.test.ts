@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MARKER_FILE } from '../../pipeline/safe-output';
@@ -71,6 +79,25 @@ describe('a signal during synth', () => {
     );
     expect(leftovers(parent)).toEqual([]);
     expect(readFileSync(join(out, MARKER_FILE), 'utf8')).toBe(marker);
+  }, 120_000);
+
+  it('SIGINT while it waits for another run holding the lock: exit 130 at once, that lock left alone', async () => {
+    const parent = join(work, 'waiting');
+    const out = join(parent, 'dist');
+    mkdirSync(parent);
+    // A live process (this test's) holds the lock: synth waits for it, up to 30 s.
+    const holder = `${process.pid} ${hostname()}\n`;
+    writeFileSync(join(parent, '.dist.lock'), holder);
+    const started = performance.now();
+    const waiting = (stderr: string) => stderr.includes('synth: waiting for');
+    const run = await signalled(out, 'SIGINT', { ready: waiting, verbose: true });
+    expect([run.code, run.signal]).toEqual([130, null]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      `synth: stopped by SIGINT before writing: ${out}/ was left as it was.`,
+    );
+    expect(readdirSync(parent)).toEqual(['.dist.lock']);
+    expect(readFileSync(join(parent, '.dist.lock'), 'utf8')).toBe(holder);
   }, 120_000);
 
   it('SIGINT while it renders: exit 130, nothing written, nothing left', async () => {

@@ -149,11 +149,6 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
   // Judge the real location: a symlinked parent must not hide the project or a repository.
   const real = join(realpathChecked(existing), relative(existing, path));
   const root = realpathChecked(options.projectRoot ?? PROJECT_ROOT);
-  if (existing === path && isMountPoint(real)) {
-    refuse(
-      `${name} is a mount point (a folder mounted there, as by docker -v or mount --bind): synth replaces its output folder by renaming it, which the kernel refuses for a mount point (EBUSY); mount the folder that holds ${name} instead, or pass --out ${name}/<folder> to write inside the mount`,
-    );
-  }
   if (existsSync(join(real, '.git'))) {
     refuse(
       `${name} holds .git (it is the root of a repository): synth replaces its output folder as a whole; pass a folder of its own, such as dist`,
@@ -186,16 +181,18 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
   }
   if (existing !== path) return;
   const marker = readMarker(real);
+  // In a mount point synth stages inside the folder (pipeline/write.ts): its staging is not foreign.
+  const own = isMountPoint(real) ? inPlaceStaging(basename(real)) : () => false;
   const repository = ancestors(dirname(real)).find((dir) => existsSync(join(dir, '.git')));
   if (!inProject && repository === undefined && options.contents === false) return;
   if (marker?.files !== undefined) {
-    const unlisted = unlistedEntry(real, marker.files);
+    const unlisted = unlistedEntry(real, marker.files, own);
     if (unlisted === undefined) return;
     refuse(
       `${name} holds ${displayPath(unlisted)}, which synth did not write (${MARKER_FILE} lists what it wrote): move it out of ${name}, then synth again; synth changed nothing`,
     );
   }
-  const foreign = foreignEntry(real);
+  const foreign = foreignEntry(real, own);
   if (foreign === undefined) return;
   if (marker !== undefined) {
     refuse(
@@ -327,7 +324,7 @@ export function isWithin(path: string, dir: string): boolean {
  * working files in stack folders); anything else is foreign. Returns the first foreign entry,
  * or undefined for such output or an empty folder. Bounded: a huge tree counts as foreign.
  */
-function foreignEntry(dir: string): string | undefined {
+function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean): string | undefined {
   const LIMIT = 20_000;
   let seen = 0;
   const stack = [''];
@@ -335,7 +332,7 @@ function foreignEntry(dir: string): string | undefined {
     const rel = stack.pop() as string;
     for (const entry of readdirChecked(join(dir, rel))) {
       const path = rel === '' ? entry : `${rel}/${entry}`;
-      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE)) continue;
+      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE || own(dir, entry))) continue;
       if (++seen > LIMIT) return join(dir, path);
       const stats = lstatChecked(join(dir, path));
       if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
@@ -351,7 +348,11 @@ function foreignEntry(dir: string): string | undefined {
  * or a folder holding none of its files. Terraform's working files in stack folders, the marker
  * and a staging note are synth's or Terraform's. Undefined when there is none.
  */
-function unlistedEntry(dir: string, listed: ReadonlySet<string>): string | undefined {
+function unlistedEntry(
+  dir: string,
+  listed: ReadonlySet<string>,
+  own: (dir: string, entry: string) => boolean,
+): string | undefined {
   const folders = new Set<string>();
   for (const file of listed) {
     for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
@@ -363,7 +364,7 @@ function unlistedEntry(dir: string, listed: ReadonlySet<string>): string | undef
     const rel = stack.pop() as string;
     for (const entry of readdirChecked(join(dir, rel))) {
       const path = rel === '' ? entry : `${rel}/${entry}`;
-      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE)) continue;
+      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE || own(dir, entry))) continue;
       if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
       const stats = lstatChecked(join(dir, path));
       if (stats.isDirectory() && folders.has(path)) stack.push(path);
@@ -378,10 +379,27 @@ const LEGACY_LAYOUT =
   /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/(_cluster|[a-z0-9-]+)\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|README\.md)$/;
 
 /**
+ * Whether a top-level entry of a mount-point output folder is one of synth's staging folders
+ * there (`.<name>-new-<pid>`, `.<name>-old-<pid>`): it holds a staging note, or is empty.
+ */
+function inPlaceStaging(name: string): (dir: string, entry: string) => boolean {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(new|old)-\\d+$`);
+  return (dir, entry) => {
+    if (!pattern.test(entry)) return false;
+    const folder = join(dir, entry);
+    try {
+      return existsSync(join(folder, STAGING_NOTE)) || readdirSync(folder).length === 0;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
  * Whether a folder is a mount point: on another device than its parent, or listed in
  * /proc/self/mountinfo (a bind mount from the same filesystem keeps the device number).
  */
-function isMountPoint(dir: string): boolean {
+export function isMountPoint(dir: string): boolean {
   if (statChecked(dir).dev !== statChecked(dirname(dir)).dev) return true;
   let table: string;
   try {

@@ -4,6 +4,7 @@ import {
   existsSync,
   lstatSync,
   readdirSync,
+  mkdirSync,
   readFileSync,
   renameSync,
   rmdirSync,
@@ -18,6 +19,7 @@ import { withOutputLock, type LockOptions } from './output-lock';
 import {
   cause,
   checkOutputTarget,
+  isMountPoint,
   MARKER_FILE,
   markerContent,
   OutputError,
@@ -70,7 +72,8 @@ export interface ReplaceResult {
  * worker thread meanwhile. Everything that could stop the swap is checked
  * first: a failure before the first rename changes nothing; the only moment the target path is
  * missing is between the two renames, and {@link recoverInterruptedSwap} (run under the lock
- * by the next run) puts the old tree back.
+ * by the next run) puts the old tree back. A mount point, which cannot be renamed, has its
+ * contents swapped instead, its staging trees inside it ({@link swapContents}).
  */
 export function replaceDirectory(
   target: string,
@@ -82,12 +85,14 @@ export function replaceDirectory(
   return withOutputLock(
     path,
     () => {
-      const warnings = recoverInterruptedSwap(path);
+      const warnings = [...recoverInterruptedSwap(path), ...recoverInPlace(path)];
       // Another run may have made the folder, or recovery restored it, since the first check.
       checkOutputTarget(path);
       fault('locked');
+      // A mount point cannot be renamed: its contents are swapped instead (swapContents).
+      const inPlace = existsSync(path) && isMountPoint(path);
       const plan = planCarry(path, files, options.keep ?? []);
-      const fresh = staging(path, 'new');
+      const fresh = staging(path, 'new', inPlace);
       let staged: StageResult;
       let proceed = true;
       try {
@@ -109,9 +114,11 @@ export function replaceDirectory(
         return { kept: [], warnings, replaced: false, written: 0, linked: 0 };
       }
       fault('staged');
-      swap(path, fresh, plan.exists);
+      if (inPlace) swapContents(path, fresh);
+      else swap(path, fresh, plan.exists);
       fault('swapped');
-      const old = staging(path, 'old');
+      const old = staging(path, 'old', inPlace);
+      if (inPlace) removeStaging(fresh);
       if (plan.exists) {
         const problem = removeStaging(old);
         if (problem !== undefined) {
@@ -227,15 +234,18 @@ function isBareStart(dir: string, pid: number): boolean {
 }
 
 /**
- * Removes a staging folder of this run or a dead one, its note last, so that an interrupted
- * removal leaves a folder still recognisably synth's (or an empty one). Returns the cause if
- * it could not.
+ * Removes a staging folder of this run or a dead one, its note last (after the in-place swap's
+ * flag), so that an interrupted removal leaves a folder still recognisably synth's (or an empty
+ * one) and never one that recovery would move back. Returns the cause if it could not.
  */
 function removeStaging(dir: string): string | undefined {
   try {
     for (const entry of readdirSync(dir)) {
-      if (entry !== STAGING_NOTE) rmSync(join(dir, entry), { recursive: true, force: true });
+      if (entry !== STAGING_NOTE && entry !== SWAPPED_FLAG) {
+        rmSync(join(dir, entry), { recursive: true, force: true });
+      }
     }
+    rmSync(join(dir, SWAPPED_FLAG), { force: true });
     rmSync(join(dir, STAGING_NOTE), { force: true });
     rmdirSync(dir);
     return undefined;
@@ -263,8 +273,9 @@ function fault(point: FaultPoint): void {
   else sleep(Number(ms));
 }
 
-const staging = (target: string, kind: 'new' | 'old') =>
-  join(dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
+/** This run's staging folder: beside the target, or inside it when it is a mount point. */
+const staging = (target: string, kind: 'new' | 'old', inside = false) =>
+  join(inside ? target : dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
 
 /** What the current tree contributes to the new one, and whether it exists. */
 interface CarryPlan {
@@ -300,7 +311,7 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
   const carry: string[] = [];
   const kept: string[] = [];
   for (const entry of readdirSync(target).sort()) {
-    if (entry === MARKER_FILE) continue;
+    if (entry === MARKER_FILE || isStagingName(target, entry)) continue;
     const carried = keep.includes(entry) && !renderedTop.has(entry);
     for (const stack of stackFolders(target, entry)) {
       const working = readdirSync(join(target, stack)).filter(isTerraformWorkingFile).sort();
@@ -540,6 +551,101 @@ function swap(target: string, fresh: string, exists: boolean): void {
   }
   // Without an old tree to hold it, the note came along with the new tree: drop it there.
   if (!exists) removeTree(join(target, STAGING_NOTE));
+}
+
+/**
+ * In the old tree's staging folder of an in-place swap: the old tree is all there, so the swap
+ * goes forward from now on (recovery moves the rest of the new tree in, never the old one back).
+ */
+const SWAPPED_FLAG = '.emr-eks-gitops-swapped';
+
+/** Whether a top-level entry of `target` is named like one of synth's in-place staging folders. */
+function isStagingName(target: string, entry: string): boolean {
+  return new RegExp(`^\\.${escapeRegExp(basename(target))}-(new|old)-\\d+$`).test(entry);
+}
+
+/** Moves every entry of `from` but `except` into `to`, the marker first or last. */
+function moveEntries(
+  from: string,
+  to: string,
+  except: (entry: string) => boolean,
+  markerFirst: boolean,
+): void {
+  const entries = readdirSync(from).filter((entry) => !except(entry));
+  const ordered = [
+    ...(markerFirst && entries.includes(MARKER_FILE) ? [MARKER_FILE] : []),
+    ...entries.filter((entry) => entry !== MARKER_FILE),
+    ...(!markerFirst && entries.includes(MARKER_FILE) ? [MARKER_FILE] : []),
+  ];
+  for (const entry of ordered) renameSync(join(from, entry), join(to, entry));
+}
+
+/**
+ * Swaps the contents of a mount point (which cannot be renamed) with the new tree staged inside
+ * it: every entry of the current tree goes into `.<name>-old-<pid>` inside it (the marker last),
+ * a flag marks that done, then every entry of the new tree comes out (the marker first). Each
+ * entry moves with one rename; the output as a whole is not swapped in one step, but an
+ * interruption is finished by the next run ({@link recoverInPlace}): back to the old tree before
+ * the flag, forward to the new one after it. A failure before the flag puts everything back.
+ */
+function swapContents(target: string, fresh: string): void {
+  const old = staging(target, 'old', true);
+  const staged = (entry: string) => entry === basename(old) || entry === basename(fresh);
+  try {
+    mkdirSync(old);
+    writeFileSync(join(old, STAGING_NOTE), noteText(process.pid));
+    moveEntries(target, old, (entry) => staged(entry) || isStagingName(target, entry), false);
+  } catch (error) {
+    rollBack(target, old);
+    removeStaging(fresh);
+    throw new OutputError(
+      `cannot move the contents of ${displayPath(target)} aside (${cause(error)}): synth changed nothing; check the permissions inside it.`,
+    );
+  }
+  fault('between-renames');
+  try {
+    writeFileSync(join(old, SWAPPED_FLAG), '', { flag: 'wx' });
+    moveEntries(fresh, target, (entry) => entry === STAGING_NOTE, true);
+  } catch (error) {
+    throw new OutputError(
+      `cannot move the new tree into ${displayPath(target)} (${cause(error)}): it is staged in ${displayPath(fresh)}, and the next synth finishes the swap.`,
+    );
+  }
+}
+
+/** Moves an interrupted in-place swap's old tree back into `target` and removes its folder. */
+function rollBack(target: string, old: string): void {
+  if (!existsSync(old)) return;
+  moveEntries(old, target, (entry) => entry === STAGING_NOTE || entry === SWAPPED_FLAG, false);
+  removeStaging(old);
+}
+
+/**
+ * Finishes the in-place swaps of runs that died (staging folders inside a mount-point target):
+ * back to the old tree when its move was not complete, forward to the new tree when it was.
+ * Then removes their staging folders. Call it holding the lock. Returns warnings (none so far).
+ */
+export function recoverInPlace(target: string): string[] {
+  const path = resolve(target);
+  if (!isDirectory(path) || !isMountPoint(path)) return [];
+  const own = ownStaging(path, basename(path));
+  const olds = own.filter((dir) => isStagingName(path, basename(dir)) && basename(dir).includes('-old-'));
+  for (const old of olds) {
+    const fresh = old.replace(/-old-(\d+)$/, '-new-$1');
+    try {
+      if (existsSync(join(old, SWAPPED_FLAG))) {
+        if (existsSync(fresh)) moveEntries(fresh, path, (entry) => entry === STAGING_NOTE, true);
+      } else {
+        moveEntries(old, path, (entry) => entry === STAGING_NOTE || entry === SWAPPED_FLAG, false);
+      }
+    } catch (error) {
+      throw new OutputError(
+        `cannot finish the interrupted synth of ${displayPath(path)} (${cause(error)}): its trees are in ${displayPath(old)} (old) and ${displayPath(fresh)} (new); move the right one's contents back by hand.`,
+      );
+    }
+  }
+  for (const dir of own) removeStaging(dir);
+  return [];
 }
 
 /** Files of a leftover tree that are Terraform working files and exist nowhere else. */

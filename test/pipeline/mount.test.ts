@@ -111,7 +111,7 @@ describe.runIf(canMount)('synth to a bind-mounted output folder', () => {
       }
       let current = 'a';
       let swapsCaught = 0;
-      const kills = [
+      const kills: { fault?: string; delayMs?: number }[] = [
         ...['locked', 'staged', 'between-renames', 'swapped'].map((fault) => ({ fault })),
         ...Array.from({ length: 16 }, () => ({ delayMs: Math.random() * 60 })),
       ];

@@ -87,6 +87,9 @@ const RESERVED_NAMESPACES = new Set([
   'argocd',
 ]);
 
+/** An availability zone id (`usw2-az1`): the same physical zone in every account, not its name. */
+const ZONE_ID = /^[a-z]{2,4}\d-az\d+$/;
+
 function checkRegionAndZones(env: Environment, at: string): ConfigProblem[] {
   const { region, vpc } = env.cluster;
   const problems: ConfigProblem[] = [];
@@ -96,7 +99,9 @@ function checkRegionAndZones(env: Environment, at: string): ConfigProblem[] {
       problems.push({
         path: `${at}.cluster.vpc.azs[${i}]`,
         value: az,
-        rule: `must be a zone of ${region} such as ${region}a`,
+        rule: ZONE_ID.test(az)
+          ? `is a zone id; give the zone's name in ${region}, such as ${region}a (aws ec2 describe-availability-zones --region ${region} lists both)`
+          : `must be a zone of ${region} such as ${region}a`,
       });
     }
   });

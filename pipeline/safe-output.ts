@@ -83,8 +83,9 @@ export const PROJECT_ROOT = resolve(__dirname, '..');
 /** Options for {@link checkOutputTarget}. */
 export interface TargetCheckOptions {
   /**
-   * Also refuse an existing folder outside any repository that holds files synth did not write.
-   * Inside a repository or this project that check always runs. Default: true.
+   * Also refuse an existing folder outside any repository that holds files synth did not write,
+   * and a marked folder holding a file its marker does not list. Inside a repository or this
+   * project the check of unmarked folders always runs. Default: true.
    */
   readonly contents?: boolean;
   /** The project whose folders are protected. Default: {@link PROJECT_ROOT}. */
@@ -185,6 +186,8 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
   const own = isMountPoint(real) ? inPlaceStaging(basename(real)) : () => false;
   const repository = ancestors(dirname(real)).find((dir) => existsSync(join(dir, '.git')));
   if (!inProject && repository === undefined && options.contents === false) return;
+  // A marked folder is synth's: its contents are compared with the list after the render only.
+  if (marker !== undefined && options.contents === false) return;
   if (marker?.files !== undefined) {
     const unlisted = unlistedEntry(real, marker.files, own);
     if (unlisted === undefined) return;

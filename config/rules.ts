@@ -1,6 +1,7 @@
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
 import { checkJobs } from './job-rules';
+import { checkTags } from './tags';
 import {
   allBucketNames,
   allRoleNames,
@@ -45,6 +46,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ),
     ...checkClusterVersion(env, at),
     ...checkRegionAndZones(env, at),
+    ...checkTags(env.cluster.tags, `${at}.cluster.tags`),
     ...checkNetwork(env, at),
     ...checkReferences(env, at),
     ...checkBudgets(env, at),
@@ -102,6 +104,9 @@ const RESERVED_NAMESPACES = new Set([
   'argocd',
 ]);
 
+/** An availability zone id (`usw2-az1`): the same physical zone in every account, not its name. */
+const ZONE_ID = /^[a-z]{2,4}\d-az\d+$/;
+
 function checkRegionAndZones(env: Environment, at: string): ConfigProblem[] {
   const { region, vpc } = env.cluster;
   const problems: ConfigProblem[] = [];
@@ -111,7 +116,9 @@ function checkRegionAndZones(env: Environment, at: string): ConfigProblem[] {
       problems.push({
         path: `${at}.cluster.vpc.azs[${i}]`,
         value: az,
-        rule: `must be a zone of ${region} such as ${region}a`,
+        rule: ZONE_ID.test(az)
+          ? `is a zone id; give the zone's name in ${region}, such as ${region}a (aws ec2 describe-availability-zones --region ${region} lists both)`
+          : `must be a zone of ${region} such as ${region}a`,
       });
     }
   });

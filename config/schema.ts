@@ -29,7 +29,8 @@ const githubOwner = z.string().regex(/^@[\w./-]+$/, { message: 'must be a GitHub
 const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
   message: 'must be an IAM role or user ARN',
 });
-const tags = z.record(z.string().min(1).max(128), z.string().max(256)).default({});
+/** AWS tags on every resource; keys and values are checked in config/tags.ts. */
+const tags = z.record(z.string(), z.string()).default({});
 
 export const terraformBackendSchema = z.discriminatedUnion('type', [
   z.strictObject({

@@ -112,12 +112,11 @@ export function teardownPlan(
       command: kubectl('wait', '--for=delete', 'nodeclaims.karpenter.sh', '--all', '--timeout=30m'),
     },
   );
-  const config = options.configFile === undefined ? [] : ['--config', options.configFile];
   for (const stack of [...stacks].reverse()) {
     for (const bucket of env.forceDestroyBuckets ? [] : bucketsOfStack(env, stack)) {
       steps.push({
         title: `Empty bucket ${bucket} (every object version and delete marker; its data is gone for good)`,
-        command: ['npm', 'run', 'teardown', '--', '--env', env.name, ...config, '--empty-bucket', bucket],
+        command: emptyBucketCommand(env, bucket, options.configFile),
         emptyBucket: bucket,
       });
     }
@@ -129,52 +128,126 @@ export function teardownPlan(
   return steps;
 }
 
-/** The checks `--execute` runs first; each returns a mismatch sentence or undefined. */
-export function identityChecks(
-  env: Environment,
-): { readonly command: readonly string[]; readonly check: (stdout: string) => string | undefined }[] {
+/** The by-hand form of emptying one bucket (it asks for confirmation too). */
+export function emptyBucketCommand(env: Environment, bucket: string, configFile?: string): string[] {
+  const config = configFile === undefined ? [] : ['--config', configFile];
   return [
-    {
-      command: ['aws', 'sts', 'get-caller-identity', '--query', 'Account', '--output', 'text'],
-      check: (out) =>
-        out.trim() === env.cluster.accountId
-          ? undefined
-          : `AWS credentials are for account ${out.trim() || '(none)'}, but ${env.name} is in ${env.cluster.accountId}`,
-    },
-    {
-      command: [
-        'aws',
-        'eks',
-        'describe-cluster',
-        '--region',
-        env.cluster.region,
-        '--name',
-        env.cluster.name,
-        '--query',
-        'cluster.endpoint',
-        '--output',
-        'text',
-      ],
-      check: (out) =>
-        out.trim().startsWith('https://')
-          ? undefined
-          : `cluster ${env.cluster.name} was not found in ${env.cluster.region}`,
-    },
-    {
-      command: [
-        'kubectl',
-        'config',
-        'view',
-        '--context',
-        env.cluster.name,
-        '--minify',
-        '-o',
-        'jsonpath={.clusters[0].cluster.server}',
-      ],
-      check: (out) =>
-        out.trim().startsWith('https://')
-          ? undefined
-          : `kubectl has no context named ${env.cluster.name} (run: aws eks update-kubeconfig --name ${env.cluster.name} --region ${env.cluster.region} --alias ${env.cluster.name})`,
-    },
+    'npm',
+    'run',
+    'teardown',
+    '--',
+    '--env',
+    env.name,
+    ...config,
+    '--empty-bucket',
+    bucket,
+    '--execute',
   ];
+}
+
+/** Runs one read-only command and returns what it printed (the real one spawns it; tests fake it). */
+export type CommandRunner = (command: readonly string[]) => {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly error?: Error;
+};
+
+/**
+ * What `--execute` checks before it asks for confirmation, all read-only: the AWS credentials
+ * are for the environment's account, its EKS cluster exists, and kubectl's context of that name
+ * points at that very cluster (the same API server URL, and the same certificate authority when
+ * both give one). Returns the first mismatch as a sentence, or undefined when all match.
+ */
+export function checkIdentity(env: Environment, run: CommandRunner): string | undefined {
+  const { accountId, name, region } = env.cluster;
+  const updateKubeconfig = `aws eks update-kubeconfig --name ${name} --region ${region} --alias ${name}`;
+  const noContext = `kubectl has no context named ${name} (run: ${updateKubeconfig})`;
+  const account = output(
+    run,
+    ['aws', 'sts', 'get-caller-identity', '--query', 'Account', '--output', 'text'],
+    'the AWS CLI has no valid credentials (aws sts get-caller-identity failed)',
+  );
+  if (typeof account !== 'string') return account.problem;
+  if (account.trim() !== accountId) {
+    return `AWS credentials are for account ${account.trim() || '(none)'}, but ${env.name} is in ${accountId}`;
+  }
+  const cluster = describeCluster(env, run);
+  if (typeof cluster === 'string') return cluster;
+  const context = output(
+    run,
+    [
+      'kubectl',
+      'config',
+      'view',
+      '--context',
+      name,
+      '--minify',
+      '--raw',
+      '-o',
+      'jsonpath={.clusters[0].cluster.server}{"\\t"}{.clusters[0].cluster.certificate-authority-data}',
+    ],
+    noContext,
+  );
+  if (typeof context !== 'string') return context.problem;
+  const [server = '', authority = ''] = context.trim().split('\t');
+  if (!server.startsWith('https://')) return noContext;
+  if (normalUrl(server) !== normalUrl(cluster.endpoint)) {
+    return `kubectl context ${name} points at ${server}, not at cluster ${name} (${cluster.endpoint}); run: ${updateKubeconfig}`;
+  }
+  if (authority !== '' && cluster.authority !== '' && authority !== cluster.authority) {
+    return `kubectl context ${name} trusts another certificate authority than cluster ${name} does; run: ${updateKubeconfig}`;
+  }
+  return undefined;
+}
+
+/** The cluster's API endpoint and CA data from `aws eks describe-cluster`, or why not. */
+function describeCluster(
+  env: Environment,
+  run: CommandRunner,
+): { readonly endpoint: string; readonly authority: string } | string {
+  const { name, region } = env.cluster;
+  const missing = `cluster ${name} was not found in ${region}`;
+  const answer = output(
+    run,
+    [
+      'aws',
+      'eks',
+      'describe-cluster',
+      '--region',
+      region,
+      '--name',
+      name,
+      '--query',
+      '{endpoint: cluster.endpoint, ca: cluster.certificateAuthority.data}',
+      '--output',
+      'json',
+    ],
+    missing,
+  );
+  if (typeof answer !== 'string') return answer.problem;
+  try {
+    const { endpoint, ca } = JSON.parse(answer) as { endpoint?: unknown; ca?: unknown };
+    if (typeof endpoint !== 'string' || !endpoint.startsWith('https://')) return missing;
+    return { endpoint, authority: typeof ca === 'string' ? ca : '' };
+  } catch {
+    return missing;
+  }
+}
+
+/** A command's output, or `{ problem }`: the program is missing, or `failure` when it failed. */
+function output(
+  run: CommandRunner,
+  command: readonly string[],
+  failure: string,
+): string | { readonly problem: string } {
+  const result = run(command);
+  if (result.error !== undefined) {
+    return { problem: `${command[0] ?? ''} is not available (${result.error.message})` };
+  }
+  return result.status === 0 ? result.stdout : { problem: failure };
+}
+
+/** An API server URL as compared: host in lower case, no trailing slash. */
+function normalUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '').toLowerCase();
 }

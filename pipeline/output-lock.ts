@@ -10,6 +10,8 @@ export interface LockOptions {
   readonly timeoutMs?: number;
   /** Called once when the lock is held by another run and this one starts waiting. */
   readonly onWait?: (holder: string) => void;
+  /** When the wait began (`Date.now()`), if {@link lockReleased} waited first. Default: now. */
+  readonly since?: number;
 }
 
 /** Default wait for a concurrent run: a synth holds the lock only while it writes. */
@@ -53,6 +55,30 @@ export function withOutputLock<T>(target: string, fn: () => T, options: LockOpti
   }
 }
 
+/**
+ * Waits while another live run holds the lock of `target`, like {@link withOutputLock} would but
+ * without blocking the event loop, so a Ctrl-C during the wait is handled at once. Returns when
+ * the lock is free or stale, or at the deadline; then {@link withOutputLock}, given the same
+ * `since`, takes the lock (or reports the timeout). Changes nothing.
+ */
+export async function lockReleased(target: string, options: LockOptions = {}): Promise<void> {
+  const path = resolve(target);
+  const deadline = (options.since ?? Date.now()) + (options.timeoutMs ?? LOCK_TIMEOUT_MS);
+  let waiting = false;
+  while (Date.now() < deadline && !held.has(path)) {
+    let holder: Holder | undefined;
+    try {
+      holder = readHolder(lockFileOf(path));
+    } catch {
+      return; // unreadable: taking the lock says why
+    }
+    if (holder === undefined || isStale(holder)) return;
+    if (!waiting) options.onWait?.(describe(holder));
+    waiting = true;
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+}
+
 const identity = (): string => `${process.pid} ${hostname()}\n`;
 
 function acquire(target: string, options: LockOptions): void {
@@ -67,7 +93,7 @@ function acquire(target: string, options: LockOptions): void {
     );
   }
   try {
-    const deadline = Date.now() + timeout;
+    const deadline = (options.since ?? Date.now()) + timeout;
     let waiting = false;
     for (;;) {
       if (tryLink(temporary, lock)) break;

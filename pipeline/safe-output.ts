@@ -5,6 +5,7 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -31,13 +32,50 @@ export class OutputError extends Error {
 /** The file synth writes at the top of every output folder it makes: its licence to replace it. */
 export const MARKER_FILE = '.emr-eks-gitops';
 
-/** The marker's content (fixed, so two synths give identical bytes). */
+/** The marker's first lines (fixed); the files synth wrote follow {@link MARKER_LIST}. */
 export const MARKER_TEXT = [
   'Written by `emr-eks-gitops synth` (npm run synth), which replaces this folder as a whole on every',
   "run: do not edit it. Terraform's working files in its stack folders (.terraform/,",
-  '.terraform.lock.hcl, *.tfstate*) are kept. See docs/safety.md.',
+  '.terraform.lock.hcl, *.tfstate*) are kept; any other file not listed below makes synth refuse',
+  'to replace the folder. See docs/safety.md.',
   '',
 ].join('\n');
+
+/** The line after which the marker lists, one per line, every file synth wrote in the folder. */
+export const MARKER_LIST = 'Files written by synth:';
+
+/**
+ * The note at the top of each staging folder synth makes beside an output folder
+ * (`.<name>-new-<pid>`, `.<name>-old-<pid>`), holding the pid of the run: only folders with it
+ * are synth's own (pipeline/write.ts).
+ */
+export const STAGING_NOTE = '.emr-eks-gitops-staging';
+
+/** The marker of a tree holding `files` (paths relative to it): the same bytes for the same files. */
+export function markerContent(files: Iterable<string>): string {
+  const sorted = [...files].sort();
+  return `${MARKER_TEXT}\n${MARKER_LIST}\n${sorted.map((file) => `${file}\n`).join('')}`;
+}
+
+/** Largest marker read: far more than the list of any render (a bigger one is not synth's). */
+const MARKER_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * What the marker of `dir` says synth wrote: undefined without a marker, `files` undefined for
+ * the marker of a synth before the list (its folder is judged by the dist/ layout). A marker
+ * that is not a regular file, or is too large, lists nothing (so every file is foreign).
+ */
+function readMarker(dir: string): { readonly files?: ReadonlySet<string> } | undefined {
+  const marker = join(dir, MARKER_FILE);
+  if (!existsSync(marker) && !isSymbolicLink(marker)) return undefined;
+  const stats = lstatChecked(marker);
+  if (!stats.isFile() || stats.size > MARKER_LIMIT) return { files: new Set() };
+  const text = checked(marker, () => readFileSync(marker, 'utf8'));
+  const lines = text.split('\n');
+  const at = lines.indexOf(MARKER_LIST);
+  if (at === -1) return {};
+  return { files: new Set(lines.slice(at + 1).filter((line) => line !== '')) };
+}
 
 /** This project's root (the folder holding package.json). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -45,8 +83,9 @@ export const PROJECT_ROOT = resolve(__dirname, '..');
 /** Options for {@link checkOutputTarget}. */
 export interface TargetCheckOptions {
   /**
-   * Also refuse an existing folder outside any repository that holds files synth did not write.
-   * Inside a repository or this project that check always runs. Default: true.
+   * Also refuse an existing folder outside any repository that holds files synth did not write,
+   * and a marked folder holding a file its marker does not list. Inside a repository or this
+   * project the check of unmarked folders always runs. Default: true.
    */
   readonly contents?: boolean;
   /** The project whose folders are protected. Default: {@link PROJECT_ROOT}. */
@@ -141,11 +180,28 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
       `cannot write in ${displayPath(parent)} (${cause(error)}): synth writes its new tree beside the output folder; pass a folder whose parent you may write`,
     );
   }
-  if (existing !== path || existsSync(join(real, MARKER_FILE))) return;
+  if (existing !== path) return;
+  const marker = readMarker(real);
+  // In a mount point synth stages inside the folder (pipeline/write.ts): its staging is not foreign.
+  const own = isMountPoint(real) ? inPlaceStaging(basename(real)) : () => false;
   const repository = ancestors(dirname(real)).find((dir) => existsSync(join(dir, '.git')));
   if (!inProject && repository === undefined && options.contents === false) return;
-  const foreign = foreignEntry(real);
+  // A marked folder is synth's: its contents are compared with the list after the render only.
+  if (marker !== undefined && options.contents === false) return;
+  if (marker?.files !== undefined) {
+    const unlisted = unlistedEntry(real, marker.files, own);
+    if (unlisted === undefined) return;
+    refuse(
+      `${name} holds ${displayPath(unlisted)}, which synth did not write (${MARKER_FILE} lists what it wrote): move it out of ${name}, then synth again; synth changed nothing`,
+    );
+  }
+  const foreign = foreignEntry(real, own);
   if (foreign === undefined) return;
+  if (marker !== undefined) {
+    refuse(
+      `${name} holds ${displayPath(foreign)}, which synth did not write (not the dist/ layout): move it out of ${name}, then synth again; synth changed nothing`,
+    );
+  }
   if (inProject || repository !== undefined) {
     refuse(
       `${name} is a source folder of the ${inProject ? 'project' : `repository ${repository ?? ''}`} (it holds ${displayPath(foreign)}, which synth did not write): pass --out dist or a new folder`,
@@ -271,7 +327,7 @@ export function isWithin(path: string, dir: string): boolean {
  * working files in stack folders); anything else is foreign. Returns the first foreign entry,
  * or undefined for such output or an empty folder. Bounded: a huge tree counts as foreign.
  */
-function foreignEntry(dir: string): string | undefined {
+function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean): string | undefined {
   const LIMIT = 20_000;
   let seen = 0;
   const stack = [''];
@@ -279,6 +335,7 @@ function foreignEntry(dir: string): string | undefined {
     const rel = stack.pop() as string;
     for (const entry of readdirChecked(join(dir, rel))) {
       const path = rel === '' ? entry : `${rel}/${entry}`;
+      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE || own(dir, entry))) continue;
       if (++seen > LIMIT) return join(dir, path);
       const stats = lstatChecked(join(dir, path));
       if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
@@ -289,9 +346,77 @@ function foreignEntry(dir: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The first entry of a marked folder that synth did not write: a file not in the marker's list,
+ * or a folder holding none of its files. Terraform's working files in stack folders, the marker
+ * and a staging note are synth's or Terraform's. Undefined when there is none.
+ */
+function unlistedEntry(
+  dir: string,
+  listed: ReadonlySet<string>,
+  own: (dir: string, entry: string) => boolean,
+): string | undefined {
+  const folders = new Set<string>();
+  for (const file of listed) {
+    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
+      folders.add(file.slice(0, cut));
+    }
+  }
+  const stack = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop() as string;
+    for (const entry of readdirChecked(join(dir, rel))) {
+      const path = rel === '' ? entry : `${rel}/${entry}`;
+      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE || own(dir, entry))) continue;
+      if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
+      const stats = lstatChecked(join(dir, path));
+      if (stats.isDirectory() && folders.has(path)) stack.push(path);
+      else if (stats.isDirectory() || !stats.isFile() || !listed.has(path)) return join(dir, path);
+    }
+  }
+  return undefined;
+}
+
 const STACK_FOLDER = /^[a-z0-9-]+\/terraform\/[a-z0-9-]+$/;
 const LEGACY_LAYOUT =
   /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/(_cluster|[a-z0-9-]+)\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|README\.md)$/;
+
+/**
+ * Whether a top-level entry of a mount-point output folder is one of synth's staging folders
+ * there (`.<name>-new-<pid>`, `.<name>-old-<pid>`): it holds a staging note, or is empty.
+ */
+function inPlaceStaging(name: string): (dir: string, entry: string) => boolean {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(new|old)-\\d+$`);
+  return (dir, entry) => {
+    if (!pattern.test(entry)) return false;
+    const folder = join(dir, entry);
+    try {
+      return existsSync(join(folder, STAGING_NOTE)) || readdirSync(folder).length === 0;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * Whether a folder is a mount point: on another device than its parent, or listed in
+ * /proc/self/mountinfo (a bind mount from the same filesystem keeps the device number).
+ */
+export function isMountPoint(dir: string): boolean {
+  if (statChecked(dir).dev !== statChecked(dirname(dir)).dev) return true;
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return false; // not Linux: the device numbers said it all
+  }
+  return table.split('\n').some((line) => unescapeMount(line.split(' ')[4] ?? '') === dir);
+}
+
+/** A mountinfo path: spaces, tabs, newlines and backslashes are written as octal escapes. */
+function unescapeMount(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
 
 function refuse(sentence: string): never {
   throw new OutputError(`${sentence}.`);

@@ -41,6 +41,8 @@ const threads = require('node:worker_threads');
  * @property {readonly (readonly [string, string])[]} files rendered files: path, content
  * @property {string} markerFile
  * @property {string} markerText
+ * @property {string} noteFile the staging note: it makes `fresh` recognisably this run's
+ * @property {string} noteText
  */
 
 /**
@@ -56,7 +58,9 @@ const threads = require('node:worker_threads');
  */
 function stageTree(job) {
   mkdirSync(job.fresh);
-  // The marker first: its mode and owner are what every new file gets here.
+  // The note before anything else: a folder of this name without it is not removed by a later run.
+  writeFileSync(path.join(job.fresh, job.noteFile), job.noteText, { flag: 'wx' });
+  // Then the marker: its mode and owner are what every new file gets here.
   const marker = path.join(job.fresh, job.markerFile);
   writeFileSync(marker, job.markerText, { flag: 'wx' });
   const fresh = lstatSync(marker);

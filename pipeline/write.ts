@@ -4,10 +4,13 @@ import {
   existsSync,
   lstatSync,
   readdirSync,
+  mkdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -16,11 +19,13 @@ import { withOutputLock, type LockOptions } from './output-lock';
 import {
   cause,
   checkOutputTarget,
+  isMountPoint,
   MARKER_FILE,
-  MARKER_TEXT,
+  markerContent,
   OutputError,
   PROJECT_ROOT,
   sleep,
+  STAGING_NOTE,
 } from './safe-output';
 import { stageTree, type StageJob, type StageResult } from './stage-tree.js';
 import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from './terraform-files';
@@ -67,7 +72,8 @@ export interface ReplaceResult {
  * worker thread meanwhile. Everything that could stop the swap is checked
  * first: a failure before the first rename changes nothing; the only moment the target path is
  * missing is between the two renames, and {@link recoverInterruptedSwap} (run under the lock
- * by the next run) puts the old tree back.
+ * by the next run) puts the old tree back. A mount point, which cannot be renamed, has its
+ * contents swapped instead, its staging trees inside it ({@link swapContents}).
  */
 export function replaceDirectory(
   target: string,
@@ -79,12 +85,14 @@ export function replaceDirectory(
   return withOutputLock(
     path,
     () => {
-      const warnings = recoverInterruptedSwap(path);
+      const warnings = [...recoverInterruptedSwap(path), ...recoverInPlace(path)];
       // Another run may have made the folder, or recovery restored it, since the first check.
       checkOutputTarget(path);
       fault('locked');
+      // A mount point cannot be renamed: its contents are swapped instead (swapContents).
+      const inPlace = existsSync(path) && isMountPoint(path);
       const plan = planCarry(path, files, options.keep ?? []);
-      const fresh = staging(path, 'new');
+      const fresh = staging(path, 'new', inPlace);
       let staged: StageResult;
       let proceed = true;
       try {
@@ -95,22 +103,24 @@ export function replaceDirectory(
           staged = writing.finish();
         }
       } catch (error) {
-        removeQuietly(fresh);
+        removeStaging(fresh);
         if (error instanceof OutputError || !(error instanceof StagingError)) throw error;
         throw new OutputError(
           `cannot write the new tree beside ${displayPath(path)} (${cause(error)}): synth changed nothing; check free space and permissions there.`,
         );
       }
       if (!proceed) {
-        removeQuietly(fresh);
+        removeStaging(fresh);
         return { kept: [], warnings, replaced: false, written: 0, linked: 0 };
       }
       fault('staged');
-      swap(path, fresh, plan.exists);
+      if (inPlace) swapContents(path, fresh);
+      else swap(path, fresh, plan.exists);
       fault('swapped');
-      const old = staging(path, 'old');
+      const old = staging(path, 'old', inPlace);
+      if (inPlace) removeStaging(fresh);
       if (plan.exists) {
-        const problem = removeTree(old);
+        const problem = removeStaging(old);
         if (problem !== undefined) {
           warnings.push(
             `${displayPath(path)} was replaced, but the previous tree ${displayPath(old)} could not be removed (${problem}): remove it by hand; the next synth tries again.`,
@@ -125,8 +135,9 @@ export function replaceDirectory(
 
 /**
  * Restores `target` if a run died between its two renames, and removes the staging trees of
- * runs that died (`.<name>-new-<pid>`, `.<name>-old-<pid>`). Call it holding the lock: then every
- * staging tree belongs to a dead run. A leftover holding the only copy of a Terraform working
+ * runs that died. Call it holding the lock: then every staging tree belongs to a dead run. Only
+ * synth's own staging folders are touched ({@link ownStaging}); a folder of yours with such a
+ * name is neither restored nor removed. A leftover holding the only copy of a Terraform working
  * file (its link count is 1: the target does not have it) is kept, with a warning. Returns the
  * warnings.
  */
@@ -134,32 +145,25 @@ export function recoverInterruptedSwap(target: string): string[] {
   const path = resolve(target);
   const parent = dirname(path);
   if (!existsSync(parent)) return [];
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}-(new|old)-\\d+$`);
-  let leftovers: string[];
-  try {
-    leftovers = readdirSync(parent).filter((name) => pattern.test(name));
-  } catch (error) {
-    throw new OutputError(`cannot list ${displayPath(parent)} (${cause(error)}): check its permissions.`);
-  }
+  let leftovers = ownStaging(parent, basename(path));
   const warnings: string[] = [];
   if (!existsSync(path)) {
     const previous = leftovers
-      .filter((name) => name.includes('-old-'))
-      .map((name) => join(parent, name))
+      .filter((dir) => dir.includes(`.${basename(path)}-old-`) && readdirSync(dir).length > 0)
       .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     if (previous !== undefined) {
       try {
         renameSync(previous, path);
+        rmSync(join(path, STAGING_NOTE), { force: true });
       } catch (error) {
         throw new OutputError(
           `cannot restore ${displayPath(path)} from ${displayPath(previous)}, the complete previous tree of an interrupted synth (${cause(error)}): rename it back by hand.`,
         );
       }
-      leftovers = leftovers.filter((name) => join(parent, name) !== previous);
+      leftovers = leftovers.filter((dir) => dir !== previous);
     }
   }
-  for (const name of leftovers) {
-    const leftover = join(parent, name);
+  for (const leftover of leftovers) {
     const sole = soleTerraformCopies(leftover);
     if (sole.length > 0) {
       warnings.push(
@@ -167,7 +171,7 @@ export function recoverInterruptedSwap(target: string): string[] {
       );
       continue;
     }
-    const problem = removeTree(leftover);
+    const problem = removeStaging(leftover);
     if (problem !== undefined) {
       warnings.push(
         `cannot remove ${displayPath(leftover)}, left by an interrupted synth (${problem}): remove it by hand.`,
@@ -175,6 +179,81 @@ export function recoverInterruptedSwap(target: string): string[] {
     }
   }
   return warnings;
+}
+
+/** What a staging folder's note holds: the pid of the run that made it. */
+const noteText = (pid: number): string => `emr-eks-gitops synth, pid ${pid}\n`;
+
+/**
+ * The staging folders beside an output folder that synth made: named `.<name>-new-<pid>` or
+ * `.<name>-old-<pid>`, and either empty or of a pid whose note ({@link STAGING_NOTE}, holding
+ * that pid) is in one of the two folders of that pid (during the swap the note moves from the
+ * new tree to the old one). Absolute paths.
+ */
+function ownStaging(parent: string, name: string): string[] {
+  const pattern = new RegExp(`^\\.${escapeRegExp(name)}-(new|old)-(\\d+)$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch (error) {
+    throw new OutputError(`cannot list ${displayPath(parent)} (${cause(error)}): check its permissions.`);
+  }
+  const candidates = entries.flatMap((entry) => {
+    const match = pattern.exec(entry);
+    return match === null ? [] : [{ dir: join(parent, entry), pid: Number(match[2]) }];
+  });
+  const noted = new Set(
+    candidates.filter(({ dir, pid }) => noteOf(dir) === noteText(pid)).map(({ pid }) => pid),
+  );
+  return candidates.filter(({ dir, pid }) => noted.has(pid) || isBareStart(dir, pid)).map(({ dir }) => dir);
+}
+
+/** The content of a folder's staging note; undefined when it has none (or not a small file). */
+function noteOf(dir: string): string | undefined {
+  const note = join(dir, STAGING_NOTE);
+  try {
+    const stats = lstatSync(note);
+    return stats.isFile() && stats.size < 100 ? readFileSync(note, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A staging folder a run died creating: empty, or holding nothing but the start of its note
+ * (the note is created, then written).
+ */
+function isBareStart(dir: string, pid: number): boolean {
+  try {
+    const entries = readdirSync(dir);
+    if (entries.length === 0) return true;
+    return entries.length === 1 && noteText(pid).startsWith(noteOf(dir) ?? '\0');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes a staging folder of this run or a dead one, its note last (after the in-place swap's
+ * flag), so that an interrupted removal leaves a folder still recognisably synth's (or an empty
+ * one) and never one that recovery would move back. Returns the cause if it could not.
+ */
+function removeStaging(dir: string): string | undefined {
+  try {
+    for (const entry of readdirSync(dir)) {
+      if (entry !== STAGING_NOTE && entry !== SWAPPED_FLAG) {
+        rmSync(join(dir, entry), { recursive: true, force: true });
+      }
+    }
+    rmSync(join(dir, SWAPPED_FLAG), { force: true });
+    rmSync(join(dir, STAGING_NOTE), { force: true });
+    rmdirSync(dir);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const path = (error as NodeJS.ErrnoException).path;
+    return path === undefined ? cause(error) : `${cause(error)} on ${displayPath(path)}`;
+  }
 }
 
 /** The points where `EMR_EKS_GITOPS_FAULT` can stop a write (tests only; see docs/safety.md). */
@@ -194,8 +273,9 @@ function fault(point: FaultPoint): void {
   else sleep(Number(ms));
 }
 
-const staging = (target: string, kind: 'new' | 'old') =>
-  join(dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
+/** This run's staging folder: beside the target, or inside it when it is a mount point. */
+const staging = (target: string, kind: 'new' | 'old', inside = false) =>
+  join(inside ? target : dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
 
 /** What the current tree contributes to the new one, and whether it exists. */
 interface CarryPlan {
@@ -204,6 +284,8 @@ interface CarryPlan {
   readonly carry: readonly string[];
   /** The Terraform working files among them (inside kept environments too), for the report. */
   readonly kept: readonly string[];
+  /** The other files carried over (those of kept environments), listed in the new marker. */
+  readonly carriedFiles: readonly string[];
 }
 
 /**
@@ -224,12 +306,12 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
     const busy = heldStateLock(join(target, stack), files.get(`${stack}/cdk.tf.json`));
     if (busy !== undefined) throw terraformRunning(join(target, stack), busy);
   }
-  if (!existsSync(target)) return { exists: false, carry: [], kept: [] };
+  if (!existsSync(target)) return { exists: false, carry: [], kept: [], carriedFiles: [] };
   checkRemovable(target);
   const carry: string[] = [];
   const kept: string[] = [];
   for (const entry of readdirSync(target).sort()) {
-    if (entry === MARKER_FILE) continue;
+    if (entry === MARKER_FILE || isStagingName(target, entry)) continue;
     const carried = keep.includes(entry) && !renderedTop.has(entry);
     for (const stack of stackFolders(target, entry)) {
       const working = readdirSync(join(target, stack)).filter(isTerraformWorkingFile).sort();
@@ -248,13 +330,34 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
     }
     if (carried) carry.push(entry);
   }
-  return { exists: true, carry, kept };
+  const carriedFiles = carry
+    .filter((entry) => !entry.includes('/'))
+    .flatMap((entry) => filesOf(target, entry));
+  return { exists: true, carry, kept, carriedFiles };
 }
 
 function terraformRunning(stackDir: string, lock: string): OutputError {
   return new OutputError(
     `Terraform is running in ${displayPath(stackDir)} (its state lock ${displayPath(lock)} exists): wait for it to finish, then synth again; if no terraform runs there, the lock was left by a killed run: delete it; synth changed nothing.`,
   );
+}
+
+/** The files under a top-level entry of the current tree, Terraform's working files left out. */
+function filesOf(target: string, entry: string): string[] {
+  const files: string[] = [];
+  const walk = (rel: string): void => {
+    const stats = lstatSync(join(target, rel));
+    if (!stats.isDirectory()) {
+      files.push(rel);
+      return;
+    }
+    const inStack = stackFolderOf(`${rel}/cdk.tf.json`) === rel;
+    for (const name of readdirSync(join(target, rel))) {
+      if (!(inStack && isTerraformWorkingFile(name))) walk(`${rel}/${name}`);
+    }
+  };
+  walk(entry);
+  return files;
 }
 
 /** `<entry>/terraform/<stack>` folders of a top-level entry of the current tree. */
@@ -335,7 +438,9 @@ function stageJob(
     carry: plan.carry,
     files: entries,
     markerFile: MARKER_FILE,
-    markerText: MARKER_TEXT,
+    markerText: markerContent([...files.keys(), ...plan.carriedFiles]),
+    noteFile: STAGING_NOTE,
+    noteText: noteText(process.pid),
   };
 }
 
@@ -398,14 +503,20 @@ function startStaging(job: StageJob, background: boolean): { finish: () => Stage
   };
 }
 
-/** The two renames; a failure of either leaves the previous tree in place (or says where it is). */
+/**
+ * The two renames; a failure of either leaves the previous tree in place (or says where it is).
+ * Between them the staging note moves from the new tree to the old one, so at every moment one
+ * of the two folders of this pid holds it (see {@link ownStaging}) and the new tree arrives
+ * without it (without an old tree, the note is removed from the new tree right after its rename;
+ * a crash in between leaves it in the output, where it is ignored and the next run drops it).
+ */
 function swap(target: string, fresh: string, exists: boolean): void {
   const old = staging(target, 'old');
   if (exists) {
     try {
       renameSync(target, old);
     } catch (error) {
-      removeQuietly(fresh);
+      removeStaging(fresh);
       throw new OutputError(
         `cannot move ${displayPath(target)} aside (${cause(error)}): synth changed nothing; check the permissions of ${displayPath(target)} and its parent.`,
       );
@@ -413,24 +524,128 @@ function swap(target: string, fresh: string, exists: boolean): void {
   }
   fault('between-renames');
   try {
-    renameSync(fresh, target);
+    if (exists) {
+      writeFileSync(join(old, STAGING_NOTE), noteText(process.pid));
+      rmSync(join(fresh, STAGING_NOTE), { force: true });
+      renameSync(fresh, target);
+    } else {
+      renameSync(fresh, target);
+    }
   } catch (error) {
     let restored = !exists;
     if (exists) {
       try {
         renameSync(old, target);
+        rmSync(join(target, STAGING_NOTE), { force: true });
         restored = true;
       } catch {
         restored = false;
       }
     }
-    if (restored) removeQuietly(fresh);
+    if (restored) removeTree(fresh);
     throw new OutputError(
       restored
         ? `cannot move the new tree into ${displayPath(target)} (${cause(error)}): synth changed nothing; check the permissions of its parent.`
         : `cannot move the new tree into ${displayPath(target)} (${cause(error)}), and the previous tree is now ${displayPath(old)}: the next synth puts it back (or rename it by hand).`,
     );
   }
+  // Without an old tree to hold it, the note came along with the new tree: drop it there.
+  if (!exists) removeTree(join(target, STAGING_NOTE));
+}
+
+/**
+ * In the old tree's staging folder of an in-place swap: the old tree is all there, so the swap
+ * goes forward from now on (recovery moves the rest of the new tree in, never the old one back).
+ */
+const SWAPPED_FLAG = '.emr-eks-gitops-swapped';
+
+/** Whether a top-level entry of `target` is named like one of synth's in-place staging folders. */
+function isStagingName(target: string, entry: string): boolean {
+  return new RegExp(`^\\.${escapeRegExp(basename(target))}-(new|old)-\\d+$`).test(entry);
+}
+
+/** Moves every entry of `from` but `except` into `to`, the marker first or last. */
+function moveEntries(
+  from: string,
+  to: string,
+  except: (entry: string) => boolean,
+  markerFirst: boolean,
+): void {
+  const entries = readdirSync(from).filter((entry) => !except(entry));
+  const ordered = [
+    ...(markerFirst && entries.includes(MARKER_FILE) ? [MARKER_FILE] : []),
+    ...entries.filter((entry) => entry !== MARKER_FILE),
+    ...(!markerFirst && entries.includes(MARKER_FILE) ? [MARKER_FILE] : []),
+  ];
+  for (const entry of ordered) renameSync(join(from, entry), join(to, entry));
+}
+
+/**
+ * Swaps the contents of a mount point (which cannot be renamed) with the new tree staged inside
+ * it: every entry of the current tree goes into `.<name>-old-<pid>` inside it (the marker last),
+ * a flag marks that done, then every entry of the new tree comes out (the marker first). Each
+ * entry moves with one rename; the output as a whole is not swapped in one step, but an
+ * interruption is finished by the next run ({@link recoverInPlace}): back to the old tree before
+ * the flag, forward to the new one after it. A failure before the flag puts everything back.
+ */
+function swapContents(target: string, fresh: string): void {
+  const old = staging(target, 'old', true);
+  const staged = (entry: string) => entry === basename(old) || entry === basename(fresh);
+  try {
+    mkdirSync(old);
+    writeFileSync(join(old, STAGING_NOTE), noteText(process.pid));
+    moveEntries(target, old, (entry) => staged(entry) || isStagingName(target, entry), false);
+  } catch (error) {
+    rollBack(target, old);
+    removeStaging(fresh);
+    throw new OutputError(
+      `cannot move the contents of ${displayPath(target)} aside (${cause(error)}): synth changed nothing; check the permissions inside it.`,
+    );
+  }
+  fault('between-renames');
+  try {
+    writeFileSync(join(old, SWAPPED_FLAG), '', { flag: 'wx' });
+    moveEntries(fresh, target, (entry) => entry === STAGING_NOTE, true);
+  } catch (error) {
+    throw new OutputError(
+      `cannot move the new tree into ${displayPath(target)} (${cause(error)}): it is staged in ${displayPath(fresh)}, and the next synth finishes the swap.`,
+    );
+  }
+}
+
+/** Moves an interrupted in-place swap's old tree back into `target` and removes its folder. */
+function rollBack(target: string, old: string): void {
+  if (!existsSync(old)) return;
+  moveEntries(old, target, (entry) => entry === STAGING_NOTE || entry === SWAPPED_FLAG, false);
+  removeStaging(old);
+}
+
+/**
+ * Finishes the in-place swaps of runs that died (staging folders inside a mount-point target):
+ * back to the old tree when its move was not complete, forward to the new tree when it was.
+ * Then removes their staging folders. Call it holding the lock. Returns warnings (none so far).
+ */
+export function recoverInPlace(target: string): string[] {
+  const path = resolve(target);
+  if (!isDirectory(path) || !isMountPoint(path)) return [];
+  const own = ownStaging(path, basename(path));
+  const olds = own.filter((dir) => isStagingName(path, basename(dir)) && basename(dir).includes('-old-'));
+  for (const old of olds) {
+    const fresh = old.replace(/-old-(\d+)$/, '-new-$1');
+    try {
+      if (existsSync(join(old, SWAPPED_FLAG))) {
+        if (existsSync(fresh)) moveEntries(fresh, path, (entry) => entry === STAGING_NOTE, true);
+      } else {
+        moveEntries(old, path, (entry) => entry === STAGING_NOTE || entry === SWAPPED_FLAG, false);
+      }
+    } catch (error) {
+      throw new OutputError(
+        `cannot finish the interrupted synth of ${displayPath(path)} (${cause(error)}): its trees are in ${displayPath(old)} (old) and ${displayPath(fresh)} (new); move the right one's contents back by hand.`,
+      );
+    }
+  }
+  for (const dir of own) removeStaging(dir);
+  return [];
 }
 
 /** Files of a leftover tree that are Terraform working files and exist nowhere else. */
@@ -463,10 +678,6 @@ function removeTree(dir: string): string | undefined {
     const path = (error as NodeJS.ErrnoException).path;
     return path === undefined ? cause(error) : `${cause(error)} on ${displayPath(path)}`;
   }
-}
-
-function removeQuietly(dir: string): void {
-  removeTree(dir);
 }
 
 function isDirectory(path: string): boolean {

@@ -41,6 +41,22 @@ function refExists(ref: string): boolean {
   );
 }
 
+function insideRepository(): boolean {
+  return spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Why `base` cannot be compared with, and what to pass instead (never the ref that failed). */
+function missingBase(base: string): string {
+  if (!insideRepository()) {
+    return `diff: ${process.cwd()} is not inside a git repository, so there is no --base ${base} to compare with: run diff in the repository that holds dist/.`;
+  }
+  if (!refExists('HEAD')) {
+    return `diff: --base ${base} is not a commit: this repository has no commits yet; commit dist/ first, then compare with --base HEAD.`;
+  }
+  const fallback = base !== 'HEAD~1' && refExists('HEAD~1') ? 'HEAD~1' : 'HEAD';
+  return `diff: --base ${base} is not a commit in this repository (try --base ${fallback}).`;
+}
+
 /** `emr-eks-gitops diff`: returns the exit code. */
 export function run(args: readonly string[]): number {
   const { values } = parseOptions('diff', args, {
@@ -62,8 +78,7 @@ export function run(args: readonly string[]): number {
     );
   }
   const base = values.base ?? (refExists('origin/main') ? 'origin/main' : 'HEAD~1');
-  if (!refExists(base))
-    throw new UsageError(`diff: --base ${base} is not a commit in this repository (try --base HEAD~1).`);
+  if (!refExists(base)) throw new UsageError(missingBase(base));
   const dir = resolve(values.out);
   let head = values.committed ? 'HEAD' : 'fresh render';
   let headTree: ReadonlyMap<string, string>;

@@ -6,7 +6,8 @@ import { parseOptions, UsageError } from '../pipeline/cli';
 import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
 import { placeJobFindings } from '../pipeline/job-findings';
-import { withOutputLock } from '../pipeline/output-lock';
+import { lockReleased, withOutputLock } from '../pipeline/output-lock';
+import { checkpoint, stopOnSignal } from '../pipeline/interrupt';
 import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
 import type { RenderValidation } from '../pipeline/validate-render';
 import { assertVersionsAgree } from '../pipeline/version-guards';
@@ -51,6 +52,12 @@ export async function run(args: readonly string[]): Promise<number> {
   const out = resolve(values.out);
   // A target synth must never replace is refused before the render, which takes seconds.
   checkOutputTarget(out, { contents: false });
+  let writing = false;
+  stopOnSignal((signal) =>
+    writing
+      ? `synth: stopped by ${signal} once the write it had begun was over: ${values.out}/ is complete (old or new), and no lock or staging folder is left.`
+      : `synth: stopped by ${signal} before writing: ${values.out}/ was left as it was.`,
+  );
   const started = performance.now();
   const jobFiles = readJobFiles();
   const platform = loadPlatform(readPlatformInput(values.config), jobFiles);
@@ -72,6 +79,19 @@ export async function run(args: readonly string[]): Promise<number> {
   ]);
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
   const result = renderPlatform(platform, values.env);
+  // A Ctrl-C during the render, or while another synth holds the lock, stops synth before it
+  // writes anything: both waits let the signal handler run.
+  await checkpoint();
+  let told = false;
+  const lockOptions = {
+    since: Date.now(),
+    onWait: (holder: string) => {
+      if (!told) log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`);
+      told = true;
+    },
+  };
+  await lockReleased(out, lockOptions);
+  writing = true;
   const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
   // The new tree is written on another thread while the render is validated; it replaces the
   // output only when validation finds nothing (else it is removed, and the output is unchanged).
@@ -109,9 +129,7 @@ export async function run(args: readonly string[]): Promise<number> {
         }
         return { ...replaced, owners: owners.action };
       },
-      {
-        onWait: (holder) => log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`),
-      },
+      lockOptions,
     );
   };
   let written: ReturnType<typeof write>;
@@ -124,6 +142,10 @@ export async function run(args: readonly string[]): Promise<number> {
       return report();
     }
     throw error;
+  } finally {
+    // A signal that came during the write is handled now that it is over (its handle does not
+    // keep the process alive by itself, so it is given this turn of the event loop).
+    await checkpoint();
   }
   if (written === undefined || validation === undefined) return report();
   if (written.owners !== 'unchanged') log(`synth: ${written.owners} .github/CODEOWNERS`);

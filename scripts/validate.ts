@@ -3,7 +3,7 @@ import { parseOptions, UsageError } from '../pipeline/cli';
 import { assertVersionsAgree } from '../pipeline/version-guards';
 import { table } from '../pipeline/summary';
 import { formatFinding, type Finding } from '../validation/findings';
-import { headTree, readTree, validationSets } from '../validation/sources';
+import { headTree, NotAFileError, readTree, validationSets, type FileTree } from '../validation/sources';
 import { validateSet } from '../validation/validate';
 
 const HELP = `Usage: npm run validate [-- DIR ...] [--format text|json]
@@ -20,6 +20,16 @@ Findings print one per line: file: json-path: rule-id: message. Exit code 1 when
   --help         show this help
 
 The schemas are the derived ones committed in validation/schemas (npm run schemas regenerates them).`;
+
+/** The files under `dir`; a manifest that is not a regular file is refused in one sentence. */
+function readFiles(dir: string): FileTree {
+  try {
+    return readTree(dir);
+  } catch (error) {
+    if (error instanceof NotAFileError) throw new UsageError(`validate: ${error.message}.`);
+    throw error;
+  }
+}
 
 /** `emr-eks-gitops validate`: returns the exit code. */
 export function run(args: readonly string[]): number {
@@ -46,7 +56,7 @@ export function run(args: readonly string[]): number {
       throw new UsageError(`validate: ${dir} is not a directory (pass folders of YAML, e.g. dist).`);
     }
     const base = dir.replace(/\/+$/, '');
-    const tree = readTree(dir);
+    const tree = readFiles(dir);
     const sets = validationSets(tree, headTree(dir, tree), (path) => `${base}/${path}`);
     for (const [env, set] of sets) {
       if (values.format === 'text')

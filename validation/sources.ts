@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { gitBlobId } from './schema-files';
@@ -20,15 +20,38 @@ export function parseDocuments(file: string, text: string): SourceDocument[] {
   }));
 }
 
-/** The YAML manifests and Terraform JSON under `dir`, sorted. */
+/** A manifest path that is not a regular file (a named pipe would block the read forever). */
+export class NotAFileError extends Error {
+  override readonly name = 'NotAFileError';
+}
+
+/** What a path that is neither a file nor a folder is, for the refusal. */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * The YAML manifests and Terraform JSON under `dir`, sorted. A manifest name that is not a
+ * regular file (a named pipe, a socket, a device) raises {@link NotAFileError} without being opened.
+ */
 export function readTree(dir: string): FileTree {
   const files = new Map<string, string>();
   const walk = (current: string): void => {
     for (const entry of readdirSync(current).sort()) {
       const full = join(current, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (MANIFEST.test(entry) || TERRAFORM.test(entry))
+      const stats = statSync(full);
+      if (stats.isDirectory()) walk(full);
+      else if (MANIFEST.test(entry) || TERRAFORM.test(entry)) {
+        if (!stats.isFile()) {
+          throw new NotAFileError(
+            `${full} is ${kindOf(stats)}, not a regular file: validate reads YAML and Terraform JSON files only; remove it or move it out of ${dir}`,
+          );
+        }
         files.set(relative(dir, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+      }
     }
   };
   walk(dir);

@@ -19,7 +19,7 @@ function fakeTools(account: string, tag = 'emr-eks-karpenter'): NodeJS.ProcessEn
       `echo "aws $*" >> ${log}`,
       'case "$*" in',
       `  *get-caller-identity*) echo ${account};;`,
-      '  *describe-cluster*) echo https://ABC.gr7.us-west-2.eks.amazonaws.com;;',
+      `  *describe-cluster*) echo '{"endpoint": "https://ABC.gr7.us-west-2.eks.amazonaws.com", "ca": "Q0E="}';;`,
       `  *get-bucket-tagging*) echo '{"TagSet": [{"Key": "emr-eks-gitops/cluster", "Value": "${tag}"}]}';;`,
       // One version per bucket until delete-objects removes it.
       `  *list-object-versions*) b=$(echo "$*" | sed 's/.*--bucket \\([^ ]*\\).*/\\1/'); if [ -f "${bin}/deleted-$b" ]; then echo '{}'; else echo '{"Versions": [{"Key": "logs/x", "VersionId": "v1"}]}'; fi;;`,
@@ -30,7 +30,7 @@ function fakeTools(account: string, tag = 'emr-eks-karpenter'): NodeJS.ProcessEn
   );
   writeFileSync(
     join(bin, 'kubectl'),
-    `#!/bin/sh\necho "kubectl $*" >> ${log}\necho https://ABC.gr7.us-west-2.eks.amazonaws.com\n`,
+    `#!/bin/sh\necho "kubectl $*" >> ${log}\nprintf 'https://ABC.gr7.us-west-2.eks.amazonaws.com\\tQ0E='\n`,
   );
   writeFileSync(join(bin, 'terraform'), `#!/bin/sh\necho "terraform $*" >> ${log}\n`);
   for (const tool of ['aws', 'kubectl', 'terraform']) chmodSync(join(bin, tool), 0o755);
@@ -63,6 +63,7 @@ describe('teardown', () => {
     expect(plan.at(-1)?.command.join(' ')).toBe('terraform -chdir=dist/default/terraform/base destroy');
   });
 
+  const confirmed = ['--execute', '--yes=emr-eks-karpenter'];
   const bucketA = 'emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
   const bucketB = 'emr-eks-karpenter-emr-data-team-b-111122223333-us-west-2';
 
@@ -84,6 +85,7 @@ describe('teardown', () => {
       'default',
       '--empty-bucket',
       bucketA,
+      '--execute',
     ]);
   });
 
@@ -109,7 +111,7 @@ describe('teardown', () => {
   });
 
   it('empties one bucket of the environment with --empty-bucket, after the identity checks', () => {
-    const run = runScript('teardown', ['--env', 'default', '--empty-bucket', bucketA], {
+    const run = runScript('teardown', ['--env', 'default', '--empty-bucket', bucketA, ...confirmed], {
       env: fakeTools('111122223333'),
     });
     expect(run.status, run.stderr).toBe(0);
@@ -128,7 +130,7 @@ describe('teardown', () => {
     expect(other.stderr).toBe(
       `teardown: --empty-bucket someone-elses-bucket is not a bucket of default (its buckets: ${bucketA}, ${bucketB}).\n`,
     );
-    const foreign = runScript('teardown', ['--env', 'default', '--empty-bucket', bucketA], {
+    const foreign = runScript('teardown', ['--env', 'default', '--empty-bucket', bucketA, ...confirmed], {
       env: fakeTools('111122223333', 'another-cluster'),
     });
     expect(foreign.status).toBe(1);
@@ -147,7 +149,7 @@ describe('teardown', () => {
   });
 
   it('refuses to execute against another account', () => {
-    const run = runScript('teardown', ['--env', 'default', '--execute'], { env: fakeTools('999999999999') });
+    const run = runScript('teardown', ['--env', 'default', ...confirmed], { env: fakeTools('999999999999') });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       'teardown: refusing to run: AWS credentials are for account 999999999999, but default is in 111122223333.\n',
@@ -156,7 +158,7 @@ describe('teardown', () => {
 
   it('executes every step in order when the cluster matches', () => {
     const tools = fakeTools('111122223333');
-    const run = runScript('teardown', ['--env', 'default', '--execute'], { env: tools });
+    const run = runScript('teardown', ['--env', 'default', ...confirmed], { env: tools });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('teardown: default is gone.');
     const calls = readFileSync(join(bin, 'calls.log'), 'utf8').trim().split('\n');

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
+import { MARKER_FILE, markerContent, STAGING_NOTE } from '../../pipeline/safe-output';
 import { replaceDirectory } from '../../pipeline/write';
 import { bundle } from '../helpers/bundle';
 import { syntheticTree } from './fixtures/synthetic-tree';
@@ -61,7 +61,8 @@ function readTree(dir: string): Map<string, string> {
 }
 
 function expected(set: 'a' | 'b'): Map<string, string> {
-  const files = new Map([...syntheticTree(set, COUNT), ...WORKING, [MARKER_FILE, MARKER_TEXT]]);
+  const rendered = syntheticTree(set, COUNT);
+  const files = new Map([...rendered, ...WORKING, [MARKER_FILE, markerContent(rendered.keys())]]);
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -134,7 +135,10 @@ describe('SIGKILL during the write', () => {
       } else {
         // Only between the two renames: the complete old tree waits beside it for recovery.
         outcomes.missing++;
-        expect(readTree(join(work, `.dist-old-${run.pid}`))).toEqual(expected(current));
+        // It may already hold the run's staging note (moved there from the new tree).
+        const old = readTree(join(work, `.dist-old-${run.pid}`));
+        old.delete(STAGING_NOTE);
+        expect(old).toEqual(expected(current));
       }
       // The next run recovers and succeeds, leaving nothing but the output behind.
       const result = replaceDirectory(target, syntheticTree(next, COUNT));

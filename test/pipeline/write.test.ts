@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
+import { MARKER_FILE, MARKER_TEXT, markerContent, STAGING_NOTE } from '../../pipeline/safe-output';
 import { recoverInterruptedSwap, replaceDirectory } from '../../pipeline/write';
 import { ROOT } from '../helpers/run';
 
@@ -31,7 +31,7 @@ function readTree(dir: string): Record<string, string> {
     ]),
   );
   if (MARKER_FILE in tree) {
-    expect(tree[MARKER_FILE]).toBe(MARKER_TEXT);
+    expect(tree[MARKER_FILE]?.startsWith(MARKER_TEXT)).toBe(true);
     delete tree[MARKER_FILE];
   }
   return tree;
@@ -52,9 +52,10 @@ function freshTarget(name: string): string {
 describe('replaceDirectory', () => {
   it('replaces the tree exactly: new files in, stale files out, kept entries carried over', () => {
     const target = freshTarget('replace');
-    writeFileSync(join(target, 'hand-made.txt'), 'stale');
-    mkdirSync(join(target, 'other-env'));
-    writeFileSync(join(target, 'other-env', 'x.yaml'), 'x: 1\n');
+    replaceDirectory(
+      target,
+      new Map([...previous, ['stale.txt', 'stale\n'], ['other-env/x.yaml', 'x: 1\n']]),
+    );
     replaceDirectory(target, new Map([['env/terraform/base/cdk.tf.json', '{"new": true}\n']]), {
       keep: ['other-env'],
     });
@@ -63,6 +64,11 @@ describe('replaceDirectory', () => {
       'other-env/x.yaml': 'x: 1\n',
     });
     expect(readdirSync(join(work, 'replace'))).toEqual(['dist']);
+    // The kept environment is listed in the new marker: the next run replaces the folder again.
+    expect(readFileSync(join(target, MARKER_FILE), 'utf8')).toBe(
+      markerContent(['env/terraform/base/cdk.tf.json', 'other-env/x.yaml']),
+    );
+    expect(replaceDirectory(target, previous, { keep: ['other-env'] }).replaced).toBe(true);
   });
 
   it('leaves the previous tree complete when rendering fails mid-write', () => {
@@ -117,13 +123,58 @@ describe('replaceDirectory', () => {
   });
 
   it('restores the previous tree if a run died between its two renames', () => {
+    // The run 4242 died after its first rename: its new tree (with the note) waits beside the old.
     const parent = join(work, 'window');
-    mkdirSync(join(parent, '.dist-old-4242', 'env'), { recursive: true });
-    writeFileSync(join(parent, '.dist-old-4242', 'env', 'a.yaml'), 'a: 1\n');
+    place(parent, {
+      '.dist-old-4242/env/a.yaml': 'a: 1\n',
+      '.dist-new-4242/env/a.yaml': 'a: 2\n',
+      [`.dist-new-4242/${STAGING_NOTE}`]: 'emr-eks-gitops synth, pid 4242\n',
+    });
     const target = join(parent, 'dist');
     recoverInterruptedSwap(target);
     expect(readTree(target)).toEqual({ 'env/a.yaml': 'a: 1\n' });
     expect(readdirSync(parent)).toEqual(['dist']);
+  });
+});
+
+describe('folders named like staging folders that synth did not make', () => {
+  it('are never renamed into the output nor removed; a synth copy with a marker is no exception', () => {
+    const parent = join(work, 'lookalikes');
+    const yours = {
+      '.dist-old-77/env/a.yaml': 'mine: 1\n',
+      [`.dist-old-77/${MARKER_FILE}`]: markerContent(['env/a.yaml']),
+      '.dist-new-78/notes.txt': 'mine too\n',
+      [`.dist-new-78/${STAGING_NOTE}`]: 'emr-eks-gitops synth, pid 1\n',
+      '.dist-old-x/keep.txt': 'kept\n',
+    };
+    place(parent, yours);
+    const target = join(parent, 'dist');
+    expect(recoverInterruptedSwap(target)).toEqual([]);
+    expect(existsSync(target)).toBe(false);
+    replaceDirectory(target, previous);
+    expect(readTree(target)).toEqual(Object.fromEntries(previous));
+    expect(readdirSync(parent).sort()).toEqual(['.dist-new-78', '.dist-old-77', '.dist-old-x', 'dist']);
+    for (const [path, content] of Object.entries(yours)) {
+      expect(readFileSync(join(parent, path), 'utf8')).toBe(content);
+    }
+  });
+});
+
+describe('a marked output folder that holds files synth did not write', () => {
+  it('is refused in one sentence, changing nothing; Terraform working files are no such file', () => {
+    const target = freshTarget('unlisted');
+    place(target, WORKING);
+    replaceDirectory(target, previous);
+    place(target, { 'env/k8s/team/ns/notes.md': 'mine\n' });
+    const before = readTree(target);
+    expect(() => replaceDirectory(target, previous)).toThrow(
+      `${target} holds ${target}/env/k8s/team/ns/notes.md, which synth did not write (.emr-eks-gitops lists what it wrote): move it out of ${target}, then synth again; synth changed nothing.`,
+    );
+    mkdirSync(join(target, 'backup'));
+    rmSync(join(target, 'env/k8s/team/ns/notes.md'));
+    expect(() => replaceDirectory(target, previous)).toThrow(`${target} holds ${target}/backup, which synth`);
+    expect(readTree(target)).toEqual({ ...before, 'env/k8s/team/ns/notes.md': undefined });
+    expect(readdirSync(join(work, 'unlisted'))).toEqual(['dist']);
   });
 });
 
@@ -318,6 +369,20 @@ describe('whileWriting', () => {
   });
 });
 
+describe('a marker written before the list', () => {
+  it('is judged by the dist/ layout: foreign files are refused, synth output adopted', () => {
+    const target = join(work, 'old-marker', 'dist');
+    const oldMarker = MARKER_TEXT.split('\n').slice(0, 3).join('\n');
+    place(target, { [MARKER_FILE]: oldMarker, 'env/README.md': '# env\n', 'env/notes.txt': 'mine\n' });
+    expect(() => replaceDirectory(target, previous)).toThrow(
+      `${target} holds ${target}/env/notes.txt, which synth did not write (not the dist/ layout): move it out of ${target}, then synth again; synth changed nothing.`,
+    );
+    rmSync(join(target, 'env/notes.txt'));
+    replaceDirectory(target, previous);
+    expect(readTree(target)).toEqual(Object.fromEntries(previous));
+  });
+});
+
 describe('recovery', () => {
   it('removes only its own staging folders, and keeps one holding the only copy of Terraform files', () => {
     const parent = join(work, 'leftovers');
@@ -326,10 +391,13 @@ describe('recovery', () => {
     replaceDirectory(target, previous);
     place(parent, {
       '.dist-new-111/env/a.yaml': 'a: 1\n',
+      [`.dist-new-111/${STAGING_NOTE}`]: 'emr-eks-gitops synth, pid 111\n',
       '.dist-old-222/env/terraform/base/terraform.base.tfstate': '{"serial":3}\n',
+      [`.dist-old-222/${STAGING_NOTE}`]: 'emr-eks-gitops synth, pid 222\n',
       '.dist-backup/keep.txt': 'mine\n',
       '.dist-new-x/keep.txt': 'mine too\n',
     });
+    mkdirSync(join(parent, '.dist-new-333'));
     const result = replaceDirectory(target, previous);
     expect(result.warnings).toEqual([
       `${parent}/.dist-old-222, left by an interrupted synth, holds Terraform working files that ${target} does not have (${parent}/.dist-old-222/env/terraform/base/terraform.base.tfstate): move them back into ${target}, then delete the folder.`,

@@ -32,17 +32,18 @@ export class OutputError extends Error {
 /** The file synth writes at the top of every output folder it makes: its licence to replace it. */
 export const MARKER_FILE = '.emr-eks-gitops';
 
-/** The marker's first lines (fixed); the files synth wrote follow {@link MARKER_LIST}. */
+/**
+ * The marker's text. It lists no files: it is committed with `dist/`, and a list would conflict
+ * in every pair of pull requests that change `dist/` (and be stale after each merge). What synth
+ * writes is known by its shape, the dist/ layout contract (see {@link foreignEntry}).
+ */
 export const MARKER_TEXT = [
   'Written by `emr-eks-gitops synth` (npm run synth), which replaces this folder as a whole on every',
   "run: do not edit it. Terraform's working files in its stack folders (.terraform/,",
-  '.terraform.lock.hcl, *.tfstate*) are kept; any other file not listed below makes synth refuse',
-  'to replace the folder. See docs/safety.md.',
+  '.terraform.lock.hcl, *.tfstate*) are kept; any other file outside the dist/ layout makes synth',
+  'refuse to replace the folder. See docs/safety.md.',
   '',
 ].join('\n');
-
-/** The line after which the marker lists, one per line, every file synth wrote in the folder. */
-export const MARKER_LIST = 'Files written by synth:';
 
 /**
  * The note at the top of each staging folder synth makes beside an output folder
@@ -51,31 +52,19 @@ export const MARKER_LIST = 'Files written by synth:';
  */
 export const STAGING_NOTE = '.emr-eks-gitops-staging';
 
-/** The marker of a tree holding `files` (paths relative to it): the same bytes for the same files. */
-export function markerContent(files: Iterable<string>): string {
-  const sorted = [...files].sort();
-  return `${MARKER_TEXT}\n${MARKER_LIST}\n${sorted.map((file) => `${file}\n`).join('')}`;
-}
-
-/** Largest marker read: far more than the list of any render (a bigger one is not synth's). */
-const MARKER_LIMIT = 64 * 1024 * 1024;
-
 /**
- * What the marker of `dir` says synth wrote: undefined without a marker, `files` undefined for
- * the marker of a synth before the list (its folder is judged by the dist/ layout). A marker
- * that is not a regular file, or is too large, lists nothing (so every file is foreign).
+ * Whether `dir` carries synth's marker. A marker that is not a regular file, or is too large, is
+ * not synth's: such a folder is judged like an unmarked one.
  */
-function readMarker(dir: string): { readonly files?: ReadonlySet<string> } | undefined {
+function hasMarker(dir: string): boolean {
   const marker = join(dir, MARKER_FILE);
-  if (!existsSync(marker) && !isSymbolicLink(marker)) return undefined;
+  if (!existsSync(marker) && !isSymbolicLink(marker)) return false;
   const stats = lstatChecked(marker);
-  if (!stats.isFile() || stats.size > MARKER_LIMIT) return { files: new Set() };
-  const text = checked(marker, () => readFileSync(marker, 'utf8'));
-  const lines = text.split('\n');
-  const at = lines.indexOf(MARKER_LIST);
-  if (at === -1) return {};
-  return { files: new Set(lines.slice(at + 1).filter((line) => line !== '')) };
+  return stats.isFile() && stats.size <= MARKER_LIMIT;
 }
+
+/** Largest marker accepted (the text above is a few hundred bytes). */
+const MARKER_LIMIT = 64 * 1024;
 
 /** This project's root (the folder holding package.json). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -181,23 +170,16 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
     );
   }
   if (existing !== path) return;
-  const marker = readMarker(real);
+  const marker = hasMarker(real);
   // In a mount point synth stages inside the folder (pipeline/write.ts): its staging is not foreign.
   const own = isMountPoint(real) ? inPlaceStaging(basename(real)) : () => false;
   const repository = ancestors(dirname(real)).find((dir) => existsSync(join(dir, '.git')));
   if (!inProject && repository === undefined && options.contents === false) return;
-  // A marked folder is synth's: its contents are compared with the list after the render only.
-  if (marker !== undefined && options.contents === false) return;
-  if (marker?.files !== undefined) {
-    const unlisted = unlistedEntry(real, marker.files, own);
-    if (unlisted === undefined) return;
-    refuse(
-      `${name} holds ${displayPath(unlisted)}, which synth did not write (${MARKER_FILE} lists what it wrote): move it out of ${name}, then synth again; synth changed nothing`,
-    );
-  }
+  // A marked folder is synth's: its contents are checked after the render only.
+  if (marker && options.contents === false) return;
   const foreign = foreignEntry(real, own);
   if (foreign === undefined) return;
-  if (marker !== undefined) {
+  if (marker) {
     refuse(
       `${name} holds ${displayPath(foreign)}, which synth did not write (not the dist/ layout): move it out of ${name}, then synth again; synth changed nothing`,
     );
@@ -323,9 +305,9 @@ export function isWithin(path: string, dir: string): boolean {
 }
 
 /**
- * Output of a synth that predates the marker has exactly the dist/ layout (plus Terraform's
- * working files in stack folders); anything else is foreign. Returns the first foreign entry,
- * or undefined for such output or an empty folder. Bounded: a huge tree counts as foreign.
+ * What synth writes has exactly the dist/ layout (plus Terraform's working files in stack
+ * folders); anything else in an output folder is foreign. Returns the first foreign entry, or
+ * undefined for such output or an empty folder. Bounded: a huge tree counts as foreign.
  */
 function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean): string | undefined {
   const LIMIT = 20_000;
@@ -340,45 +322,14 @@ function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean)
       const stats = lstatChecked(join(dir, path));
       if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
       if (stats.isDirectory()) stack.push(path);
-      else if (!stats.isFile() || !LEGACY_LAYOUT.test(path)) return join(dir, path);
-    }
-  }
-  return undefined;
-}
-
-/**
- * The first entry of a marked folder that synth did not write: a file not in the marker's list,
- * or a folder holding none of its files. Terraform's working files in stack folders, the marker
- * and a staging note are synth's or Terraform's. Undefined when there is none.
- */
-function unlistedEntry(
-  dir: string,
-  listed: ReadonlySet<string>,
-  own: (dir: string, entry: string) => boolean,
-): string | undefined {
-  const folders = new Set<string>();
-  for (const file of listed) {
-    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
-      folders.add(file.slice(0, cut));
-    }
-  }
-  const stack = [''];
-  while (stack.length > 0) {
-    const rel = stack.pop() as string;
-    for (const entry of readdirChecked(join(dir, rel))) {
-      const path = rel === '' ? entry : `${rel}/${entry}`;
-      if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE || own(dir, entry))) continue;
-      if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
-      const stats = lstatChecked(join(dir, path));
-      if (stats.isDirectory() && folders.has(path)) stack.push(path);
-      else if (stats.isDirectory() || !stats.isFile() || !listed.has(path)) return join(dir, path);
+      else if (!stats.isFile() || !DIST_LAYOUT.test(path)) return join(dir, path);
     }
   }
   return undefined;
 }
 
 const STACK_FOLDER = /^[a-z0-9-]+\/terraform\/[a-z0-9-]+$/;
-const LEGACY_LAYOUT =
+const DIST_LAYOUT =
   /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/(_cluster|[a-z0-9-]+)\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|README\.md)$/;
 
 /**

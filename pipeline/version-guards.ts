@@ -1,9 +1,17 @@
-import { versions as pinned, type Versions } from '../config/versions';
+import { versions as pinned } from '../config/versions';
 import { readLock, SchemaFilesError, type LockedSchema } from '../validation/schema-files';
 
 /** `1.34.2`, `v1.34.2` or `1.34` → `1.34`; undefined for anything else. */
 function minorOf(version: string): string | undefined {
   return /^v?(\d+\.\d+)(\.\d+)?$/.exec(version)?.[1];
+}
+
+/** The pins that move together (strings: a test or a bump may hold any value). */
+export interface VersionPins {
+  readonly kubernetes: string;
+  readonly clusterAutoscaler: string;
+  readonly al2023AmiAlias: string;
+  readonly al2023AmiKubernetes: string;
 }
 
 /**
@@ -13,10 +21,7 @@ function minorOf(version: string): string | undefined {
  * EKS publishes no AL2 AMI after 1.32). Empty when all agree.
  */
 export function versionProblems(
-  versions: Pick<
-    Versions,
-    'kubernetes' | 'clusterAutoscaler' | 'al2023AmiAlias' | 'al2023AmiKubernetes'
-  > = pinned,
+  versions: VersionPins = pinned,
   lock: readonly LockedSchema[] = readLock(),
 ): string[] {
   const problems: string[] = [];

@@ -21,7 +21,7 @@ import {
   checkOutputTarget,
   isMountPoint,
   MARKER_FILE,
-  markerContent,
+  MARKER_TEXT,
   OutputError,
   PROJECT_ROOT,
   sleep,
@@ -284,8 +284,6 @@ interface CarryPlan {
   readonly carry: readonly string[];
   /** The Terraform working files among them (inside kept environments too), for the report. */
   readonly kept: readonly string[];
-  /** The other files carried over (those of kept environments), listed in the new marker. */
-  readonly carriedFiles: readonly string[];
 }
 
 /**
@@ -306,7 +304,7 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
     const busy = heldStateLock(join(target, stack), files.get(`${stack}/cdk.tf.json`));
     if (busy !== undefined) throw terraformRunning(join(target, stack), busy);
   }
-  if (!existsSync(target)) return { exists: false, carry: [], kept: [], carriedFiles: [] };
+  if (!existsSync(target)) return { exists: false, carry: [], kept: [] };
   checkRemovable(target);
   const carry: string[] = [];
   const kept: string[] = [];
@@ -330,34 +328,13 @@ function planCarry(target: string, files: ReadonlyMap<string, string>, keep: rea
     }
     if (carried) carry.push(entry);
   }
-  const carriedFiles = carry
-    .filter((entry) => !entry.includes('/'))
-    .flatMap((entry) => filesOf(target, entry));
-  return { exists: true, carry, kept, carriedFiles };
+  return { exists: true, carry, kept };
 }
 
 function terraformRunning(stackDir: string, lock: string): OutputError {
   return new OutputError(
     `Terraform is running in ${displayPath(stackDir)} (its state lock ${displayPath(lock)} exists): wait for it to finish, then synth again; if no terraform runs there, the lock was left by a killed run: delete it; synth changed nothing.`,
   );
-}
-
-/** The files under a top-level entry of the current tree, Terraform's working files left out. */
-function filesOf(target: string, entry: string): string[] {
-  const files: string[] = [];
-  const walk = (rel: string): void => {
-    const stats = lstatSync(join(target, rel));
-    if (!stats.isDirectory()) {
-      files.push(rel);
-      return;
-    }
-    const inStack = stackFolderOf(`${rel}/cdk.tf.json`) === rel;
-    for (const name of readdirSync(join(target, rel))) {
-      if (!(inStack && isTerraformWorkingFile(name))) walk(`${rel}/${name}`);
-    }
-  };
-  walk(entry);
-  return files;
 }
 
 /** `<entry>/terraform/<stack>` folders of a top-level entry of the current tree. */
@@ -438,7 +415,7 @@ function stageJob(
     carry: plan.carry,
     files: entries,
     markerFile: MARKER_FILE,
-    markerText: markerContent([...files.keys(), ...plan.carriedFiles]),
+    markerText: MARKER_TEXT,
     noteFile: STAGING_NOTE,
     noteText: noteText(process.pid),
   };

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, markerContent, STAGING_NOTE } from '../../pipeline/safe-output';
+import { MARKER_FILE, MARKER_TEXT, STAGING_NOTE } from '../../pipeline/safe-output';
 import { replaceDirectory } from '../../pipeline/write';
 import { bundle } from '../helpers/bundle';
 import { syntheticTree } from './fixtures/synthetic-tree';
@@ -62,7 +62,7 @@ function readTree(dir: string): Map<string, string> {
 
 function expected(set: 'a' | 'b'): Map<string, string> {
   const rendered = syntheticTree(set, COUNT);
-  const files = new Map([...rendered, ...WORKING, [MARKER_FILE, markerContent(rendered.keys())]]);
+  const files = new Map([...rendered, ...WORKING, [MARKER_FILE, MARKER_TEXT]]);
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 

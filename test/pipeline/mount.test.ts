@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, markerContent } from '../../pipeline/safe-output';
+import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
 import { recoverInPlace, replaceDirectory } from '../../pipeline/write';
 import { bundle } from '../helpers/bundle';
 import { runScript } from '../helpers/run';
@@ -82,7 +82,7 @@ describe.runIf(canMount)('synth to a bind-mounted output folder', () => {
     ]);
     const expected = (set: string) => {
       const rendered = syntheticTree(set, COUNT);
-      const all = new Map([...rendered, ...WORKING, [MARKER_FILE, markerContent(rendered.keys())]]);
+      const all = new Map([...rendered, ...WORKING, [MARKER_FILE, MARKER_TEXT]]);
       return new Map([...all].sort(([a], [b]) => a.localeCompare(b)));
     };
     const killedRun = (target: string, set: string, kill: { fault?: string; delayMs?: number }) =>

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, markerContent } from '../../pipeline/safe-output';
+import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
 import { runScript } from '../helpers/run';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-cli-'));
@@ -36,7 +36,7 @@ describe('npm run synth', () => {
   it('writes the dist/ layout contract', () => {
     // Plus the marker that lets the next synth replace the folder.
     const files = listFiles(out).filter((file) => file !== MARKER_FILE);
-    expect(readFileSync(join(out, MARKER_FILE), 'utf8')).toBe(markerContent(files));
+    expect(readFileSync(join(out, MARKER_FILE), 'utf8')).toBe(MARKER_TEXT);
     for (const file of files) {
       expect(file).toMatch(
         /^[a-z0-9-]+\/(terraform\/[a-z0-9-]+\/cdk\.tf\.json|k8s\/[a-z0-9-]+\/(_cluster|[a-z0-9-]+)\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|argocd\/[A-Za-z0-9]+\.[a-z0-9.-]+\.yaml|README\.md)$/,
@@ -45,16 +45,18 @@ describe('npm run synth', () => {
     expect(files).toMatchSnapshot();
   });
 
-  it('refuses files it did not write, and keeps output identical on a second run', () => {
+  it('removes stale files in its layout, refuses others it did not write, and is idempotent', () => {
     const before = snapshotDir(out);
-    mkdirSync(join(out, 'default', 'k8s', 'gone'), { recursive: true });
-    writeFileSync(join(out, 'default', 'k8s', 'gone', 'ConfigMap.stale.yaml'), 'stale: true\n');
+    mkdirSync(join(out, 'default', 'k8s', 'gone', 'ns'), { recursive: true });
+    writeFileSync(join(out, 'default', 'k8s', 'gone', 'ns', 'ConfigMap.stale.yaml'), 'stale: true\n');
+    writeFileSync(join(out, 'default', 'notes.txt'), 'mine\n');
     const refused = runScript('synth', ['--out', out, '--quiet']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(
-      `${out} holds ${out}/default/k8s/gone, which synth did not write (.emr-eks-gitops lists what it wrote): move it out of ${out}, then synth again; synth changed nothing.\n`,
+      `${out} holds ${out}/default/notes.txt, which synth did not write (not the dist/ layout): move it out of ${out}, then synth again; synth changed nothing.\n`,
     );
-    rmSync(join(out, 'default', 'k8s', 'gone'), { recursive: true });
+    rmSync(join(out, 'default', 'notes.txt'));
+    expect(runScript('synth', ['--out', out, '--quiet']).status).toBe(0);
     expect(snapshotDir(out)).toEqual(before);
     expect(runScript('synth', ['--out', out, '--quiet']).status).toBe(0);
     expect(snapshotDir(out)).toEqual(before);

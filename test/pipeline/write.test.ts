@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, MARKER_TEXT, markerContent, STAGING_NOTE } from '../../pipeline/safe-output';
+import { MARKER_FILE, MARKER_TEXT, STAGING_NOTE } from '../../pipeline/safe-output';
 import { recoverInterruptedSwap, replaceDirectory } from '../../pipeline/write';
 import { ROOT } from '../helpers/run';
 
@@ -54,20 +54,23 @@ describe('replaceDirectory', () => {
     const target = freshTarget('replace');
     replaceDirectory(
       target,
-      new Map([...previous, ['stale.txt', 'stale\n'], ['other-env/x.yaml', 'x: 1\n']]),
+      new Map([
+        ...previous,
+        ['env/k8s/team/ns/ConfigMap.stale.yaml', 'stale\n'],
+        ['other-env/README.md', 'x: 1\n'],
+      ]),
     );
     replaceDirectory(target, new Map([['env/terraform/base/cdk.tf.json', '{"new": true}\n']]), {
       keep: ['other-env'],
     });
     expect(readTree(target)).toEqual({
       'env/terraform/base/cdk.tf.json': '{"new": true}\n',
-      'other-env/x.yaml': 'x: 1\n',
+      'other-env/README.md': 'x: 1\n',
     });
     expect(readdirSync(join(work, 'replace'))).toEqual(['dist']);
-    // The kept environment is listed in the new marker: the next run replaces the folder again.
-    expect(readFileSync(join(target, MARKER_FILE), 'utf8')).toBe(
-      markerContent(['env/terraform/base/cdk.tf.json', 'other-env/x.yaml']),
-    );
+    // The marker lists nothing (it would conflict between pull requests): the next run replaces
+    // the folder again because everything in it has the dist/ layout.
+    expect(readFileSync(join(target, MARKER_FILE), 'utf8')).toBe(MARKER_TEXT);
     expect(replaceDirectory(target, previous, { keep: ['other-env'] }).replaced).toBe(true);
   });
 
@@ -142,7 +145,7 @@ describe('folders named like staging folders that synth did not make', () => {
     const parent = join(work, 'lookalikes');
     const yours = {
       '.dist-old-77/env/a.yaml': 'mine: 1\n',
-      [`.dist-old-77/${MARKER_FILE}`]: markerContent(['env/a.yaml']),
+      [`.dist-old-77/${MARKER_FILE}`]: MARKER_TEXT,
       '.dist-new-78/notes.txt': 'mine too\n',
       [`.dist-new-78/${STAGING_NOTE}`]: 'emr-eks-gitops synth, pid 1\n',
       '.dist-old-x/keep.txt': 'kept\n',
@@ -168,12 +171,17 @@ describe('a marked output folder that holds files synth did not write', () => {
     place(target, { 'env/k8s/team/ns/notes.md': 'mine\n' });
     const before = readTree(target);
     expect(() => replaceDirectory(target, previous)).toThrow(
-      `${target} holds ${target}/env/k8s/team/ns/notes.md, which synth did not write (.emr-eks-gitops lists what it wrote): move it out of ${target}, then synth again; synth changed nothing.`,
+      `${target} holds ${target}/env/k8s/team/ns/notes.md, which synth did not write (not the dist/ layout): move it out of ${target}, then synth again; synth changed nothing.`,
     );
     mkdirSync(join(target, 'backup'));
+    writeFileSync(join(target, 'backup', 'cdk.tf.json'), '{}\n');
     rmSync(join(target, 'env/k8s/team/ns/notes.md'));
-    expect(() => replaceDirectory(target, previous)).toThrow(`${target} holds ${target}/backup, which synth`);
+    expect(() => replaceDirectory(target, previous)).toThrow(
+      `${target} holds ${target}/backup/cdk.tf.json, which synth`,
+    );
+    rmSync(join(target, 'backup'), { recursive: true });
     expect(readTree(target)).toEqual({ ...before, 'env/k8s/team/ns/notes.md': undefined });
+    expect(replaceDirectory(target, previous).replaced).toBe(true);
     expect(readdirSync(join(work, 'unlisted'))).toEqual(['dist']);
   });
 });

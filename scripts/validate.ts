@@ -3,7 +3,14 @@ import { parseOptions, UsageError } from '../pipeline/cli';
 import { assertVersionsAgree } from '../pipeline/version-guards';
 import { table } from '../pipeline/summary';
 import { formatFinding, type Finding } from '../validation/findings';
-import { headTree, NotAFileError, readTree, validationSets, type FileTree } from '../validation/sources';
+import {
+  headTree,
+  ManifestSyntaxError,
+  NotAFileError,
+  readTree,
+  validationSets,
+  type FileTree,
+} from '../validation/sources';
 import { validateSet } from '../validation/validate';
 
 const HELP = `Usage: npm run validate [-- DIR ...] [--format text|json]
@@ -27,6 +34,16 @@ function readFiles(dir: string): FileTree {
     return readTree(dir);
   } catch (error) {
     if (error instanceof NotAFileError) throw new UsageError(`validate: ${error.message}.`);
+    throw error;
+  }
+}
+
+/** The validation sets of a folder's files; a file that is not YAML is refused in one sentence. */
+function parseSets(tree: FileTree, dir: string, base: string): ReturnType<typeof validationSets> {
+  try {
+    return validationSets(tree, headTree(dir, tree), (path) => `${base}/${path}`);
+  } catch (error) {
+    if (error instanceof ManifestSyntaxError) throw new UsageError(`validate: ${error.message}.`);
     throw error;
   }
 }
@@ -57,7 +74,7 @@ export function run(args: readonly string[]): number {
     }
     const base = dir.replace(/\/+$/, '');
     const tree = readFiles(dir);
-    const sets = validationSets(tree, headTree(dir, tree), (path) => `${base}/${path}`);
+    const sets = parseSets(tree, dir, base);
     for (const [env, set] of sets) {
       if (values.format === 'text')
         process.stderr.write(`validate: ${base}/${env} (${set.documents.length} documents)\n`);

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { loadAll } from 'js-yaml';
+import { loadAll, YAMLException } from 'js-yaml';
 import { gitBlobId } from './schema-files';
 import type { ValidationSet, SourceDocument } from './validate';
 
@@ -11,9 +11,24 @@ export type FileTree = ReadonlyMap<string, string>;
 const MANIFEST = /\.ya?ml$/;
 const TERRAFORM = /(^|\/)cdk\.tf\.json$/;
 
+/** A manifest that does not parse as YAML: one sentence naming the file, the line and the column. */
+export class ManifestSyntaxError extends Error {
+  override readonly name = 'ManifestSyntaxError';
+}
+
 /** Every YAML document in a file (`file#N` when it holds more than one). */
 export function parseDocuments(file: string, text: string): SourceDocument[] {
-  const objects = loadAll(text).filter((object) => object !== null && object !== undefined);
+  let parsed: unknown[];
+  try {
+    parsed = loadAll(text);
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const { line = 0, column = 0 } = error.mark ?? {};
+    throw new ManifestSyntaxError(
+      `${file}:${line + 1}:${column + 1} is not valid YAML (${error.reason}): fix the file, or re-render it with npm run synth`,
+    );
+  }
+  const objects = parsed.filter((object) => object !== null && object !== undefined);
   return objects.map((object, index) => ({
     file: objects.length > 1 ? `${file}#${index + 1}` : file,
     object,

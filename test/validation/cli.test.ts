@@ -77,6 +77,17 @@ describe('npm run validate', () => {
     expect(runScript('validate', ['--format', 'xml']).stderr).toContain('--format xml is not supported');
     expect(runScript('validate', ['--help']).stdout).toContain('Usage: npm run validate');
   });
+
+  it('names the file, line and column of a manifest that is not valid YAML', () => {
+    const dir = join(work, 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
+    const run = runScript('validate', [dir]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `validate: ${dir}/bad.yaml:4:1 is not valid YAML (unexpected end of the stream within a flow collection): fix the file, or re-render it with npm run synth.\n`,
+    );
+  });
 });
 
 /** Every generated file with its mtime. */

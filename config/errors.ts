@@ -13,6 +13,11 @@ export interface ConfigProblem {
    * (empty for the file as a whole).
    */
   readonly location?: string;
+  /**
+   * What `path` is about, by name (`team emr-data-team-c`, `node pool spark-x`): printed after
+   * the path unless the sentence names it already.
+   */
+  readonly subject?: { readonly kind: string; readonly name: string };
 }
 
 /** Raised for invalid config; each problem renders as one sentence. Never shows a stack trace. */
@@ -32,7 +37,40 @@ export function formatProblem(problem: ConfigProblem): string {
     if (problem.path === '' && problem.value === undefined) return `${problem.location}: ${rule}`;
     return `${problem.location}: ${problem.path === '' ? '' : `${problem.path}: `}${value} ${rule}`;
   }
-  return `Invalid config at ${problem.path}: ${value} ${rule}`;
+  const named =
+    problem.subject !== undefined && !`${value} ${rule}`.includes(problem.subject.name)
+      ? ` (${problem.subject.kind} ${problem.subject.name})`
+      : '';
+  return `Invalid config at ${problem.path}${named}: ${value} ${rule}`;
+}
+
+/** The kinds of named list entries a config path can point into, by list name. */
+const NAMED_LISTS: Readonly<Record<string, string>> = {
+  teams: 'team',
+  nodePools: 'node pool',
+  jobs: 'job',
+  inputData: 'input data',
+};
+
+/**
+ * The problems with a `subject`: the deepest team or node pool their path points into, named as
+ * the input names it (`teams[2]` → `team emr-data-team-c`), so a message says whose field it is.
+ */
+export function withSubjects(problems: readonly ConfigProblem[], input: unknown): ConfigProblem[] {
+  return problems.map((problem) => {
+    if (problem.location !== undefined || problem.subject !== undefined) return problem;
+    let node: unknown = input;
+    let subject: ConfigProblem['subject'];
+    for (const [, key, index] of problem.path.matchAll(/(\w+)(?:\[(\d+)\])?/g)) {
+      node = (node as Record<string, unknown> | undefined)?.[key ?? ''];
+      if (index === undefined) continue;
+      node = (node as unknown[] | undefined)?.[Number(index)];
+      const name = (node as { name?: unknown } | undefined)?.name;
+      const kind = NAMED_LISTS[key ?? ''];
+      if (kind !== undefined && typeof name === 'string' && name !== '') subject = { kind, name };
+    }
+    return subject === undefined ? problem : { ...problem, subject };
+  });
 }
 
 function shorten(text: string): string {

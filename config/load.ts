@@ -1,4 +1,4 @@
-import { ConfigError, formatProblem, problemsFromZod, type ConfigProblem } from './errors';
+import { ConfigError, formatProblem, problemsFromZod, withSubjects, type ConfigProblem } from './errors';
 import { mergeJobFiles, placeJobProblems, readJobFiles, type JobFileSet } from './job-files';
 import { checkPlatform } from './rules';
 import { platformSchema, type Platform } from './schema';
@@ -13,7 +13,9 @@ import { platformSchema, type Platform } from './schema';
 export function loadPlatform(input: unknown, jobFiles: JobFileSet = readJobFiles()): Platform {
   const parsed = platformSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(unique([...problemsFromZod(input, parsed.error), ...jobFiles.problems]));
+    throw new ConfigError(
+      unique(withSubjects([...problemsFromZod(input, parsed.error), ...jobFiles.problems], input)),
+    );
   }
   const merged = mergeJobFiles(parsed.data, jobFiles);
   const problems = unique([
@@ -21,7 +23,7 @@ export function loadPlatform(input: unknown, jobFiles: JobFileSet = readJobFiles
     ...merged.problems,
     ...placeJobProblems(checkPlatform(merged.platform), merged),
   ]);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(withSubjects(problems, input));
   return merged.platform;
 }
 

@@ -33,7 +33,7 @@ const loaded = (dataset: Dataset) =>
 describe('input data checksum', () => {
   it('is required: a dataset without sha256 is refused, naming the opt-out', () => {
     expect(() => loadPlatform(withDataset(DATASET), NO_JOB_FILES)).toThrow(
-      'Invalid config at environments[0].teams[0].inputData[0].sha256: missing is required: the file\'s SHA-256 (the output of sha256sum), or "unpinned" to accept whatever the URL serves over TLS.',
+      'Invalid config at environments[0].teams[0].inputData[0].sha256 (input data trips): missing is required: the file\'s SHA-256 (the output of sha256sum), or "unpinned" to accept whatever the URL serves over TLS.',
     );
   });
 
@@ -53,7 +53,7 @@ describe('input data checksum', () => {
   it('refuses anything else, such as an empty string or upper-case hex', () => {
     for (const sha256 of ['', 'A'.repeat(64), 'Unpinned']) {
       expect(() => loaded({ ...DATASET, sha256 }), sha256).toThrow(
-        `inputData[0].sha256: ${JSON.stringify(sha256)} must be 64 lowercase hex digits (the output of sha256sum), or "unpinned".`,
+        `inputData[0].sha256 (input data trips): ${JSON.stringify(sha256)} must be 64 lowercase hex digits (the output of sha256sum), or "unpinned".`,
       );
     }
   });

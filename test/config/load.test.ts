@@ -86,7 +86,7 @@ describe('loadPlatform', () => {
       (env) => {
         env.teams[1]!.namespace = 'emr-data-team-a';
       },
-      'Invalid config at environments[0].teams[1].namespace: "emr-data-team-a" duplicates environments[0].teams[0].namespace.',
+      'Invalid config at environments[0].teams[1].namespace (team emr-data-team-b): "emr-data-team-a" duplicates environments[0].teams[0].namespace.',
     ],
     [
       'duplicate node pool names',
@@ -101,7 +101,7 @@ describe('loadPlatform', () => {
         env.teams[0]!.nodePools = ['spark-gpu'];
         delete env.teams[0]!.jobDefaults;
       },
-      'Invalid config at environments[0].teams[0].nodePools[0]: "spark-gpu" names no node pool of this environment (known: spark-compute-optimized, spark-memory-optimized, spark-graviton-memory-optimized).',
+      'Invalid config at environments[0].teams[0].nodePools[0] (team emr-data-team-a): "spark-gpu" names no node pool of this environment (known: spark-compute-optimized, spark-memory-optimized, spark-graviton-memory-optimized).',
       NO_JOB_FILES, // its jobs would also report their pools
     ],
     [
@@ -146,7 +146,7 @@ describe('loadPlatform', () => {
       (env) => {
         env.nodePools[1]!.zones = ['us-west-2c'];
       },
-      `Invalid config at environments[0].nodePools[1].zones[0]: "us-west-2c" must be one of the cluster's zones (us-west-2a, us-west-2b).`,
+      `Invalid config at environments[0].nodePools[1].zones[0] (node pool spark-memory-optimized): "us-west-2c" must be one of the cluster's zones (us-west-2a, us-west-2b).`,
     ],
     [
       'a team budget larger than its pools',
@@ -154,7 +154,7 @@ describe('loadPlatform', () => {
         env.teams[0]!.nodePools = ['spark-compute-optimized'];
         env.teams[0]!.budget.cpu = 1500;
       },
-      'Invalid config at environments[0].teams[0].budget.cpu: 1500 exceeds the 1000 vCPU limit of the node pools the team may use (spark-compute-optimized).',
+      'Invalid config at environments[0].teams[0].budget.cpu (team emr-data-team-a): 1500 exceeds the 1000 vCPU limit of the node pools the team may use (spark-compute-optimized).',
       NO_JOB_FILES, // some of its jobs use the other pools
     ],
     [
@@ -191,14 +191,14 @@ describe('loadPlatform', () => {
       (env) => {
         (env.nodePools[0] as Record<string, unknown>).arch = 'x86_64';
       },
-      'Invalid config at environments[0].nodePools[0].arch: "x86_64" must be one of "amd64", "arm64".',
+      'Invalid config at environments[0].nodePools[0].arch (node pool spark-compute-optimized): "x86_64" must be one of "amd64", "arm64".',
     ],
     [
       'a system namespace for a team',
       (env) => {
         env.teams[0]!.namespace = 'kube-system';
       },
-      'Invalid config at environments[0].teams[0].namespace: "kube-system" is a system namespace; give the team a namespace of its own.',
+      'Invalid config at environments[0].teams[0].namespace (team emr-data-team-a): "kube-system" is a system namespace; give the team a namespace of its own.',
     ],
     [
       'a core node group whose desired size is out of bounds',
@@ -289,7 +289,7 @@ describe('loadPlatform', () => {
           { name: 'reader', script: 'jobs/emr-data-team-a/taxi-trip.py', arguments: ['{{input:nyc-taxis}}'] },
         ];
       },
-      'Invalid config at environments[0].teams[0].jobs[0].arguments[0]: "{{input:nyc-taxis}}" refers to input data nyc-taxis, which team emr-data-team-a does not declare (inputData: nyc-taxi); add it to the team\'s inputData.',
+      'Invalid config at environments[0].teams[0].jobs[0].arguments[0] (job reader): "{{input:nyc-taxis}}" refers to input data nyc-taxis, which team emr-data-team-a does not declare (inputData: nyc-taxi); add it to the team\'s inputData.',
     ],
     [
       'input data declared twice',

@@ -60,7 +60,7 @@ describe('job definitions', () => {
         teamA(env).jobs = [{ name: 'etl', script: 'jobs/emr-data-team-a/taxi-trip.py' }];
       },
       [
-        `Invalid config at ${AT}.jobDefaults.storage: "nvme" is not enabled for node pool spark-compute-optimized in this environment (job etl; enabled: ebs); enable it under storage or pick one of those.`,
+        `Invalid config at ${AT}.jobDefaults.storage (team emr-data-team-a): "nvme" is not enabled for node pool spark-compute-optimized in this environment (job etl; enabled: ebs); enable it under storage or pick one of those.`,
       ],
     ],
     [
@@ -206,7 +206,7 @@ describe('job definitions', () => {
         job(env, 'sample-pi').executor = { memory: '2GB' };
       },
       [
-        `Invalid config at ${AT}.jobs[7].executor.memory: "2GB" must be a Spark memory size such as 4g or 512m.`,
+        `Invalid config at ${AT}.jobs[7].executor.memory (job sample-pi): "2GB" must be a Spark memory size such as 4g or 512m.`,
       ],
     ],
     [
@@ -215,7 +215,7 @@ describe('job definitions', () => {
         job(env, 'sample-pi').releaseLabel = '7.12.0';
       },
       [
-        `Invalid config at ${AT}.jobs[7].releaseLabel: "7.12.0" must be an EMR release label such as emr-7.12.0-latest.`,
+        `Invalid config at ${AT}.jobs[7].releaseLabel (job sample-pi): "7.12.0" must be an EMR release label such as emr-7.12.0-latest.`,
       ],
     ],
     [
@@ -224,7 +224,7 @@ describe('job definitions', () => {
         (job(env, 'sample-pi') as Record<string, unknown>).excutor = { instances: 3 };
       },
       [
-        `Invalid config at ${AT}.jobs[7].excutor: {"instances":3} is not a known field (check the spelling against config/schema.ts).`,
+        `Invalid config at ${AT}.jobs[7].excutor (job sample-pi): {"instances":3} is not a known field (check the spelling against config/schema.ts).`,
       ],
     ],
   ];

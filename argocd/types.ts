@@ -4,8 +4,10 @@
  * objects against them); optional fields are left out rather than rendered empty.
  */
 
+import { ADDONS } from '../config/addons';
+
 /** Namespace Argo CD runs in; Applications and AppProjects live there. */
-export const ARGOCD_NAMESPACE = 'argocd';
+export const ARGOCD_NAMESPACE = ADDONS.argocd.namespace;
 
 /** The API server of the cluster Argo CD runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';

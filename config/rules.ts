@@ -1,3 +1,4 @@
+import { ADDONS, addonsInNamespace, KUBERNETES_NAMESPACES, OWNERS, RESERVED_NAMESPACES } from './addons';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { ConfigProblem } from './errors';
 import { checkJobs } from './job-rules';
@@ -47,6 +48,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ...checkClusterVersion(env, at),
     ...checkRegionAndZones(env, at),
     ...checkTags(env.cluster.tags, `${at}.cluster.tags`),
+    ...checkTeamNamespaces(env, at),
     ...checkNetwork(env, at),
     ...checkReferences(env, at),
     ...checkBudgets(env, at),
@@ -95,15 +97,6 @@ function duplicates(values: readonly string[], listPath: string, field?: string)
   return problems;
 }
 
-const RESERVED_NAMESPACES = new Set([
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'karpenter',
-  'argocd',
-]);
-
 /** An availability zone id (`usw2-az1`): the same physical zone in every account, not its name. */
 const ZONE_ID = /^[a-z]{2,4}\d-az\d+$/;
 
@@ -134,17 +127,36 @@ function checkRegionAndZones(env: Environment, at: string): ConfigProblem[] {
       }
     }),
   );
-  env.teams.forEach((team, t) => {
-    const ns = teamNamespace(team);
-    if (RESERVED_NAMESPACES.has(ns) || ns.startsWith('kube-')) {
-      problems.push({
-        path: `${at}.teams[${t}].${team.namespace ? 'namespace' : 'name'}`,
-        value: ns,
-        rule: 'is a system namespace; give the team a namespace of its own',
-      });
-    }
-  });
   return problems;
+}
+
+/**
+ * A team's namespace is its own: not one Kubernetes creates, and not one an add-on of the
+ * table in `config/addons.ts` runs in (enabled or not), which Terraform or EKS creates and the
+ * team's app would otherwise take over and prune.
+ */
+function checkTeamNamespaces(env: Environment, at: string): ConfigProblem[] {
+  return env.teams.flatMap((team, t) => {
+    const ns = teamNamespace(team);
+    const field = team.namespace ? 'namespace' : 'name';
+    const path = `${at}.teams[${t}].${field}`;
+    if (!RESERVED_NAMESPACES.has(ns) && !ns.startsWith('kube-')) return [];
+    const addons = addonsInNamespace(ns);
+    if (KUBERNETES_NAMESPACES.includes(ns) || addons.length === 0) {
+      return [{ path, value: ns, rule: 'is a system namespace; give the team a namespace of its own' }];
+    }
+    const what = addons
+      .map(
+        (key) =>
+          `the ${ADDONS[key].title} add-on (addons.${key}, owned by ${OWNERS[ADDONS[key].owner].label})`,
+      )
+      .join(' and ');
+    const fix =
+      field === 'name'
+        ? `name the team something else or set teams[${t}].namespace`
+        : 'choose another namespace';
+    return [{ path, value: ns, rule: `is the namespace of ${what}; ${fix}` }];
+  });
 }
 
 interface NamedCidr {

@@ -1,11 +1,12 @@
+import { ADDONS } from '../config/addons';
 import type { StorageVariant } from '../config/jobs';
 
 export { storageVariants, type StorageVariant } from '../config/jobs';
 
 /** Names shared by several charts (one place, so a reference can never drift from its target). */
-export const YUNIKORN_NAMESPACE = 'yunikorn';
+export const YUNIKORN_NAMESPACE = ADDONS.yunikorn.namespace;
 /** Namespace of kube-prometheus-stack, which scrapes Spark drivers. */
-export const MONITORING_NAMESPACE = 'kube-prometheus-stack';
+export const MONITORING_NAMESPACE = ADDONS.prometheus.namespace;
 export const GP3_STORAGE_CLASS = 'gp3';
 export const SPARK_EBS_STORAGE_CLASS = 'spark-ebs';
 export const FSX_STORAGE_CLASS = 'fsx';

@@ -1,5 +1,6 @@
 import { App, type Chart } from 'cdk8s';
 import type { Environment } from '../config';
+import { ADDONS } from '../config/addons';
 import type { TerraformOutputs } from '../config/outputs';
 import { KarpenterChart } from './charts/karpenter-chart';
 import { StorageChart } from './charts/storage-chart';
@@ -52,9 +53,12 @@ export function objectPath(app: string, object: K8sObject): string {
  */
 export function renderManifests(env: Environment, outputs: TerraformOutputs): K8sApp[] {
   const charts: [string, Chart][] = [];
-  if (env.addons.karpenter) charts.push(['karpenter', new KarpenterChart(new App(), 'karpenter', { env })]);
+  const { karpenter, yunikorn } = ADDONS;
+  if (env.addons.karpenter)
+    charts.push([karpenter.app.name, new KarpenterChart(new App(), karpenter.app.name, { env })]);
   charts.push(['storage', new StorageChart(new App(), 'storage', { env, outputs })]);
-  if (env.addons.yunikorn) charts.push(['yunikorn', new YunikornChart(new App(), 'yunikorn', { env })]);
+  if (env.addons.yunikorn)
+    charts.push([yunikorn.app.name, new YunikornChart(new App(), yunikorn.app.name, { env })]);
   for (const team of env.teams) {
     charts.push([`team-${team.name}`, new TeamChart(new App(), `team-${team.name}`, { env, team })]);
   }

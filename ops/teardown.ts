@@ -6,8 +6,9 @@ import {
   teamNamespace,
   type Environment,
 } from '../config';
+import { ADDONS } from '../config/addons';
 
-const ARGOCD_NAMESPACE = 'argocd';
+const ARGOCD_NAMESPACE = ADDONS.argocd.namespace;
 
 /** One teardown step; `emptyBucket` steps run in-process under `--execute` (the command is their by-hand form). */
 export interface TeardownStep extends CommandStep {

@@ -1,27 +1,22 @@
 import type { WaitingFeature } from '../config/two-phase';
 import { teamNamespace, versions, virtualClusterName, type Environment } from '../config';
+import { chartAddon, OWNER_GROUPS, type OwnerGroup } from '../config/addons';
 import { charts } from '../config/versions';
 import { effectiveJob } from '../config/jobs';
 import type { K8sApp } from '../manifests/render';
 
-/** Which add-on toggle installs each pinned chart. */
+/** Whether the add-on that installs a pinned chart is on. */
 function chartEnabled(env: Environment, chart: keyof typeof charts): boolean {
-  const toggles: Record<keyof typeof charts, boolean> = {
-    karpenterCrd: env.addons.karpenter,
-    karpenter: env.addons.karpenter,
-    ackEmrContainers: env.addons.ackEmrContainers,
-    yunikorn: env.addons.yunikorn,
-    fsxCsiDriver: env.addons.fsxCsiDriver,
-    kubePrometheusStack: env.addons.prometheus,
-    kubecost: env.addons.kubecost,
-    fluentBit: env.addons.fluentBit,
-    clusterAutoscaler: env.addons.clusterAutoscaler,
-    clusterProportionalAutoscaler: env.addons.clusterProportionalAutoscaler,
-    argocd: env.addons.argocd,
-    argocdApps: env.addons.argocd,
-  };
-  return toggles[chart];
+  return env.addons[chartAddon(chart)];
 }
+
+/** What each row of the README's "Who owns what" table holds. */
+const OWNERSHIP: { readonly [G in OwnerGroup]: string } = {
+  Terraform:
+    '`terraform/*/cdk.tf.json`: VPC, EKS, IAM, S3, logs, AMP, FSx, Helm releases of the controllers, Argo CD and its root Application',
+  'Argo CD':
+    '`argocd/` (projects, applications) and `k8s/<app>/`: NodePools, storage, queues, team namespaces, virtual clusters, JobRuns',
+};
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 const id = (text: string): string => text.replace(/[^A-Za-z0-9]/g, '_');
@@ -156,8 +151,8 @@ export function environmentOverview(
     '',
     '| owner | what |',
     '| --- | --- |',
-    `| Terraform | \`terraform/*/cdk.tf.json\`: VPC, EKS, IAM, S3, logs, AMP, FSx, Helm releases of the controllers, Argo CD and its root Application |`,
-    `| Argo CD | \`argocd/\` (projects, applications) and \`k8s/<app>/\`: NodePools, storage, queues, team namespaces, virtual clusters, JobRuns |`,
+    // Every environment has both: Terraform's stacks and Argo CD's team apps.
+    ...OWNER_GROUPS.map((group) => `| ${group} | ${OWNERSHIP[group]} |`),
     '',
   );
   return lines.join('\n');

@@ -7,13 +7,14 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { ITerraformDependable } from '../framework';
 import { ebsCsiRoleName, type Environment } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { managedPolicy, podIdentityTrust } from './iam-policy';
 
 /** Where the EBS CSI add-on runs its controller, whose service account assumes the driver's role. */
-export const EBS_CSI_NAMESPACE = 'kube-system';
+export const EBS_CSI_NAMESPACE = ADDONS.ebsCsiDriver.namespace;
 export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
 /** The CloudWatch observability add-on's agent. */
-const CLOUDWATCH_NAMESPACE = 'amazon-cloudwatch';
+const CLOUDWATCH_NAMESPACE = ADDONS.cloudwatchMetrics.namespace;
 const CLOUDWATCH_SERVICE_ACCOUNT = 'cloudwatch-agent';
 
 /** Props for {@link EksAddons}. */

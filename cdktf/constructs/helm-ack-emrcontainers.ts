@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { ackEmrContainersRoleName, jobExecutionRoleArn, type Environment } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { charts } from '../../config/versions';
 import { ackEmrContainersPolicy } from './ack-emrcontainers-policy';
 import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
 
 /** Namespace of the ACK controllers (ACK's convention). */
-export const ACK_NAMESPACE = 'ack-system';
+export const ACK_NAMESPACE = ADDONS.ackEmrContainers.namespace;
 export const ACK_EMRCONTAINERS_SERVICE_ACCOUNT = 'ack-emrcontainers-controller';
 
 /** Props for {@link HelmAckEmrContainers}. */

@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { clusterAutoscalerRoleName, type Environment } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { charts, versions } from '../../config/versions';
 import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
 
-export const CLUSTER_AUTOSCALER_NAMESPACE = 'kube-system';
+export const CLUSTER_AUTOSCALER_NAMESPACE = ADDONS.clusterAutoscaler.namespace;
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
 /** Name of the core managed node group (`CoreNodeGroup`); EKS names its Auto Scaling group `eks-<name>-<id>`. */
 export const CORE_NODE_GROUP_NAME = 'core-node-group';

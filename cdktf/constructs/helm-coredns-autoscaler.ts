@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
+import { ADDONS } from '../../config/addons';
 import { charts } from '../../config/versions';
 import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
 
-export const COREDNS_AUTOSCALER_NAMESPACE = 'kube-system';
+export const COREDNS_AUTOSCALER_NAMESPACE = ADDONS.clusterProportionalAutoscaler.namespace;
 
 /** The subset of the cluster-proportional-autoscaler chart's values this project sets. */
 type ProportionalAutoscalerValues = {

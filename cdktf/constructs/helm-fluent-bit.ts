@@ -2,11 +2,12 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { fluentBitLogGroupName, fluentBitRoleName, platformBucketName, type Environment } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { charts } from '../../config/versions';
 import { TOLERATE_ALL_TAINTS, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
 
-export const FLUENT_BIT_NAMESPACE = 'kube-system';
+export const FLUENT_BIT_NAMESPACE = ADDONS.fluentBit.namespace;
 export const FLUENT_BIT_SERVICE_ACCOUNT = 'aws-for-fluent-bit';
 /** Key prefix of the platform logs in the platform bucket (no team can read it). */
 export const FLUENT_BIT_S3_PREFIX = 'fluent-bit/';

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { fsxCsiDriverRoleName, type Environment } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { charts } from '../../config/versions';
 import { CORE_NODE_SELECTOR, TOLERATE_ALL_TAINTS, pinnedRelease } from './helm-release';
 import type { PolicyStatement } from './iam-policy';
 import { PodIdentityRole } from './pod-identity-role';
 
-export const FSX_CSI_NAMESPACE = 'kube-system';
+export const FSX_CSI_NAMESPACE = ADDONS.fsxCsiDriver.namespace;
 export const FSX_CSI_CONTROLLER_SERVICE_ACCOUNT = 'fsx-csi-controller-sa';
 /** Tag the controller puts on every filesystem it creates; it may delete only those. */
 export const FSX_CSI_CLUSTER_TAG = 'fsx.csi.aws.com/cluster';

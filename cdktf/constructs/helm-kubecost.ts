@@ -2,12 +2,13 @@ import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from '../framework';
 import type { Environment } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { charts } from '../../config/versions';
 import { GP3_STORAGE_CLASS } from '../../manifests/names';
 import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
 import { PROMETHEUS_URL } from './helm-kube-prometheus-stack';
 
-export const KUBECOST_NAMESPACE = 'kubecost';
+export const KUBECOST_NAMESPACE = ADDONS.kubecost.namespace;
 
 /** Props for {@link HelmKubecost}. */
 export interface HelmKubecostProps {

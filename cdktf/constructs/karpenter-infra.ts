@@ -17,12 +17,13 @@ import {
   type Environment,
   type KarpenterEventId,
 } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { WORKER_NODE_POLICIES } from './core-node-group';
 import { managedPolicy, podIdentityTrust, policyJson, serviceTrust } from './iam-policy';
 import { karpenterControllerPolicy } from './karpenter-controller-policy';
 
 /** Namespace and service account of the Karpenter controller (the Helm release uses the same). */
-export const KARPENTER_NAMESPACE = 'karpenter';
+export const KARPENTER_NAMESPACE = ADDONS.karpenter.namespace;
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 
 /** Props for {@link KarpenterInfra}. */

@@ -6,9 +6,9 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, TerraformOutput, Token } from '../framework';
 import { ampWorkspaceAlias, type Environment } from '../../config';
+import { fluentBitNamespaces } from '../../config/addons';
 import { ARGOCD_NAMESPACE } from '../../argocd/types';
-import { MONITORING_NAMESPACE, YUNIKORN_NAMESPACE } from '../../manifests/names';
-import { ACK_NAMESPACE, HelmAckEmrContainers } from '../constructs/helm-ack-emrcontainers';
+import { HelmAckEmrContainers } from '../constructs/helm-ack-emrcontainers';
 import { ARGOCD_FULLNAME, HelmArgocd, rootApplicationPath } from '../constructs/helm-argocd';
 import { HelmClusterAutoscaler } from '../constructs/helm-cluster-autoscaler';
 import { HelmCorednsAutoscaler } from '../constructs/helm-coredns-autoscaler';
@@ -16,9 +16,8 @@ import { HelmFluentBit } from '../constructs/helm-fluent-bit';
 import { HelmFsxCsiDriver } from '../constructs/helm-fsx-csi-driver';
 import { HelmKarpenter } from '../constructs/helm-karpenter';
 import { HelmKubePrometheusStack, type AmpWorkspace } from '../constructs/helm-kube-prometheus-stack';
-import { HelmKubecost, KUBECOST_NAMESPACE } from '../constructs/helm-kubecost';
+import { HelmKubecost } from '../constructs/helm-kubecost';
 import { HelmYunikorn } from '../constructs/helm-yunikorn';
-import { KARPENTER_NAMESPACE } from '../constructs/karpenter-infra';
 import type { PodIdentityRole } from '../constructs/pod-identity-role';
 import { awsProvider } from './aws-provider';
 import { PlatformStack } from './platform-stack';
@@ -75,23 +74,19 @@ export class AddonsStack extends PlatformStack {
 
     const releases: Release[] = [];
     const roles: PodIdentityRole[] = [];
-    const namespaces = new Set(['kube-system']);
     const clusterName = cluster.name;
 
     if (addons.karpenter) {
       const karpenter = new HelmKarpenter(this, 'karpenter', { env, clusterEndpoint: cluster.endpoint });
       releases.push(karpenter.crds, karpenter.controller);
-      namespaces.add(KARPENTER_NAMESPACE);
     }
     if (addons.ackEmrContainers) {
       const ack = new HelmAckEmrContainers(this, 'ack-emrcontainers', { env, clusterName });
       releases.push(ack.release);
       roles.push(ack.role);
-      namespaces.add(ACK_NAMESPACE);
     }
     if (addons.yunikorn) {
       releases.push(new HelmYunikorn(this, 'yunikorn', { env }).release);
-      namespaces.add(YUNIKORN_NAMESPACE);
     }
     if (addons.fsxCsiDriver) {
       const fsx = new HelmFsxCsiDriver(this, 'fsx-csi-driver', { env, clusterName });
@@ -107,10 +102,8 @@ export class AddonsStack extends PlatformStack {
       });
       releases.push(prometheus.release);
       if (prometheus.role) roles.push(prometheus.role);
-      namespaces.add(MONITORING_NAMESPACE);
       if (addons.kubecost) {
         releases.push(new HelmKubecost(this, 'kubecost', { env, prometheus: prometheus.release }).release);
-        namespaces.add(KUBECOST_NAMESPACE);
       }
     }
     if (addons.clusterAutoscaler) {
@@ -121,14 +114,13 @@ export class AddonsStack extends PlatformStack {
     if (addons.clusterProportionalAutoscaler) {
       releases.push(new HelmCorednsAutoscaler(this, 'coredns-autoscaler').release);
     }
-    if (addons.argocd) namespaces.add(ARGOCD_NAMESPACE);
-    // Last among the node agents: it ships the logs of every platform namespace above.
+    // Last among the node agents: it ships the logs of the namespaces of the add-ons above.
     let logGroupName: string | undefined;
     if (addons.fluentBit) {
       const fluentBit = new HelmFluentBit(this, 'fluent-bit', {
         env,
         clusterName,
-        namespaces: [...namespaces].sort(),
+        namespaces: fluentBitNamespaces(addons),
       });
       releases.push(fluentBit.release);
       roles.push(fluentBit.role);

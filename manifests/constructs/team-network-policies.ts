@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicySpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import { teamNamespace, type Environment, type Team } from '../../config';
+import { ADDONS } from '../../config/addons';
 import { MONITORING_NAMESPACE } from '../names';
 
 /** Props for {@link TeamNetworkPolicies}. */
@@ -43,7 +44,7 @@ export class TeamNetworkPolicies extends Construct {
         {
           to: [
             {
-              namespaceSelector: nsSelector('kube-system'),
+              namespaceSelector: nsSelector(ADDONS.coreDns.namespace),
               podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
             },
           ],

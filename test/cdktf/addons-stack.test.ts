@@ -8,6 +8,7 @@ import { IN_CLUSTER_SERVER } from '../../argocd/types';
 import { CORE_NODE_GROUP_NAME } from '../../cdktf/constructs/helm-cluster-autoscaler';
 import { bootstrapProject, rootApplication } from '../../cdktf/constructs/helm-argocd';
 import { CORE_NODE_SELECTOR, helmValuesJson } from '../../cdktf/constructs/helm-release';
+import { ADDONS, chartAddon, fluentBitNamespaces, type AddonSpec } from '../../config/addons';
 import { jobExecutionRoleArn } from '../../config/naming';
 import type { Environment } from '../../config/schema';
 import { loadOutputs } from '../../config/outputs';
@@ -135,6 +136,21 @@ describe('addons stack', () => {
     expect(charts.karpenterCrd.version).toBe(versions.karpenter);
     expect(charts.ackEmrContainers.version).toBe(versions.ackEmrContainers);
     expect(charts.yunikorn.version).toBe(versions.yunikorn);
+  });
+
+  it('installs each release into the namespace the add-ons table gives its add-on', () => {
+    for (const [name, args] of Object.entries(releases(full))) {
+      const chart = (Object.keys(charts) as (keyof typeof charts)[]).find(
+        (key) => charts[key] === RELEASE_CHARTS[name],
+      );
+      if (chart === undefined) throw new Error(`release ${name} pins no chart of versions.ts`);
+      const spec: AddonSpec = ADDONS[chartAddon(chart)];
+      expect(args.namespace, name).toBe(spec.namespace);
+    }
+    const paths = String((values(full, 'fluent-bit').input as Args).path).split(',');
+    expect(paths).toEqual(
+      fluentBitNamespaces(everything.addons).map((ns) => `/var/log/containers/*_${ns}_*.log`),
+    );
   });
 
   it('installs the default environment’s enabled add-ons only', () => {

@@ -77,10 +77,10 @@ describe('the add-ons table', () => {
     );
 
     const placed = problemsWithTeamB((team) => (team.namespace = ns));
-    expect(placed.filter((p) => p.includes('.teams[1].namespace:'))).toEqual([
+    expect(placed.filter((p) => p.includes('.teams[1].namespace (team emr-data-team-b):'))).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^Invalid config at environments\\[0\\]\\.teams\\[1\\]\\.namespace: "${ns}" is the namespace of .*; choose another namespace\\.$`,
+          `^Invalid config at environments\\[0\\]\\.teams\\[1\\]\\.namespace \\(team emr-data-team-b\\): "${ns}" is the namespace of .*; choose another namespace\\.$`,
         ),
       ),
     ]);
@@ -104,7 +104,7 @@ describe('the add-ons table', () => {
     'refuses %s, a namespace Kubernetes creates, as a system namespace',
     (ns) => {
       expect(problemsWithTeamB((team) => (team.namespace = ns))).toContain(
-        `Invalid config at environments[0].teams[1].namespace: "${ns}" is a system namespace; give the team a namespace of its own.`,
+        `Invalid config at environments[0].teams[1].namespace (team emr-data-team-b): "${ns}" is a system namespace; give the team a namespace of its own.`,
       );
     },
   );

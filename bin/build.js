@@ -7,8 +7,11 @@
  * bundles are made of, package.json, the lock files, this file); `.build/current.json` records
  * it with each input's size and mtime, which is how `bin/launch.js` tells a stale build.
  *
- * `node bin/build.js` builds (npm's `prepare` runs it at `npm ci`); `--warm` also compiles every
- * pinned kind's validator into `.cache/validators`, so the first validation is warm.
+ * The bundles are esbuild's output for the project's own sources and its dependencies as
+ * published: no plugin here loads, rewrites or replaces a file under node_modules (DESIGN
+ * decision 17; `test/bin/no-patches.test.ts`). Upgrading a dependency is a version bump.
+ *
+ * `node bin/build.js` builds (npm's `prepare` runs it at `npm ci`, then `warm-cache`).
  */
 'use strict';
 
@@ -115,61 +118,6 @@ const verbBundles = {
   },
 };
 
-/**
- * CDKTF records a full stack trace (with an unlimited `Error.stackTraceLimit`) for every token
- * it creates, only to quote it if that token later fails to resolve. With hundreds of thousands
- * of tokens in a large platform that is a tenth of synth's time; the bundles get a version that
- * records none (such an error then names the token without where it was created).
- * @type {import('esbuild').Plugin}
- */
-const noTokenStackTraces = {
-  name: 'no-token-stack-traces',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, () => ({
-      contents: [
-        '"use strict";',
-        'Object.defineProperty(exports, "__esModule", { value: true });',
-        'exports.captureStackTrace = function captureStackTrace() { return []; };',
-      ].join('\n'),
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * CDKTF's asset zipping (`archiver` and its stream libraries) and its Terraform binary version
- * check (`semver`) are required when CDKTF loads, but synth uses neither (no assets, validation
- * skipped). Their modules are still bundled; only their loading waits for the first call, which
- * takes some 35 ms off every start.
- */
-const LAZY_REQUIRES = [
-  {
-    file: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/,
-    eager: 'const archiver = require("archiver");',
-    lazy: 'const archiver = (...args) => require("archiver")(...args);',
-  },
-  {
-    file: /[\\/]cdktf[\\/]lib[\\/]validations[\\/]validate-binary-version\.js$/,
-    eager: 'const semver = require("semver");',
-    lazy: 'const semver = { satisfies: (...args) => require("semver").satisfies(...args) };',
-  },
-];
-
-/** @type {import('esbuild').Plugin} */
-const lazyRequires = {
-  name: 'lazy-requires',
-  setup(build) {
-    for (const { file, eager, lazy } of LAZY_REQUIRES) {
-      build.onLoad({ filter: file }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        // A CDKTF version that changed the line fails the build rather than load eagerly unnoticed.
-        if (!source.includes(eager)) throw new Error(`${args.path} no longer has \`${eager}\``);
-        return { contents: source.replace(eager, lazy), loader: 'js' };
-      });
-    }
-  },
-};
-
 /** The root-relative bundle banner: where the project is, seen from `.build/<key>/`. */
 const BANNER = [
   '"use strict";',
@@ -225,6 +173,31 @@ function prune(keep) {
 }
 
 /**
+ * What esbuild is asked to build: one CommonJS bundle per entry point into `outdir`.
+ * @param {string} outdir
+ */
+function bundleOptions(outdir) {
+  return /** @satisfies {import('esbuild').BuildOptions} */ ({
+    entryPoints: entryPoints(),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: EXTERNAL,
+    plugins: [sourcePaths, verbBundles],
+    banner: { js: BANNER },
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    // Less source to read and smaller constant pools in the code cache: some 25 ms per start.
+    // Names are kept (no identifier minification), so messages and `constructor.name` hold.
+    minifyWhitespace: true,
+    minifySyntax: true,
+  });
+}
+
+/**
  * Bundles the CLI into `.build/<key>/` and makes it current. Concurrent builds are safe: each
  * writes its own temporary folder and renames it; the first rename wins, an identical one is
  * discarded.
@@ -237,24 +210,7 @@ async function build() {
   const temporary = path.join(BUILD_DIR, `tmp-${process.pid}-${Date.now()}`);
   let result;
   try {
-    result = await esbuild.build({
-      entryPoints: entryPoints(),
-      outdir: temporary,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: EXTERNAL,
-      plugins: [sourcePaths, verbBundles, noTokenStackTraces, lazyRequires],
-      banner: { js: BANNER },
-      metafile: true,
-      logLevel: 'silent',
-      legalComments: 'none',
-      // Less source to read and smaller constant pools in the code cache: some 25 ms per start.
-      // Names are kept (no identifier minification), so messages and `constructor.name` hold.
-      minifyWhitespace: true,
-      minifySyntax: true,
-    });
+    result = await esbuild.build(bundleOptions(temporary));
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     const failure = /** @type {{ errors?: import('esbuild').Message[] }} */ (error);
@@ -264,7 +220,10 @@ async function build() {
       : '';
     throw new Error(`build failed: ${where}${first?.text ?? String(error)}`);
   }
-  const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  // Dependencies are covered by the lock files (node_modules may be a link: `../x/node_modules/…`).
+  const sources = Object.keys(result.metafile.inputs).filter(
+    (input) => !input.split('/').includes('node_modules'),
+  );
   const inputs = [...new Set([...sources, ...FIXED_INPUTS])];
   const key = digest(inputs);
   const dir = path.join(BUILD_DIR, key);
@@ -305,17 +264,13 @@ function freshBuild() {
   return refreshed;
 }
 
-module.exports = { ROOT, BUILD_DIR, build, freshBuild, lazyRequires };
+module.exports = { ROOT, BUILD_DIR, build, bundleOptions, freshBuild };
 
 if (require.main === module) {
   const started = performance.now();
   build().then(
     (stamp) => {
       process.stderr.write(`build: ${stamp.dir} (${Math.round(performance.now() - started)} ms)\n`);
-      if (process.argv.includes('--warm')) {
-        const { launch } = /** @type {typeof import('./launch')} */ (require('./launch'));
-        launch('warm-cache', []);
-      }
     },
     (error) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

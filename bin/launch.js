@@ -7,62 +7,75 @@
 'use strict';
 
 const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
-const Module = require('node:module');
+const { createRequire } = require('node:module');
 const path = require('node:path');
 const { Script, constants } = require('node:vm');
-
-/** Node's own loader for `import()` in scripts compiled here (undefined before Node 20.12). */
-const importModuleDynamically = /** @type {typeof constants | undefined} */ (constants)
-  ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 const { build, freshBuild, ROOT } = require('./build');
 
+/** A bundle's `require('./<entry>.js')`: another bundle of the same build (the dispatcher's verbs). */
+const SIBLING = /^\.\/[\w-]+\.js$/;
+
 /**
- * Compiles the bundles in `dir` with V8's code cache (`<bundle>.js.v8`, written when a run
- * finishes, so it holds every function that run compiled): later runs skip parsing and
- * compiling several megabytes of JavaScript. A cache V8 rejects (another Node version) is
- * rewritten; one that cannot be written only costs the next run its compile time.
- * @param {string} dir
+ * Loads the bundles of one build. Each is compiled with V8's code cache (`<bundle>.js.v8`,
+ * written when the run ends, so it holds every function that run compiled): a warm start
+ * neither parses nor compiles several megabytes of JavaScript. The bundles are run here, not by
+ * Node's module loader: each is wrapped in the CommonJS function this file builds and compiled
+ * with `vm.Script`; everything a bundle requires other than a sibling bundle goes to Node's
+ * `require`. A cache V8 rejects (another Node version) is rewritten; one that cannot be written
+ * only costs the next run its compile time.
  */
-function useCodeCache(dir) {
-  /** @type {{ script: Script, file: string }[]} */
-  const fresh = [];
-  /** @typedef {{ exports: unknown }} LoadedModule */
-  const prototype =
-    /** @type {{ _compile: (this: LoadedModule, content: string, filename: string) => unknown }} */ (
-      /** @type {unknown} */ (Module.prototype)
-    );
-  const compile = prototype._compile;
-  prototype._compile = function (content, filename) {
-    if (!filename.startsWith(`${dir}${path.sep}`)) return compile.call(this, content, filename);
-    const file = `${filename}.v8`;
-    /** @type {Buffer | undefined} */
-    let cachedData;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      cachedData = undefined;
-    }
-    const script = new Script(Module.wrap(content), {
-      filename,
+class BundleLoader {
+  /** @param {boolean} codeCache whether to read and write `<bundle>.js.v8` */
+  constructor(codeCache) {
+    this.codeCache = codeCache;
+    /** @type {Map<string, { exports: unknown }>} */
+    this.loaded = new Map();
+    /** @type {{ script: Script, file: string }[]} */
+    this.uncached = [];
+  }
+
+  /**
+   * Runs the bundle `file` once and returns its exports.
+   * @param {string} file an absolute path
+   * @returns {unknown}
+   */
+  load(file) {
+    const known = this.loaded.get(file);
+    if (known !== undefined) return known.exports;
+    const module = { exports: /** @type {unknown} */ ({}), id: file, filename: file };
+    this.loaded.set(file, module);
+    const cache = `${file}.v8`;
+    const cachedData = this.codeCache ? readIfPresent(cache) : undefined;
+    const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+    const script = new Script(source, {
+      filename: file,
       cachedData,
-      // `import()` in a bundle (of a dependency left external) works as under require().
-      ...(importModuleDynamically === undefined ? {} : { importModuleDynamically }),
+      // `import()` in a bundle (of a dependency left external) resolves as it would under require().
+      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    if (cachedData === undefined || script.cachedDataRejected === true) fresh.push({ script, file });
+    if (this.codeCache && (cachedData === undefined || script.cachedDataRejected === true))
+      this.uncached.push({ script, file: cache });
+    const dir = path.dirname(file);
+    const nodeRequire = createRequire(file);
+    /** @param {string} id @returns {unknown} */
+    const bundleRequire = (id) => (SIBLING.test(id) ? this.load(path.join(dir, id)) : nodeRequire(id));
     /** @type {unknown} */
     const compiled = script.runInThisContext();
-    const wrapper = /** @type {(...args: unknown[]) => unknown} */ (compiled);
-    return wrapper.call(
-      this.exports,
-      this.exports,
-      Module.createRequire(filename),
-      this,
-      filename,
-      path.dirname(filename),
+    const wrapper = /** @type {(...args: unknown[]) => void} */ (compiled);
+    wrapper.call(
+      module.exports,
+      module.exports,
+      Object.assign(bundleRequire, nodeRequire),
+      module,
+      file,
+      dir,
     );
-  };
-  process.once('exit', () => {
-    for (const { script, file } of fresh) {
+    return module.exports;
+  }
+
+  /** Writes the code cache of every bundle that was compiled without one. */
+  saveCodeCache() {
+    for (const { script, file } of this.uncached) {
       try {
         const temporary = `${file}.${process.pid}.tmp`;
         writeFileSync(temporary, script.createCachedData());
@@ -71,7 +84,16 @@ function useCodeCache(dir) {
         // Without a code cache the next run compiles again.
       }
     }
-  });
+  }
+}
+
+/** @param {string} file @returns {Buffer | undefined} */
+function readIfPresent(file) {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -111,9 +133,10 @@ function run(stamp, entry, args) {
     process.exitCode = 1;
     return;
   }
-  if (process.env.EMR_EKS_GITOPS_NO_CODE_CACHE !== '1') useCodeCache(dir);
+  const loader = new BundleLoader(process.env.EMR_EKS_GITOPS_NO_CODE_CACHE !== '1');
+  process.once('exit', () => loader.saveCodeCache());
   process.argv = [process.argv[0] ?? process.execPath, file, ...args];
-  require(file);
+  loader.load(file);
 }
 
 module.exports = { launch };

@@ -1,7 +1,7 @@
 /**
  * Compiles the validator of every kind the schema lock defines into the validator cache
  * (`.cache/validators`), so the first synth or validate after `npm ci` is as fast as any other.
- * Run by `node bin/build.js --warm` (npm's `prepare`); prints a one-line summary.
+ * Run by npm's `prepare` after the build (`node bin/launch.js warm-cache`); prints a one-line summary.
  */
 import { SchemaRegistry } from '../validation/schema-registry';
 

@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two workers on a 2-core machine: most tests wait on the CLI processes they spawn.
+    poolOptions: { forks: { minForks: 2, maxForks: 2 } },
     isolate: false,
     snapshotFormat: { printBasicPrototype: false },
   },

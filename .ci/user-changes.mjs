@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * The corpus of user changes (DESIGN decision 16): plays, in a scratch clone of this checkout,
+ * The corpus of user changes (decision 16, docs/decisions.md): plays, in a scratch clone of this checkout,
  * each change the README and jobs/README.md tell users to make, the way they say to make it, and
  * runs the repository's own platform gate (.ci/gate) after each one. Every step must pass. Then
  * it runs `npm test` in the changed clone: the tool's tests own their platforms, so a user's

@@ -10,7 +10,7 @@ import { closest } from './suggest';
 import { teamEntryProblem, type TeamEntryKind } from './team-folder';
 
 /**
- * Job files (DESIGN decision 14): a data engineer defines each job in `jobs/<team>/<job>.yaml`,
+ * Job files (decision 14, docs/decisions.md): a data engineer defines each job in `jobs/<team>/<job>.yaml`,
  * next to its scripts, in the same shape as a job in the platform config (`jobFileSchema`). This
  * module finds and reads them (bounded, like every input file), reports problems at
  * `file:line:col`, and merges them into the teams of the platform:

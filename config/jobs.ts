@@ -5,7 +5,7 @@ import type { Environment, NodePool, Team } from './schema';
 import { versions } from './versions';
 
 /**
- * Job definitions (DESIGN decision 5): what a data engineer writes to run a Spark job. A job sits
+ * Job definitions (decision 5, docs/decisions.md): what a data engineer writes to run a Spark job. A job sits
  * in its team's `jobs` list; the team's `jobDefaults` fill whatever the job leaves out, and the
  * built-in {@link JOB_BUILT_IN_DEFAULTS} fill the rest. `effectiveJob` returns the merged result
  * the manifests render; `job-rules.ts` reports every problem before rendering starts.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Environment, InputData, Team } from './schema';
 
 /**
- * Deterministic physical names derived from config (DESIGN decision 1): both halves compute the
+ * Deterministic physical names derived from config (decision 1, docs/decisions.md): both halves compute the
  * same name, so the manifests side never reads Terraform state. Changing a rule here renames AWS
  * resources (a replacement): treat it as a migration.
  */

@@ -7,7 +7,7 @@ import { parseJsonInput, readInputText } from './input-file';
 import { REPO_ROOT } from './jobs';
 
 /**
- * Values only known after `terraform apply` (DESIGN decision 7), recorded per environment in
+ * Values only known after `terraform apply` (decision 7, docs/decisions.md), recorded per environment in
  * the committed file `config/outputs/<env>.json`. Every field is optional: a feature that needs a
  * missing one fails synth with a sentence saying how to get it.
  */

@@ -1,5 +1,5 @@
 /**
- * The Spark properties a job's `sparkConf` may not set (DESIGN decision 18): the ones that would
+ * The Spark properties a job's `sparkConf` may not set (decision 18, docs/decisions.md): the ones that would
  * let a job reach beyond its team's fence. A data engineer owns the application (SQL, shuffle,
  * serializers, jars, Delta or Iceberg settings, executor env, pod labels and annotations that
  * do not schedule); the platform owns where and as whom the pods run and what they mount.

@@ -2,7 +2,7 @@ import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 
 /**
- * A team's folder is a fence (DESIGN decision 18): a job reads, ships and uploads only regular
+ * A team's folder is a fence (decision 18, docs/decisions.md): a job reads, ships and uploads only regular
  * files whose real location is directly in `jobs/<team>/`. A symbolic link that leads out of the
  * folder (to `/etc/hostname`, to a secret elsewhere on the machine or in the repository), a team
  * folder that is itself a link, and a FIFO, device or folder where a file is expected are

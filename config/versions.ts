@@ -54,7 +54,7 @@ export interface ChartPin {
 }
 
 /**
- * Every Helm chart the `addons` Terraform stack installs (DESIGN decision 2), keyed by add-on.
+ * Every Helm chart the `addons` Terraform stack installs (decision 2, docs/decisions.md), keyed by add-on.
  * Charts whose version equals an application version above reuse it.
  */
 export const charts = {

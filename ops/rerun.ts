@@ -17,7 +17,7 @@ import { InputFileError, parseYamlInput, type YamlInput } from '../config/input-
 import { closest } from '../config/suggest';
 
 /**
- * Running a job again (DESIGN decision 5): a JobRun runs once per name, and its name hashes the
+ * Running a job again (decision 5, docs/decisions.md): a JobRun runs once per name, and its name hashes the
  * job's `rerun` counter, so bumping the counter in the job file gives the next synth a new JobRun.
  * The file is edited as text, touching only the counter's value (or adding one line), so its
  * comments, order and quoting stay as the data engineer wrote them.

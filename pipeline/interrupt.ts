@@ -1,5 +1,5 @@
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a command that writes (DESIGN decision 13, docs/safety.md).
+ * Ctrl-C (SIGINT) and SIGTERM during a command that writes (decision 13 (docs/decisions.md), docs/safety.md).
  *
  * Node runs a signal's handler only between synchronous stretches of work, and everything synth
  * does holding its lock (validating, writing the staging tree, the swap, the clean-up) is one

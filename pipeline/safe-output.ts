@@ -18,7 +18,7 @@ import { displayPath } from '../config/display-path';
 import { isTerraformWorkingFile } from './terraform-files';
 
 /**
- * The guard of every command that writes files (DESIGN decision 13): which output folders synth
+ * The guard of every command that writes files (decision 13, docs/decisions.md): which output folders synth
  * may replace, how one file is written, how folders are created and scratch space is cleaned up.
  * A refusal or a filesystem failure is one {@link OutputError} sentence naming the path, the cause
  * and the fix, raised before anything is changed. Nothing here loops on an error.

@@ -3,7 +3,7 @@ import { isObject, type Json } from './json';
 import { shellWords } from './spark-conf';
 
 /**
- * The Spark properties of a rendered JobRun that only the platform may set (DESIGN decision 18),
+ * The Spark properties of a rendered JobRun that only the platform may set (decision 18, docs/decisions.md),
  * checked on what Spark will read: every `spark-defaults` property of `configurationOverrides`
  * and every `--conf` of `sparkSubmitParameters`. The validator sees no config, so where the
  * platform itself sets a property it accepts the platform's shape only:

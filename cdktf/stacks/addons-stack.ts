@@ -43,7 +43,7 @@ export function eksGetTokenArgs(env: Environment): string[] {
 }
 
 /**
- * The in-cluster controllers Terraform owns (DESIGN decision 2), installed with Helm in
+ * The in-cluster controllers Terraform owns (decision 2, docs/decisions.md), installed with Helm in
  * dependency order, and Argo CD with the root Application that hands everything under
  * `dist/<env>/argocd/` to Argo CD. Applied after `base` and `teams`: it finds the cluster and the
  * AMP workspace by name. The Helm provider authenticates to the API server through an exec plugin

@@ -39,7 +39,7 @@ export const RERUN_ANNOTATION = 'emr-eks-gitops/rerun';
 export const DESCRIPTION_ANNOTATION = 'emr-eks-gitops/description';
 
 /**
- * One job as an ACK `JobRun` (DESIGN decision 5). Every spec field is immutable and deleting the
+ * One job as an ACK `JobRun` (decision 5, docs/decisions.md). Every spec field is immutable and deleting the
  * object cancels the job, so the object is content-addressed: `metadata.name` = `spec.name` =
  * `<job>-<8 hex of the SHA-256 of the effective spec and the rerun counter>`. Any change to the
  * job, its script, its pod templates or the platform values it reads is a new JobRun (a new

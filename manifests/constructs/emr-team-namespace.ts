@@ -36,7 +36,7 @@ const EMR_VERBS = [
   'label',
 ];
 
-/** The Pod Security level every team namespace enforces (DESIGN decision 18). */
+/** The Pod Security level every team namespace enforces (decision 18, docs/decisions.md). */
 export const TEAM_POD_SECURITY_ENFORCE = 'baseline';
 /** The stricter level team namespaces warn and audit on, so drift toward it is visible. */
 export const TEAM_POD_SECURITY_WARN = 'restricted';

@@ -6,7 +6,7 @@ import { JOB_FILES_CONFIG_MAP, POD_TEMPLATES_CONFIG_MAP, podTemplateFile } from 
 import { sha256 } from './content-hash';
 
 /**
- * A team's job artifacts (DESIGN decision 6): its Spark pod templates and the files its jobs ship
+ * A team's job artifacts (decision 6, docs/decisions.md): its Spark pod templates and the files its jobs ship
  * (scripts, small data). Each is rendered into a ConfigMap and uploaded, unchanged, to
  * `s3://<team bucket>/artifacts/<sha256 of the bytes>/<file>`; the JobRuns point there.
  */

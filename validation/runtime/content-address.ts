@@ -4,7 +4,7 @@ import { asArray as arr, asObject as obj, asString as str, isObject, type Json }
 import type { RuntimeObject, RuntimeObjects } from './objects';
 
 /**
- * The content-addressing model (DESIGN decision 6): a JobRun reads its script, files and pod
+ * The content-addressing model (decision 6, docs/decisions.md): a JobRun reads its script, files and pod
  * templates from `s3://<bucket>/<team>/artifacts/<sha256>/<file>`, and an upload Job in its
  * namespace ships them there from ConfigMaps. What reaches S3 is what the Job's container
  * copies: each `upload '<mounted file>' <sha256> '<key>'` line of its command (the script

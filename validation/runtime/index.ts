@@ -12,7 +12,7 @@ import { checkPodSecurity } from './pod-security';
 import { checkSync } from './sync';
 
 /**
- * The runtime models (DESIGN decision 12): beyond "each object is well-formed", whether the
+ * The runtime models (decision 12, docs/decisions.md): beyond "each object is well-formed", whether the
  * platform as a whole can start and run. In order: the Spark container names of the pod
  * templates, the pods EMR creates for each JobRun and the workloads' pods (`emr-pods.ts`), their
  * admission (`admission.ts`) and Pod Security (`pod-security.ts`), their placement (`placement.ts`), the content addresses of the job

@@ -4,7 +4,7 @@ import { asArray as arr, asObject as obj, asString as str, isObject, type Json }
 import { describe, type RuntimeObjects } from './objects';
 
 /**
- * The Pod Security model (DESIGN decision 18): what Pod Security Admission does to the pods of a
+ * The Pod Security model (decision 18, docs/decisions.md): what Pod Security Admission does to the pods of a
  * team namespace, the namespaces EMR runs jobs in (a VirtualCluster's namespace, or one labelled
  * `emr-eks-gitops/team`), which must enforce at least `baseline`.
  *

@@ -9,7 +9,7 @@
  *
  * The bundles are esbuild's output for the project's own sources and its dependencies as
  * published: no plugin here loads, rewrites or replaces a file under node_modules (DESIGN
- * decision 17; `test/bin/no-patches.test.ts`). Upgrading a dependency is a version bump.
+ * Decision 17; `test/bin/no-patches.test.ts`). Upgrading a dependency is a version bump.
  *
  * `node bin/build.js` builds (npm's `prepare` runs it at `npm ci`, then `warm-cache`).
  */

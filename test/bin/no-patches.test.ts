@@ -7,7 +7,7 @@ import { bundleOptions } from '../../bin/build';
 import { ROOT } from '../helpers/run';
 
 /**
- * decision 17 (docs/decisions.md): the precompiled CLI patches no third-party file and overrides no Node
+ * Decision 17 (docs/decisions.md): the precompiled CLI patches no third-party file and overrides no Node
  * internals, so upgrading cdktf, CDK Terrain or cdk8s stays a version bump.
  */
 const BIN = join(ROOT, 'bin');

@@ -14,8 +14,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -109,7 +111,7 @@ const CHANGES = [
     apply() {
       insertAt(
         ENV_FILE,
-        '  teams: [\n',
+        '\n  teams: [\n',
         `    {
       name: 'emr-data-team-c',
       budget: { cpu: 600, memoryGiB: 3000 },
@@ -125,7 +127,7 @@ const CHANGES = [
     apply() {
       insertAt(
         ENV_FILE,
-        '  nodePools: [\n',
+        '\n  nodePools: [\n',
         `    {
       name: 'spark-general-purpose',
       nodeGroupType: 'SparkGeneralPurpose',
@@ -264,6 +266,49 @@ arguments: ['{{teamS3}}/data/trips/', '{{teamS3}}/data/{{job}}/output/']
   },
 ];
 
+/**
+ * Puts the scratch clone's platform back to the seed (test/fixtures/seed: its environment as
+ * `config/environments/default.ts`, its job files in `jobs/`), so the changes play on the shape
+ * the docs describe, whatever this repository's own platform has become.
+ */
+function resetToSeed() {
+  const seed = join(repo, 'test', 'fixtures', 'seed');
+  const platform = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "process.stdout.write(JSON.stringify(require('yaml').parse(require('fs').readFileSync(process.argv[1], 'utf8'))))",
+        join(seed, 'platform.yaml'),
+      ],
+      { cwd: repo, encoding: 'utf8' },
+    ),
+  );
+  write(
+    ENV_FILE,
+    `import type { EnvironmentInput } from '../schema';\n\n/** The seed platform, as test/fixtures/seed/platform.yaml describes it. */\nexport const defaultEnvironment: EnvironmentInput = ${JSON.stringify(platform.environments[0], null, 2)};\n`,
+  );
+  for (const entry of readdirSync(join(repo, 'config', 'environments'))) {
+    if (entry !== 'default.ts') rmSync(join(repo, 'config', 'environments', entry), { recursive: true });
+  }
+  const index = read('config/index.ts')
+    .split('\n')
+    .filter((line) => !/^import .* from '\.\/environments\/(?!default')/.test(line))
+    .join('\n')
+    .replace(
+      /export const defaultPlatform: PlatformInput = \{[\s\S]*?\};/,
+      'export const defaultPlatform: PlatformInput = { environments: [defaultEnvironment] };',
+    );
+  write('config/index.ts', index);
+  rmSync(join(repo, 'config', 'outputs'), { recursive: true, force: true });
+  for (const entry of readdirSync(join(repo, 'jobs'), { withFileTypes: true })) {
+    if (entry.isDirectory()) rmSync(join(repo, 'jobs', entry.name), { recursive: true });
+  }
+  cpSync(join(seed, 'jobs'), join(repo, 'jobs'), { recursive: true });
+  if (run('npx', ['prettier', '--write', ENV_FILE, 'config/index.ts']) !== 0)
+    throw new Error('prettier failed');
+}
+
 const started = Date.now();
 const rows = [];
 let failed = false;
@@ -272,6 +317,12 @@ try {
   symlinkSync(join(checkout, 'node_modules'), join(repo, 'node_modules'));
   git('config', 'user.email', 'user-changes@example.com');
   git('config', 'user.name', 'user-changes');
+  process.stderr.write('user-changes: the seed platform as the starting point\n');
+  resetToSeed();
+  if (run('npm', ['run', '-s', 'synth', '--', '--quiet']) !== 0)
+    throw new Error('synth of the seed platform failed');
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '-m', 'user changes: the seed platform');
   for (const change of CHANGES) {
     const t0 = Date.now();
     process.stderr.write(`user-changes: ${change.name} (${change.doc})\n`);

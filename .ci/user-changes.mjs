@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -314,16 +315,25 @@ const rows = [];
 let failed = false;
 try {
   execFileSync('git', ['clone', '-q', checkout, repo], { stdio: 'inherit' });
-  symlinkSync(join(checkout, 'node_modules'), join(repo, 'node_modules'));
+  if (!existsSync(join(repo, 'node_modules'))) {
+    symlinkSync(join(checkout, 'node_modules'), join(repo, 'node_modules'));
+  }
   git('config', 'user.email', 'user-changes@example.com');
   git('config', 'user.name', 'user-changes');
   process.stderr.write('user-changes: the seed platform as the starting point\n');
-  resetToSeed();
-  if (run('npm', ['run', '-s', 'synth', '--', '--quiet']) !== 0)
-    throw new Error('synth of the seed platform failed');
-  git('add', '-A');
-  git('commit', '-q', '--allow-empty', '-m', 'user changes: the seed platform');
-  for (const change of CHANGES) {
+  try {
+    resetToSeed();
+    if (run('npm', ['run', '-s', 'synth', '--', '--quiet']) !== 0) throw new Error('its synth failed');
+    git('add', '-A');
+    git('commit', '-q', '--allow-empty', '-m', 'user changes: the seed platform');
+  } catch (error) {
+    process.stderr.write(
+      `user-changes: cannot start from the seed platform: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    failed = true;
+    rows.push(['the seed platform', 'FAILED', '-']);
+  }
+  for (const change of failed ? [] : CHANGES) {
     const t0 = Date.now();
     process.stderr.write(`user-changes: ${change.name} (${change.doc})\n`);
     let result;

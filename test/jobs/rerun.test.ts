@@ -101,11 +101,11 @@ describe('rerun', () => {
   });
 
   it('refuses a job file that is a symbolic link, and leaves the link as it is', () => {
-    const root = repo({ 'shared/daily-report.yaml': JOB, 'jobs/emr-data-team-b/.keep': '' });
-    symlinkSync('../../shared/daily-report.yaml', join(root, FILE));
+    const root = repo({ 'elsewhere/daily-report.yaml': JOB, 'jobs/emr-data-team-b/.keep': '' });
+    symlinkSync('../../elsewhere/daily-report.yaml', join(root, FILE));
     expect(() => planRerun(root, 'emr-data-team-b/daily-report')).toThrow(
       new RerunError(
-        `rerun: ${FILE} is a symbolic link to ../../shared/daily-report.yaml, and rerun would replace the link with a copy of the file; bump the rerun counter in the file itself by hand.`,
+        `rerun: ${FILE} is a symbolic link to ../../elsewhere/daily-report.yaml, and rerun would replace the link with a copy of the file; bump the rerun counter in the file itself by hand.`,
       ),
     );
     expect(lstatSync(join(root, FILE)).isSymbolicLink()).toBe(true);

@@ -1,4 +1,5 @@
 import { asArray, asObject, isObject } from '../validation/json';
+import { shellWords } from '../validation/spark-conf';
 
 /**
  * A JobRun's settings as comparable keys: the Spark configuration it runs with, whichever of
@@ -30,27 +31,6 @@ function addClassification(settings: Map<string, unknown>, classification: unkno
   for (const [key, value] of Object.entries(asObject(classification.properties)))
     settings.set(`${path}${key}`, value);
   for (const nested of asArray(classification.configurations)) addClassification(settings, nested, path);
-}
-
-/** The words of a command line: split on blanks, with single and double quotes grouping. */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: string | undefined;
-  for (const char of text) {
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-      else word = (word ?? '') + char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      word = word ?? '';
-    } else if (/\s/.test(char)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else word = (word ?? '') + char;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
 }
 
 /** spark-submit options in order: `--conf k=v` as `[k, v]`, `--flag value` as `[--flag, value]`. */

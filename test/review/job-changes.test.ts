@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { diffTrees, isDestructive, type DiffReport } from '../../review/diff';
 import { markdownReport } from '../../review/markdown';
 import { textReport } from '../../review/report';
-import { shellWords, submitOptions } from '../../review/spark-conf';
+import { submitOptions } from '../../review/spark-conf';
+import { shellWords } from '../../validation/spark-conf';
 
 /*
  * Job changes as the review shows them, on small dist/ trees built here (no render of the

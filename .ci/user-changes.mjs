@@ -26,6 +26,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 const HELP = `Usage: node .ci/user-changes.mjs [--keep] [--no-test]
 
@@ -274,17 +275,7 @@ arguments: ['{{teamS3}}/data/trips/', '{{teamS3}}/data/{{job}}/output/']
  */
 function resetToSeed() {
   const seed = join(repo, 'test', 'fixtures', 'seed');
-  const platform = JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        '-e',
-        "process.stdout.write(JSON.stringify(require('yaml').parse(require('fs').readFileSync(process.argv[1], 'utf8'))))",
-        join(seed, 'platform.yaml'),
-      ],
-      { cwd: repo, encoding: 'utf8' },
-    ),
-  );
+  const platform = parse(readFileSync(join(seed, 'platform.yaml'), 'utf8'));
   write(
     ENV_FILE,
     `import type { EnvironmentInput } from '../schema';\n\n/** The seed platform, as test/fixtures/seed/platform.yaml describes it. */\nexport const defaultEnvironment: EnvironmentInput = ${JSON.stringify(platform.environments[0], null, 2)};\n`,

@@ -1,7 +1,7 @@
 import { ConfigError, problemsFromZod } from '../config/errors';
 import { terraformOutputsSchema, type TerraformOutputs } from '../config/outputs';
 import type { Environment } from '../config/schema';
-import { inClusterView } from '../config/two-phase';
+import { inClusterView, OUTPUT_FEATURES } from '../config/two-phase';
 
 /** `terraform output` name in the `base` stack → field of the committed contract. */
 export const OUTPUT_FIELDS: Readonly<Record<string, keyof TerraformOutputs>> = {
@@ -12,14 +12,10 @@ export const OUTPUT_FIELDS: Readonly<Record<string, keyof TerraformOutputs>> = {
   fsx_security_group_id: 'fsxSecurityGroupId',
 };
 
-/** Which rendered feature needs each contract field. */
-export const FEATURES: Readonly<Record<keyof TerraformOutputs, string>> = {
-  fsxFileSystemId: 'storage.fsx.static (static PV per team)',
-  fsxDnsName: 'storage.fsx.static (static PV per team)',
-  fsxMountName: 'storage.fsx.static (static PV per team)',
-  fsxSubnetId: 'storage.fsx.dynamic (fsx StorageClass)',
-  fsxSecurityGroupId: 'storage.fsx.dynamic (fsx StorageClass)',
-};
+/** Which feature needs each contract field (from the one table of features, config/two-phase.ts). */
+export const FEATURES: Readonly<Partial<Record<keyof TerraformOutputs, string>>> = Object.fromEntries(
+  OUTPUT_FEATURES.flatMap((feature) => feature.needs.map((field) => [field, feature.feature])),
+);
 
 /**
  * The contract file's content from `terraform output -json` of the `base` stack: the known

@@ -23,35 +23,39 @@ export interface OutputFeature {
   readonly storage?: StorageVariant;
 }
 
+/** An FSx variant: on in `storage.fsx.<variant>`, used by jobs with storage `fsx-<variant>`. */
+function fsxFeature(
+  variant: 'static' | 'dynamic',
+  needs: OutputFeature['needs'],
+  objects: string,
+): OutputFeature {
+  return {
+    feature: `storage.fsx.${variant}`,
+    enabled: (env) => env.storage.fsx[variant].enabled,
+    needs,
+    objects,
+    without: (env) => ({
+      ...env,
+      storage: {
+        ...env.storage,
+        fsx: { ...env.storage.fsx, [variant]: { ...env.storage.fsx[variant], enabled: false } },
+      },
+    }),
+    storage: `fsx-${variant}`,
+  };
+}
+
 export const OUTPUT_FEATURES: readonly OutputFeature[] = [
-  {
-    feature: 'storage.fsx.static',
-    enabled: (env) => env.storage.fsx.static.enabled,
-    needs: ['fsxFileSystemId', 'fsxDnsName', 'fsxMountName'],
-    objects: 'the static FSx volume and claim of each team and the fsx-static pod templates',
-    without: (env) => ({
-      ...env,
-      storage: {
-        ...env.storage,
-        fsx: { ...env.storage.fsx, static: { ...env.storage.fsx.static, enabled: false } },
-      },
-    }),
-    storage: 'fsx-static',
-  },
-  {
-    feature: 'storage.fsx.dynamic',
-    enabled: (env) => env.storage.fsx.dynamic.enabled,
-    needs: ['fsxSubnetId', 'fsxSecurityGroupId'],
-    objects: 'the fsx StorageClass, the claim of each team and the fsx-dynamic pod templates',
-    without: (env) => ({
-      ...env,
-      storage: {
-        ...env.storage,
-        fsx: { ...env.storage.fsx, dynamic: { ...env.storage.fsx.dynamic, enabled: false } },
-      },
-    }),
-    storage: 'fsx-dynamic',
-  },
+  fsxFeature(
+    'static',
+    ['fsxFileSystemId', 'fsxDnsName', 'fsxMountName'],
+    'the static FSx volume and claim of each team and the fsx-static pod templates',
+  ),
+  fsxFeature(
+    'dynamic',
+    ['fsxSubnetId', 'fsxSecurityGroupId'],
+    'the fsx StorageClass, the claim of each team and the fsx-dynamic pod templates',
+  ),
 ];
 
 /** A feature whose in-cluster side waits for Terraform outputs. */

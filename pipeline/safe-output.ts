@@ -177,7 +177,7 @@ function inspectTarget(path: string, options: TargetCheckOptions): void {
   if (!inProject && repository === undefined && options.contents === false) return;
   // A marked folder is synth's: its contents are checked after the render only.
   if (marker && options.contents === false) return;
-  const foreign = foreignEntry(real, own);
+  const foreign = foreignEntry(real, own, marker ? Number.POSITIVE_INFINITY : UNMARKED_LIMIT);
   if (foreign === undefined) return;
   if (marker) {
     refuse(
@@ -307,10 +307,15 @@ export function isWithin(path: string, dir: string): boolean {
 /**
  * What synth writes has exactly the dist/ layout (plus Terraform's working files in stack
  * folders); anything else in an output folder is foreign. Returns the first foreign entry, or
- * undefined for such output or an empty folder. Bounded: a huge tree counts as foreign.
+ * undefined for such output or an empty folder. An unmarked folder is looked at only so far:
+ * past `limit` entries it counts as foreign. A marked one is synth's own output, as large as
+ * the platform, and is walked whole.
  */
-function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean): string | undefined {
-  const LIMIT = 20_000;
+function foreignEntry(
+  dir: string,
+  own: (dir: string, entry: string) => boolean,
+  limit = UNMARKED_LIMIT,
+): string | undefined {
   let seen = 0;
   const stack = [''];
   while (stack.length > 0) {
@@ -318,7 +323,7 @@ function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean)
     for (const entry of readdirChecked(join(dir, rel))) {
       const path = rel === '' ? entry : `${rel}/${entry}`;
       if (rel === '' && (entry === MARKER_FILE || entry === STAGING_NOTE || own(dir, entry))) continue;
-      if (++seen > LIMIT) return join(dir, path);
+      if (++seen > limit) return join(dir, path);
       const stats = lstatChecked(join(dir, path));
       if (STACK_FOLDER.test(rel) && isTerraformWorkingFile(entry)) continue;
       if (stats.isDirectory()) stack.push(path);
@@ -327,6 +332,9 @@ function foreignEntry(dir: string, own: (dir: string, entry: string) => boolean)
   }
   return undefined;
 }
+
+/** Entries of an unmarked folder looked at before it counts as foreign. */
+const UNMARKED_LIMIT = 20_000;
 
 const STACK_FOLDER = /^[a-z0-9-]+\/terraform\/[a-z0-9-]+$/;
 const DIST_LAYOUT =

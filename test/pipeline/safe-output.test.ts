@@ -17,6 +17,7 @@ import {
   checkOutputTarget,
   makeDirectories,
   MARKER_FILE,
+  MARKER_TEXT,
   OutputError,
   writeFileAtomic,
 } from '../../pipeline/safe-output';
@@ -135,6 +136,19 @@ describe('checkOutputTarget', () => {
     expect(refusal(join(work, 'repo', 'config'), { contents: false })).toMatch(
       /is a source folder of the repository/,
     );
+  });
+});
+
+describe('a marked output folder as large as the platform', () => {
+  it('is walked whole: more entries than an unmarked folder is looked at is still synth’s output', () => {
+    const target = join(work, 'large', 'dist');
+    const folder = join(target, 'env', 'k8s', 'team-a', 'team-a');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(target, MARKER_FILE), MARKER_TEXT);
+    for (let i = 0; i <= 20_000; i++) writeFileSync(join(folder, `ConfigMap.c${i}.yaml`), '');
+    expect(refusal(target)).toBe('allowed');
+    writeFileSync(join(folder, 'notes.txt'), 'mine\n');
+    expect(refusal(target)).toMatch(/notes\.txt, which synth did not write \(not the dist\/ layout\)/);
   });
 });
 

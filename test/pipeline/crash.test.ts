@@ -1,21 +1,13 @@
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER_FILE, MARKER_TEXT, STAGING_NOTE } from '../../pipeline/safe-output';
 import { replaceDirectory } from '../../pipeline/write';
 import { bundle } from '../helpers/bundle';
 import { syntheticTree } from './fixtures/synthetic-tree';
+import { readTextTree } from '../helpers/tree';
 
 /**
  * SIGKILL at ≥ 50 points of the real write path (pipeline/write.ts, run by a small child
@@ -49,16 +41,6 @@ const WORKING = new Map([
   ['default/terraform/base/.terraform.lock.hcl', 'provider "registry.terraform.io/hashicorp/aws" {}\n'],
   ['default/terraform/base/terraform.base.tfstate', '{"serial": 7}\n'],
 ]);
-
-function readTree(dir: string): Map<string, string> {
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(
-    entries
-      .map((e) => join(e.parentPath, e.name))
-      .map((file) => [relative(dir, file), readFileSync(file, 'utf8')] as [string, string])
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
-}
 
 function expected(set: 'a' | 'b'): Map<string, string> {
   const rendered = syntheticTree(set, COUNT);
@@ -104,7 +86,7 @@ describe('SIGKILL during the write', () => {
     }
     const stateInode = statSync(join(target, 'default/terraform/base/terraform.base.tfstate')).ino;
     let current: 'a' | 'b' = 'a';
-    expect(readTree(target)).toEqual(expected(current));
+    expect(readTextTree(target)).toEqual(expected(current));
 
     // Calibrate the random delays on one complete run: from `ready` to its exit.
     const full = await killedRun('b', {});
@@ -124,7 +106,7 @@ describe('SIGKILL during the write', () => {
       if (run.code === 0) outcomes.finished++;
       else expect(run.signal, JSON.stringify(kill)).toBe('SIGKILL');
       if (existsSync(target)) {
-        const tree = readTree(target);
+        const tree = readTextTree(target);
         const which = sameTree(tree, expected(current))
           ? 'old'
           : sameTree(tree, expected(next))
@@ -136,7 +118,7 @@ describe('SIGKILL during the write', () => {
         // Only between the two renames: the complete old tree waits beside it for recovery.
         outcomes.missing++;
         // It may already hold the run's staging note (moved there from the new tree).
-        const old = readTree(join(work, `.dist-old-${run.pid}`));
+        const old = readTextTree(join(work, `.dist-old-${run.pid}`));
         old.delete(STAGING_NOTE);
         expect(old).toEqual(expected(current));
       }
@@ -144,7 +126,7 @@ describe('SIGKILL during the write', () => {
       const result = replaceDirectory(target, syntheticTree(next, COUNT));
       expect(result.warnings).toEqual([]);
       expect(readdirSync(work)).toEqual(['dist']);
-      expect(readTree(target)).toEqual(expected(next));
+      expect(readTextTree(target)).toEqual(expected(next));
       current = next;
     }
     expect(kills.length).toBeGreaterThanOrEqual(50);

@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER_FILE, MARKER_TEXT } from '../../pipeline/safe-output';
 import { recoverInPlace, replaceDirectory } from '../../pipeline/write';
 import { bundle } from '../helpers/bundle';
 import { runScript } from '../helpers/run';
 import { syntheticTree } from './fixtures/synthetic-tree';
+import { readTextTree } from '../helpers/tree';
 
 /**
  * A bind-mounted output folder (docker -v ./dist:/app/dist does the same), which cannot be
@@ -36,16 +37,6 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function readTree(dir: string): Map<string, string> {
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(
-    entries
-      .map((e) => join(e.parentPath, e.name))
-      .map((file) => [relative(dir, file), readFileSync(file, 'utf8')] as [string, string])
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
-}
-
 const FIXTURE = ['--config', 'test/pipeline/fixtures/platform.yaml', '--quiet'];
 const FIXTURE_REPO = { EMR_EKS_GITOPS_ROOT: join(__dirname, 'fixtures') };
 
@@ -58,7 +49,7 @@ describe.runIf(canMount)('synth to a bind-mounted output folder', () => {
       expect(result.status, result.stderr).toBe(0);
     }
     expect(readdirSync(where.parent)).toEqual(['dist']);
-    const files = [...readTree(where.source).keys()];
+    const files = [...readTextTree(where.source).keys()];
     expect(files).toContain(MARKER_FILE);
     expect(readdirSync(where.source).sort()).toEqual([MARKER_FILE, 'dev', 'prod']);
     // Files it did not write are refused there too.
@@ -124,11 +115,11 @@ describe.runIf(canMount)('synth to a bind-mounted output folder', () => {
           swapsCaught++;
         }
         recoverInPlace(target);
-        const tree = readTree(target);
+        const tree = readTextTree(target);
         const same = (other: Map<string, string>) => JSON.stringify([...tree]) === JSON.stringify([...other]);
         expect(same(expected(current)) || same(expected(next)), JSON.stringify(kill)).toBe(true);
         replaceDirectory(target, syntheticTree(next, COUNT));
-        expect(readTree(target)).toEqual(expected(next));
+        expect(readTextTree(target)).toEqual(expected(next));
         expect(readdirSync(target).filter((name) => name.startsWith('.dist'))).toEqual([]);
         expect(readdirSync(where.parent)).toEqual(['dist']);
         current = next;

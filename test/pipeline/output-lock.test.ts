@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockFileOf, withOutputLock } from '../../pipeline/output-lock';
 import { MARKER_FILE } from '../../pipeline/safe-output';
 import { replaceDirectory } from '../../pipeline/write';
 import { bundle } from '../helpers/bundle';
 import { syntheticTree } from './fixtures/synthetic-tree';
+import { readTextTree } from '../helpers/tree';
 
 const work = mkdtempSync(join(tmpdir(), 'output-lock-'));
 let child: ReturnType<typeof bundle>;
@@ -57,18 +58,8 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-function readTree(dir: string): Map<string, string> {
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(
-    entries.map((e) => [
-      relative(dir, join(e.parentPath, e.name)),
-      readFileSync(join(e.parentPath, e.name), 'utf8'),
-    ]),
-  );
-}
-
 function isTree(dir: string, set: string): boolean {
-  const tree = readTree(dir);
+  const tree = readTextTree(dir);
   tree.delete(MARKER_FILE);
   const want = syntheticTree(set, 30);
   return tree.size === want.size && [...want].every(([path, content]) => tree.get(path) === content);

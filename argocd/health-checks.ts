@@ -1,3 +1,9 @@
+import {
+  LOG_GROUP_ANNOTATION,
+  LOG_STREAM_PREFIX_ANNOTATION,
+  LOG_URI_ANNOTATION,
+} from '../config/observability';
+
 /**
  * Argo CD health checks, as Lua sources keyed like Argo CD's
  * `resource.customizations.health.<group>_<Kind>` settings, one per kind (no wildcards: EKS's
@@ -52,11 +58,68 @@ end
 `;
 
 /**
+ * Where a JobRun's logs are, from its annotations (config/observability.ts) and, once EMR has
+ * the run, the virtual cluster and run ids in its ARN: the CloudWatch log group and the stream
+ * prefix of this run, the S3 prefix, and the `aws logs tail` one-liner; "" when the JobRun
+ * carries no log annotations.
+ */
+const JOB_RUN_LOGS = `local function annotation(key)
+  if obj.metadata == nil or obj.metadata.annotations == nil then
+    return nil
+  end
+  local value = obj.metadata.annotations[key]
+  if value == "" then
+    return nil
+  end
+  return value
+end
+
+local function logs()
+  local group = annotation("${LOG_GROUP_ANNOTATION}")
+  local prefix = annotation("${LOG_STREAM_PREFIX_ANNOTATION}")
+  local uri = annotation("${LOG_URI_ANNOTATION}")
+  if group == nil or prefix == nil then
+    return ""
+  end
+  local run = nil
+  local region = nil
+  if obj.status ~= nil and obj.status.ackResourceMetadata ~= nil then
+    local arn = obj.status.ackResourceMetadata.arn
+    region = obj.status.ackResourceMetadata.region
+    if arn ~= nil then
+      local cluster, id = string.match(arn, "/virtualclusters/([%w]+)/jobruns/([%w]+)$")
+      if cluster ~= nil then
+        run = cluster .. "/jobs/" .. id
+      end
+    end
+  end
+  if run == nil then
+    local text = "; logs: CloudWatch " .. group .. ", streams " .. prefix .. "/<virtual cluster id>/jobs/<job run id>/"
+    if uri ~= nil then
+      text = text .. ", " .. uri .. "<virtual cluster id>/jobs/<job run id>/"
+    end
+    return text
+  end
+  local text = "; logs: CloudWatch " .. group .. ", streams " .. prefix .. "/" .. run .. "/"
+  if uri ~= nil then
+    text = text .. ", " .. uri .. run .. "/"
+  end
+  local tail = "aws logs tail " .. group
+  if region ~= nil and region ~= "" then
+    tail = tail .. " --region " .. region
+  end
+  return text .. "; open: " .. tail .. " --since 1d --log-stream-name-prefix " .. prefix .. "/" .. run
+end
+`;
+
+/**
  * JobRun: `ACK.Terminal` → Degraded; otherwise the EMR job run state: PENDING, SUBMITTED,
  * RUNNING (and CANCEL_PENDING) → Progressing, COMPLETED → Healthy, FAILED, CANCELLED →
  * Degraded; no state yet → Progressing (ACK has not submitted it); any other state → Unknown.
+ * Once EMR has the run, the message says where its logs are (see {@link JOB_RUN_LOGS}).
  */
 const JOB_RUN_HEALTH = `${ACK_CONDITIONS}
+${JOB_RUN_LOGS}
 local hs = {}
 local terminal = trueCondition("ACK.Terminal")
 if terminal ~= nil then
@@ -73,13 +136,13 @@ if state == nil or state == "" then
   hs.message = waiting("Waiting for the ACK controller to submit the job run")
 elseif state == "COMPLETED" then
   hs.status = "Healthy"
-  hs.message = "Job run completed"
+  hs.message = "Job run completed" .. logs()
 elseif state == "FAILED" or state == "CANCELLED" then
   hs.status = "Degraded"
-  hs.message = "Job run " .. string.lower(state)
+  hs.message = "Job run " .. string.lower(state) .. logs()
 elseif state == "PENDING" or state == "SUBMITTED" or state == "RUNNING" or state == "CANCEL_PENDING" then
   hs.status = "Progressing"
-  hs.message = "Job run " .. string.lower(state)
+  hs.message = "Job run " .. string.lower(state) .. logs()
 else
   hs.status = "Unknown"
   hs.message = "Unknown job run state " .. state

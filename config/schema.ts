@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobSchema, jobSettingsSchema } from './jobs';
+import { notifyTargetSchema } from './notify';
 import { EMR_ON_EKS_RELEASE_IMAGES, IMAGE_PREFIX } from './spark-properties';
 import { versions } from './versions';
 
@@ -209,6 +210,11 @@ export const teamSchema = z.strictObject({
   jobs: z.array(jobSchema).default([]),
   /** Public input files the jobs read, seeded into the team bucket before the JobRuns run. */
   inputData: z.array(inputDataSchema).default([]),
+  /**
+   * Where alerts of the team's failed or cancelled job runs go (config/notify.ts): email
+   * addresses, SNS topics, webhooks with a referenced secret. Empty: no alert plumbing is made.
+   */
+  notify: z.array(notifyTargetSchema).default([]),
 });
 
 export const nodePoolSchema = z.strictObject({

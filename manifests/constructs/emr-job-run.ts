@@ -8,6 +8,11 @@ import {
   type Environment,
 } from '../../config';
 import type { EffectiveJob } from '../../config/jobs';
+import {
+  LOG_GROUP_ANNOTATION,
+  LOG_STREAM_PREFIX_ANNOTATION,
+  LOG_URI_ANNOTATION,
+} from '../../config/observability';
 import { JobRun, type JobRunSpec } from '../imports/emrcontainers.services.k8s.aws';
 import type { TeamArtifacts } from '../jobs/artifacts';
 import {
@@ -65,33 +70,35 @@ export class EmrJobRun extends Construct {
           fail(`job ${team.name}/${job.name}: no artifact for ${job.entryPoint.source.file}`));
     const args = job.arguments.map((argument) => expandPlaceholders(argument, env, job, artifacts));
 
-    this.overrides = configurationOverrides({
-      sparkDefaults: jobSparkDefaults(env, job, artifacts),
-      // What EMR adds to the job's pods (logging containers, the job submitter's placement and
-      // eviction protection), explicit rather than EMR's defaults.
-      more: [emrContainersDefaults(), jobSubmitterConfiguration()],
-      monitoring: {
-        persistentAppUI: 'ENABLED',
-        cloudWatchMonitoringConfiguration: {
-          logGroupName: teamLogGroupName(env, team),
-          logStreamNamePrefix: job.monitoring.logStreamNamePrefix,
+    const overrides = (run?: string): ConfigurationOverrides =>
+      configurationOverrides({
+        sparkDefaults: jobSparkDefaults(env, job, artifacts, run),
+        // What EMR adds to the job's pods (logging containers, the job submitter's placement and
+        // eviction protection), explicit rather than EMR's defaults.
+        more: [emrContainersDefaults(), jobSubmitterConfiguration()],
+        monitoring: {
+          persistentAppUI: 'ENABLED',
+          cloudWatchMonitoringConfiguration: {
+            logGroupName: teamLogGroupName(env, team),
+            logStreamNamePrefix: job.monitoring.logStreamNamePrefix,
+          },
+          ...(job.monitoring.s3Logs ? { s3MonitoringConfiguration: { logUri: jobLogUri(env, team) } } : {}),
         },
-        ...(job.monitoring.s3Logs ? { s3MonitoringConfiguration: { logUri: jobLogUri(env, team) } } : {}),
-      },
-    });
-
-    const unnamed: Omit<JobRunSpec, 'name'> = {
+      });
+    const spec = (configuration: ConfigurationOverrides): Omit<JobRunSpec, 'name'> => ({
       virtualClusterRef: { from: { name: virtualClusterName(env, team) } },
       executionRoleARN: jobExecutionRoleArn(env, team),
       releaseLabel: job.releaseLabel,
       jobDriver: {
         sparkSubmitJobDriver: { entryPoint, ...(args.length > 0 ? { entryPointArguments: args } : {}) },
       },
-      configurationOverrides: serializeConfigurationOverrides(this.overrides),
+      configurationOverrides: serializeConfigurationOverrides(configuration),
       tags: { team: team.name, job: job.name },
-    };
-    this.name = `${job.name}-${contentHash({ namespace, spec: unnamed, rerun: job.rerun })}`;
-    this.spec = { name: this.name, ...unnamed };
+    });
+    // The name hashes everything but the run labels, which carry the name itself.
+    this.name = `${job.name}-${contentHash({ namespace, spec: spec(overrides()), rerun: job.rerun })}`;
+    this.overrides = overrides(this.name);
+    this.spec = { name: this.name, ...spec(this.overrides) };
 
     new JobRun(this, 'job-run', {
       metadata: {
@@ -101,6 +108,10 @@ export class EmrJobRun extends Construct {
         annotations: {
           [DELETION_POLICY_ANNOTATION]: 'retain',
           [RERUN_ANNOTATION]: String(job.rerun),
+          // Where the run's logs go: the health check's message and the README name them.
+          [LOG_GROUP_ANNOTATION]: teamLogGroupName(env, team),
+          [LOG_STREAM_PREFIX_ANNOTATION]: job.monitoring.logStreamNamePrefix,
+          ...(job.monitoring.s3Logs ? { [LOG_URI_ANNOTATION]: jobLogUri(env, team) } : {}),
           ...(job.description ? { [DESCRIPTION_ANNOTATION]: job.description } : {}),
         },
       },

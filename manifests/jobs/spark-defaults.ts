@@ -5,6 +5,7 @@ import { SPARK_UI_PORT } from '../constructs/team-network-policies';
 import { EBS_SCRATCH_VOLUME_SIZE, SPARK_EBS_STORAGE_CLASS, podTemplateFile } from '../names';
 import type { PodTemplateArtifact, TeamArtifacts } from './artifacts';
 import { expandPlaceholders } from './placeholders';
+import { eventLogProperties, podLabelProperties } from './observability-properties';
 import { gangSchedulingProperties } from './task-groups';
 
 /**
@@ -117,11 +118,15 @@ function decommissioning(job: EffectiveJob): Record<string, string> {
   };
 }
 
-/** Every `spark-defaults` property of a job. */
+/**
+ * Every `spark-defaults` property of a job. `run` (the JobRun name) labels the pods; without it
+ * the properties are those the JobRun's name is hashed from.
+ */
 export function jobSparkDefaults(
   env: Environment,
   job: EffectiveJob,
   artifacts: TeamArtifacts,
+  run?: string,
 ): Record<string, string> {
   const templates = jobPodTemplates(job, artifacts);
   const own = Object.fromEntries(
@@ -134,6 +139,8 @@ export function jobSparkDefaults(
     ...sizing(job),
     ...storage(job, templates),
     ...(env.addons.prometheus ? prometheus() : {}),
+    ...eventLogProperties(env, job),
+    ...podLabelProperties(job, run),
     ...decommissioning(job),
     ...gangSchedulingProperties(
       job,

@@ -240,3 +240,76 @@ describe('status fields the scripts read', () => {
     expect(vc).toEqual(['ackResourceMetadata', 'conditions', 'id']);
   });
 });
+
+describe('JobRun health: where the logs are', () => {
+  const annotated = (status: Record<string, unknown>, s3 = true): Record<string, unknown> => ({
+    ...jobRun(status),
+    metadata: {
+      name: 'taxi-0123abcd',
+      namespace: 'emr-data-team-a',
+      annotations: {
+        'emr-eks-gitops/log-group': '/emr-on-eks-logs/emr-eks-karpenter/emr-data-team-a',
+        'emr-eks-gitops/log-stream-prefix': 'taxi',
+        ...(s3 ? { 'emr-eks-gitops/log-uri': 's3://team-a-bucket/logs/' } : {}),
+      },
+    },
+  });
+  const arn =
+    'arn:aws:emr-containers:us-west-2:111122223333:/virtualclusters/vc0123abcd/jobruns/000000036abc';
+
+  it('names the log group, this run’s streams and S3 prefix, and the tail command of a failed run', async () => {
+    const result = await health(
+      JOB_RUN,
+      annotated({
+        ackResourceMetadata: { ...ackMetadata, arn },
+        conditions: [synced],
+        id: '000000036abc',
+        state: 'FAILED',
+      }),
+    );
+    expect(result).toEqual({
+      status: 'Degraded',
+      message:
+        'Job run failed; logs: CloudWatch /emr-on-eks-logs/emr-eks-karpenter/emr-data-team-a, streams taxi/vc0123abcd/jobs/000000036abc/, ' +
+        's3://team-a-bucket/logs/vc0123abcd/jobs/000000036abc/; open: aws logs tail /emr-on-eks-logs/emr-eks-karpenter/emr-data-team-a ' +
+        '--region us-west-2 --since 1d --log-stream-name-prefix taxi/vc0123abcd/jobs/000000036abc',
+    });
+  });
+
+  it('leaves out the S3 prefix of a job that ships no logs to S3', async () => {
+    const result = await health(
+      JOB_RUN,
+      annotated(
+        { ackResourceMetadata: { ...ackMetadata, arn }, conditions: [synced], state: 'CANCELLED' },
+        false,
+      ),
+    );
+    expect(result.message).not.toContain('s3://');
+    expect(result.message).toContain('streams taxi/vc0123abcd/jobs/000000036abc/');
+  });
+
+  it('names the log group and prefix with placeholders before EMR has given the run an ARN', async () => {
+    const result = await health(JOB_RUN, annotated({ conditions: [synced], state: 'SUBMITTED' }));
+    expect(result.status).toBe('Progressing');
+    expect(result.message).toContain('streams taxi/<virtual cluster id>/jobs/<job run id>/');
+    expect(result.message).not.toContain('aws logs tail');
+  });
+
+  it('says only the state for a JobRun without log annotations', async () => {
+    expect(
+      await health(JOB_RUN, jobRun({ ackResourceMetadata: { ...ackMetadata, arn }, state: 'FAILED' })),
+    ).toEqual({
+      status: 'Degraded',
+      message: 'Job run failed',
+    });
+  });
+
+  it('reads the annotation keys the JobRuns carry', () => {
+    for (const key of [
+      'emr-eks-gitops/log-group',
+      'emr-eks-gitops/log-stream-prefix',
+      'emr-eks-gitops/log-uri',
+    ])
+      expect(script(JOB_RUN)).toContain(`"${key}"`);
+  });
+});

@@ -1,0 +1,53 @@
+import { sparkEventLogDir } from '../../config/observability';
+import type { Environment } from '../../config';
+import type { EffectiveJob } from '../../config/jobs';
+
+/**
+ * The `spark-defaults` that let a team see its jobs (decision 20): rolling event logs in the team
+ * bucket (read by the team's Spark History Server after the job), and pod labels naming the team,
+ * the job and the run on every driver and executor (Kubecost splits cost by them; dashboards
+ * group by them). All of them are the platform's (config/spark-properties.ts refuses them in a
+ * job's `sparkConf`).
+ */
+
+/** Pod label keys the platform puts on Spark pods (values: the team, the job, the JobRun name). */
+export const POD_TEAM_LABEL = 'team';
+export const POD_JOB_LABEL = 'job';
+export const POD_RUN_LABEL = 'run';
+
+/** Rolled event log files: each part is this large at most, so the history server reads a long job early. */
+export const EVENT_LOG_ROLL_SIZE = '128m';
+
+/** Rolling event logs under `s3a://<team bucket>/spark-event-logs/`. */
+export function eventLogProperties(env: Environment, job: EffectiveJob): Record<string, string> {
+  return {
+    'spark.eventLog.enabled': 'true',
+    'spark.eventLog.dir': sparkEventLogDir(env, job.team),
+    'spark.eventLog.rolling.enabled': 'true',
+    'spark.eventLog.rolling.maxFileSize': EVENT_LOG_ROLL_SIZE,
+  };
+}
+
+/**
+ * The labels of the job's driver and executor pods: `team`, `job` and the recommended
+ * `app.kubernetes.io/*`; with `run` (the JobRun name) also `run` and `app.kubernetes.io/instance`.
+ * The run is left out when the JobRun's content hash is computed (the name cannot hash itself);
+ * it is a function of that hash, so it adds nothing the hash does not cover.
+ */
+export function podLabelProperties(job: EffectiveJob, run?: string): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const role of ['driver', 'executor'] as const) {
+    const labels: Record<string, string> = {
+      [POD_TEAM_LABEL]: job.team.name,
+      [POD_JOB_LABEL]: job.name,
+      'app.kubernetes.io/name': 'spark',
+      'app.kubernetes.io/component': role,
+      'app.kubernetes.io/part-of': job.name,
+      'app.kubernetes.io/managed-by': 'emr-eks-gitops',
+      ...(run === undefined ? {} : { [POD_RUN_LABEL]: run, 'app.kubernetes.io/instance': run }),
+    };
+    for (const [key, value] of Object.entries(labels))
+      properties[`spark.kubernetes.${role}.label.${key}`] = value;
+  }
+  return properties;
+}

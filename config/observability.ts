@@ -46,6 +46,11 @@ export function teamAlertWebhookRoleName(env: Environment, team: Team): string {
   return bounded(`${env.cluster.name}-${team.name}-alert-webhooks`, NAME_MAX);
 }
 
+/** The EventBridge connection and API destination of the team's `index`-th webhook (≤ 64 characters). */
+export function teamAlertWebhookName(env: Environment, team: Team, index: number): string {
+  return bounded(`${env.cluster.name}-${team.name}-alert-webhook-${index}`, NAME_MAX);
+}
+
 /** Key prefix of the Spark event logs in a team bucket (expired with the logs). */
 export const SPARK_EVENT_LOG_PREFIX = LOG_KEY_PREFIXES[1];
 

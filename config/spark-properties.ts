@@ -74,6 +74,18 @@ const PLATFORM_PROPERTIES: readonly PlatformProperty[] = [
     reason:
       "the platform's pod templates carry the node pool, the scratch storage and the pods' security settings",
   },
+  {
+    pattern: /^spark\.(?:eventLog|history)\./i,
+    reason:
+      "every job writes rolling event logs to its team bucket's spark-event-logs/, which the team's Spark History Server reads",
+  },
+  {
+    pattern: new RegExp(
+      String.raw`^spark\.kubernetes\.${ROLE}label\.(?:team|job|run|app\.kubernetes\.io/.*)$`,
+      'i',
+    ),
+    reason: 'the team, job and run labels are how cost reports and dashboards tell jobs apart',
+  },
 ];
 
 const IMAGE_KEY = new RegExp(String.raw`^spark\.kubernetes\.(?:${ROLE})?container\.image$`, 'i');

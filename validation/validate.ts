@@ -4,6 +4,7 @@ import { crossCheck, type Located, type PodTemplate } from './cross-checks';
 import { FindingSink, type Finding } from './findings';
 import { checkJobRun, parseOverrides } from './jobrun-checks';
 import { checkMetadata, checkPodSpec } from './object-checks';
+import { checkObservability } from './observability-checks';
 import { checkPlatformProperties } from './platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
@@ -123,6 +124,7 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
         typeof namespace === 'string' ? namespace : '',
         parseOverrides(spec),
       );
+      checkObservability(sink, file, spec);
     }
     if (object.kind === 'ConfigMap') {
       const data = obj(object.data);

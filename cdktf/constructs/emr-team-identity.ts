@@ -17,7 +17,7 @@ import {
   type Environment,
   type Team,
 } from '../../config';
-import { policyJson, type PolicyStatement } from './iam-policy';
+import { irsaTrust, policyJson } from './iam-policy';
 
 /** Props for {@link EmrTeamIdentity}. */
 export interface EmrTeamIdentityProps {
@@ -175,21 +175,6 @@ export class EmrTeamIdentity extends Construct {
     operator: 'StringEquals' | 'StringLike',
     subject: string,
   ): string {
-    const host = props.oidcIssuerHost;
-    const condition: PolicyStatement['Condition'] =
-      operator === 'StringLike'
-        ? { StringLike: { [`${host}:sub`]: subject }, StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com' } }
-        : { StringEquals: { [`${host}:sub`]: subject, [`${host}:aud`]: 'sts.amazonaws.com' } };
-    return policyJson({
-      Statement: [
-        {
-          Sid: 'AssumeByTeamServiceAccount',
-          Effect: 'Allow',
-          Principal: { Federated: props.oidcProviderArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: condition,
-        },
-      ],
-    });
+    return irsaTrust(props.oidcProviderArn, props.oidcIssuerHost, operator, subject);
   }
 }

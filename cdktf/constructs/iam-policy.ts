@@ -67,6 +67,37 @@ export function podIdentityTrust(scope: PodIdentityScope): string {
   });
 }
 
+/**
+ * Trust policy for IRSA: the cluster's OIDC provider, for one service account (`StringEquals`) or
+ * a pattern of them (`StringLike`), with the STS audience. `issuerHost` is the issuer without
+ * its scheme, the prefix of the `:sub` and `:aud` condition keys.
+ */
+export function irsaTrust(
+  oidcProviderArn: string,
+  issuerHost: string,
+  operator: 'StringEquals' | 'StringLike',
+  subject: string,
+): string {
+  const condition: PolicyStatement['Condition'] =
+    operator === 'StringLike'
+      ? {
+          StringLike: { [`${issuerHost}:sub`]: subject },
+          StringEquals: { [`${issuerHost}:aud`]: 'sts.amazonaws.com' },
+        }
+      : { StringEquals: { [`${issuerHost}:sub`]: subject, [`${issuerHost}:aud`]: 'sts.amazonaws.com' } };
+  return policyJson({
+    Statement: [
+      {
+        Sid: 'AssumeByTeamServiceAccount',
+        Effect: 'Allow',
+        Principal: { Federated: oidcProviderArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: condition,
+      },
+    ],
+  });
+}
+
 /** AWS managed policy ARN. */
 export function managedPolicy(name: string): string {
   return `arn:aws:iam::aws:policy/${name}`;

@@ -5,6 +5,8 @@ import { Fn, TerraformLocal, TerraformOutput } from '../framework';
 import { LOG_KEY_PREFIXES, teamBucketName, type Environment } from '../../config';
 import { EmrTeamIdentity } from '../constructs/emr-team-identity';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { SparkHistoryIdentity } from '../constructs/spark-history-identity';
+import { TeamJobAlerts } from '../constructs/team-job-alerts';
 import { awsProvider } from './aws-provider';
 import { PlatformStack } from './platform-stack';
 
@@ -41,13 +43,23 @@ export class TeamsStack extends PlatformStack {
         oidcProviderArn: oidc.arn,
         oidcIssuerHost,
       });
-      return { team, bucket, identity };
+      const history = new SparkHistoryIdentity(this, `team-${team.name}-spark-history`, {
+        env,
+        team,
+        oidcProviderArn: oidc.arn,
+        oidcIssuerHost,
+      });
+      const alerts =
+        team.notify.length > 0
+          ? new TeamJobAlerts(this, `team-${team.name}-alerts`, { env, team })
+          : undefined;
+      return { team, bucket, identity, history, alerts };
     });
     new TerraformOutput(this, 'emr_on_eks', {
       description:
-        'Per team: bucket, job execution role, artifact uploader role, input seeder role, log group',
+        'Per team: bucket, job execution role, artifact uploader role, input seeder role, log group, Spark History Server role, alert topic',
       value: Object.fromEntries(
-        teams.map(({ team, bucket, identity }) => [
+        teams.map(({ team, bucket, identity, history, alerts }) => [
           team.name,
           {
             bucket_name: bucket.bucket.bucket,
@@ -55,6 +67,8 @@ export class TeamsStack extends PlatformStack {
             artifact_uploader_role_arn: identity.uploaderRole.arn,
             ...(identity.seederRole ? { input_seeder_role_arn: identity.seederRole.arn } : {}),
             cloudwatch_log_group_name: identity.logGroup.name,
+            spark_history_server_role_arn: history.role.arn,
+            ...(alerts ? { alert_topic_arn: alerts.topic.arn } : {}),
           },
         ]),
       ),

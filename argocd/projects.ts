@@ -24,7 +24,8 @@ export function teamProjectName(team: Team): string {
 /**
  * The namespaced kinds a team app may contain, and nothing else: the namespace's RBAC, quota,
  * limits and network policies, its FSx claims and ConfigMaps (pod templates, job scripts), its
- * EMR virtual cluster, the artifact uploader Job and the JobRuns. Listed rather than derived from
+ * EMR virtual cluster, the artifact uploader Job, the JobRuns, and the team's Spark History
+ * Server (its Deployment and Service). Listed rather than derived from
  * the render so a team gets no new kind by accident; render fails if a team app holds another.
  * {@link teamNamespacedKinds} narrows it to an environment.
  */
@@ -33,7 +34,9 @@ export const TEAM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'LimitRange' },
   { group: '', kind: 'PersistentVolumeClaim' },
   { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'Service' },
   { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' },
   { group: 'batch', kind: 'Job' },
   { group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' },
   { group: 'emrcontainers.services.k8s.aws', kind: 'VirtualCluster' },

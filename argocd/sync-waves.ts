@@ -110,8 +110,13 @@ export const SYNC_PHASES: readonly SyncPhase[] = [
   },
   {
     name: 'job-runs',
-    needs: 'its VirtualCluster created in EMR and its pod templates and scripts uploaded to S3',
-    kinds: [{ group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' }],
+    needs:
+      "its VirtualCluster created in EMR and its pod templates and scripts uploaded to S3; the team's Spark History Server (Deployment, Service) is here too, so a slow or failing history server never holds up the jobs",
+    kinds: [
+      { group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' },
+      { group: 'apps', kind: 'Deployment' },
+      core('Service'),
+    ],
   },
 ];
 

@@ -40,6 +40,15 @@ export const versions = {
   yunikorn: '1.9.0',
   /** Image of the hook Job that uploads a team's job artifacts to S3 (multi-arch, exact tag). */
   awsCliImage: 'public.ecr.aws/aws-cli/aws-cli:2.37.9',
+  /**
+   * Image of each team's Spark History Server: EMR on EKS's release image of the jobs' default
+   * release (`emrReleaseLabel`), so it reads their event logs with the same Spark and S3A build.
+   * EMR publishes one repository per release and moves its `latest` tag with that release's
+   * patch builds, exactly as the jobs' `-latest` release label does; the tag could not be
+   * resolved to a digest here (no registry access): replace it with `@sha256:<digest>` before
+   * the first apply.
+   */
+  sparkHistoryServerImage: 'public.ecr.aws/emr-on-eks/spark/emr-7.12.0:latest',
 } as const;
 
 export type Versions = typeof versions;

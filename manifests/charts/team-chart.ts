@@ -7,6 +7,7 @@ import { ArtifactUploadJob } from '../constructs/artifact-upload-job';
 import { EmrJobRun } from '../constructs/emr-job-run';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
 import { InputSeedJob } from '../constructs/input-seed-job';
+import { SparkHistoryServer } from '../constructs/spark-history-server';
 import { TeamNetworkPolicies } from '../constructs/team-network-policies';
 import { VirtualCluster } from '../imports/emrcontainers.services.k8s.aws';
 import { teamArtifacts, type Artifact } from '../jobs/artifacts';
@@ -82,6 +83,8 @@ export class TeamChart extends Chart {
     if (artifacts.jobFiles.size > 0) configMap('job-files', JOB_FILES_CONFIG_MAP, artifacts.jobFiles);
     new ArtifactUploadJob(this, 'artifact-upload', { env, team, artifacts });
     if (team.inputData.length > 0) new InputSeedJob(this, 'input-seed', { env, team });
+
+    new SparkHistoryServer(this, 'spark-history-server', { env, team });
 
     for (const job of teamJobs(env, team)) {
       new EmrJobRun(this, `job-${job.name}`, { env, job, artifacts });

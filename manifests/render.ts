@@ -3,6 +3,7 @@ import type { Environment } from '../config';
 import { ADDONS } from '../config/addons';
 import type { TerraformOutputs } from '../config/outputs';
 import { KarpenterChart } from './charts/karpenter-chart';
+import { MonitoringChart } from './charts/monitoring-chart';
 import { StorageChart } from './charts/storage-chart';
 import { TeamChart } from './charts/team-chart';
 import { YunikornChart } from './charts/yunikorn-chart';
@@ -53,12 +54,14 @@ export function objectPath(app: string, object: K8sObject): string {
  */
 export function renderManifests(env: Environment, outputs: TerraformOutputs): K8sApp[] {
   const charts: [string, Chart][] = [];
-  const { karpenter, yunikorn } = ADDONS;
+  const { karpenter, prometheus, yunikorn } = ADDONS;
   if (env.addons.karpenter)
     charts.push([karpenter.app.name, new KarpenterChart(new App(), karpenter.app.name, { env })]);
   charts.push(['storage', new StorageChart(new App(), 'storage', { env, outputs })]);
   if (env.addons.yunikorn)
     charts.push([yunikorn.app.name, new YunikornChart(new App(), yunikorn.app.name, { env })]);
+  if (env.addons.prometheus)
+    charts.push([prometheus.app.name, new MonitoringChart(new App(), prometheus.app.name, { env })]);
   for (const team of env.teams) {
     charts.push([`team-${team.name}`, new TeamChart(new App(), `team-${team.name}`, { env, team })]);
   }

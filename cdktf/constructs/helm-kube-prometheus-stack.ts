@@ -5,6 +5,11 @@ import { charts } from '../../config/versions';
 import { GP3_STORAGE_CLASS, MONITORING_NAMESPACE, YUNIKORN_NAMESPACE } from '../../manifests/names';
 import { CORE_NODE_SELECTOR, pinnedRelease, type HelmValues } from './helm-release';
 import { KARPENTER_NAMESPACE } from './karpenter-infra';
+import {
+  GRAFANA_DASHBOARD_LABEL,
+  GRAFANA_DASHBOARD_LABEL_VALUE,
+} from '../../manifests/dashboards/dashboards';
+import { SPARK_POD_LABELS } from '../../manifests/jobs/observability-properties';
 import { PodIdentityRole } from './pod-identity-role';
 
 /** Service account of the Prometheus server (it signs remote writes with its role). */
@@ -41,9 +46,14 @@ type ScrapeConfig = HelmValues & { readonly job_name: string };
  * `spark-ui` port, 4040, which the team NetworkPolicies open to this namespace),
  * and scrapes of YuniKorn and Karpenter when they are installed.
  *
- * Left out on purpose: Alertmanager (no receivers configured), the in-cluster Grafana (its chart
- * default admin password; query AMP from Amazon Managed Grafana instead), and the control-plane
- * and kube-proxy monitors EKS does not expose. Prometheus' volume uses the `gp3` class the
+ * The driver metrics carry the Spark pods' `team`, `job` and `run` labels (`podTargetLabels`),
+ * and kube-state-metrics exposes those labels in `kube_pod_labels`, so dashboards and Kubecost
+ * can group by them. Grafana runs with a generated admin password (the chart keeps it in a Secret;
+ * no password is set here) and its sidecar loads the dashboard ConfigMaps of this namespace
+ * (the `monitoring` app, `manifests/dashboards/`).
+ *
+ * Left out on purpose: Alertmanager (job failures alert through EventBridge and SNS, per team,
+ * in the `teams` stack), and the control-plane and kube-proxy monitors EKS does not expose. Prometheus' volume uses the `gp3` class the
  * `storage` app creates, so the release does not wait for it (see `pinnedRelease`).
  */
 export class HelmKubePrometheusStack extends Construct {
@@ -91,13 +101,28 @@ export class HelmKubePrometheusStack extends Construct {
     const sparkEndpoint = (path: string) => ({ port: 'spark-ui', path, interval: '30s' });
     const values: HelmValues = {
       alertmanager: { enabled: false },
-      grafana: { enabled: false },
+      grafana: {
+        enabled: true,
+        nodeSelector: CORE_NODE_SELECTOR,
+        sidecar: {
+          dashboards: {
+            enabled: true,
+            label: GRAFANA_DASHBOARD_LABEL,
+            labelValue: GRAFANA_DASHBOARD_LABEL_VALUE,
+            searchNamespace: MONITORING_NAMESPACE,
+          },
+        },
+      },
       kubeControllerManager: { enabled: false },
       kubeScheduler: { enabled: false },
       kubeEtcd: { enabled: false },
       kubeProxy: { enabled: false },
       prometheusOperator: { nodeSelector: CORE_NODE_SELECTOR },
-      'kube-state-metrics': { nodeSelector: CORE_NODE_SELECTOR },
+      'kube-state-metrics': {
+        nodeSelector: CORE_NODE_SELECTOR,
+        // kube_pod_labels with the Spark pods' labels (as label_team, label_job, …).
+        metricLabelsAllowlist: [`pods=[${SPARK_POD_LABELS.join(',')}]`],
+      },
       prometheus: {
         serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT },
         prometheusSpec: {
@@ -137,6 +162,7 @@ export class HelmKubePrometheusStack extends Construct {
             name: 'spark-drivers',
             selector: { matchLabels: { 'spark-role': 'driver' } },
             namespaceSelector: { matchNames: env.teams.map(teamNamespace) },
+            podTargetLabels: [...SPARK_POD_LABELS],
             podMetricsEndpoints: [
               sparkEndpoint('/metrics/driver/prometheus/'),
               sparkEndpoint('/metrics/executors/prometheus/'),

@@ -15,6 +15,18 @@ export const POD_TEAM_LABEL = 'team';
 export const POD_JOB_LABEL = 'job';
 export const POD_RUN_LABEL = 'run';
 
+/** Every label the platform puts on Spark pods, plus Spark's own role label, for metrics to carry. */
+export const SPARK_POD_LABELS = [
+  POD_TEAM_LABEL,
+  POD_JOB_LABEL,
+  POD_RUN_LABEL,
+  'spark-role',
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/component',
+  'app.kubernetes.io/part-of',
+] as const;
+
 /** Rolled event log files: each part is this large at most, so the history server reads a long job early. */
 export const EVENT_LOG_ROLL_SIZE = '128m';
 

@@ -4,6 +4,7 @@ import { chartAddon, OWNER_GROUPS, type OwnerGroup } from '../config/addons';
 import { charts } from '../config/versions';
 import { effectiveJob } from '../config/jobs';
 import type { K8sApp } from '../manifests/render';
+import { whereToLookSection } from './overview-logs';
 
 /** Whether the add-on that installs a pinned chart is on. */
 function chartEnabled(env: Environment, chart: keyof typeof charts): boolean {
@@ -135,8 +136,8 @@ export function environmentOverview(
       ),
     );
   }
+  lines.push('', ...whereToLookSection(env, apps));
   lines.push(
-    '',
     '## Add-ons',
     '',
     '| chart | version | installed |',

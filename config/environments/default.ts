@@ -46,6 +46,8 @@ export const defaultEnvironment: EnvironmentInput = {
       jobDefaults: teamAJobDefaults,
       // What the taxi jobs read ({{input:nyc-taxi}}), seeded before they run.
       inputData: [nycTaxiInput],
+      // Failed or cancelled job runs alert this address (SNS asks it to confirm once); replace it.
+      notify: [{ email: 'emr-data-team-a@example.com' }],
     },
     {
       name: 'emr-data-team-b',

@@ -1,5 +1,6 @@
 import { quantityValue as quantity } from '../validation/formats';
 import { asObject, isObject } from '../validation/json';
+import { jobRunEstimate } from './compute-estimate';
 import { eksUpgradeProblem, replacementReason } from './destructive';
 import { parseDocument } from './embedded';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';
@@ -35,11 +36,16 @@ export function warningsFor(changes: readonly Change[], before: Index, after: In
 }
 
 /**
+ * An added or replaced JobRun gets a notice of the compute it reserves (`compute-estimate.ts`).
  * A JobRun edited in place fails the sync (destructive). A replaced one is its job running
  * again (`rerun`), unless pruning the old one cancels a run still going (destructive); a
  * removed one is a retired job, destructive only when its run is cancelled.
  */
-function jobRunRules(change: Change, before: Index, warn: Rules['warn']): void {
+function jobRunRules(change: Change, { before, after, warn }: Rules): void {
+  if (change.action === 'added' || change.action === 'replaced') {
+    const estimate = jobRunEstimate(after.get(indexKey(change))?.value, change.env, after);
+    if (estimate !== undefined) warn(change, estimate, 'notice');
+  }
   if (change.action === 'changed') {
     if (change.fields.some((f) => f.path.startsWith('.spec')))
       warn(
@@ -106,9 +112,9 @@ const paths = (fields: readonly FieldChange[]): string =>
   [...new Set(fields.map((f) => f.path.slice(1)))].join(', ');
 
 function kubernetesRules(change: Change, rules: Rules): void {
-  const { before, warn } = rules;
+  const { warn } = rules;
   if (change.kind === 'JobRun') {
-    jobRunRules(change, before, warn);
+    jobRunRules(change, rules);
   } else if (change.kind === 'NodePool' && change.action === 'changed') {
     const replacing = change.fields.filter((f) => under(f.path, NODE_POOL_REPLACING));
     if (replacing.length > 0) warn(change, `nodes will be replaced (drift): ${paths(replacing)} changed`);

@@ -148,7 +148,7 @@ export function platformProject(env: Environment, platformApps: readonly K8sApp[
       .map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace })),
   ];
   return appProject(PLATFORM_PROJECT, {
-    description: `Platform of ${env.name}: node classes and pools, storage, scheduler queues`,
+    description: `Platform of ${env.name}: node classes and pools, storage, scheduler queues, dashboards`,
     sourceRepos: [env.gitops.repoUrl],
     destinations,
     clusterResourceWhitelist: kindsOf(platformApps, true),

@@ -1,5 +1,5 @@
 import type { K8sApp, K8sObject } from '../manifests/render';
-import { YUNIKORN_NAMESPACE } from '../manifests/names';
+import { MONITORING_NAMESPACE, YUNIKORN_NAMESPACE } from '../manifests/names';
 
 /** The annotation Argo CD orders a sync by (lower waves are applied, and healthy, first). */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -72,6 +72,9 @@ export const SYNC_PHASES: readonly SyncPhase[] = [
       { group: 'storage.k8s.io', kind: 'StorageClass' },
       core('PersistentVolume'),
       { group: '', kind: 'ConfigMap', namespace: YUNIKORN_NAMESPACE },
+      // The platform's Grafana dashboards: they need nothing, and every platform app syncs
+      // before the team apps.
+      { group: '', kind: 'ConfigMap', namespace: MONITORING_NAMESPACE },
     ],
   },
   {

@@ -88,7 +88,7 @@ export const ADDONS = {
     namespace: 'kube-prometheus-stack',
     owner: 'terraform-addons',
     charts: ['kubePrometheusStack'],
-    app: { name: 'monitoring', phase: 'namespace-config' },
+    app: { name: 'monitoring', phase: 'storage-and-queues' },
   },
   amazonManagedPrometheus: { title: 'Amazon Managed Prometheus', owner: 'terraform-base', charts: [] },
   kubecost: { title: 'Kubecost', namespace: 'kubecost', owner: 'terraform-addons', charts: ['kubecost'] },

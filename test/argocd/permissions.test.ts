@@ -171,8 +171,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(
         for (const [apiVersion, kind] of [
           ['v1', 'Secret'],
           ['v1', 'Pod'],
-          ['v1', 'Service'],
-          ['apps/v1', 'Deployment'],
+          ['apps/v1', 'StatefulSet'],
+          ['apps/v1', 'DaemonSet'],
           ['argoproj.io/v1alpha1', 'Application'],
           ['karpenter.sh/v1', 'NodeClaim'],
           ['services.k8s.aws/v1alpha1', 'FieldExport'],

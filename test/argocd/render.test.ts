@@ -65,6 +65,7 @@ describe('renderArgoCd for the default environment', () => {
       'Application.karpenter.yaml',
       'Application.storage.yaml',
       'Application.yunikorn.yaml',
+      'Application.monitoring.yaml',
       'Application.team-emr-data-team-a.yaml',
       'Application.team-emr-data-team-b.yaml',
     ]);
@@ -80,6 +81,7 @@ describe('renderArgoCd for the default environment', () => {
     ]);
     expect(platform.spec.destinations).toEqual([
       { server: 'https://kubernetes.default.svc' },
+      { server: 'https://kubernetes.default.svc', namespace: 'kube-prometheus-stack' },
       { server: 'https://kubernetes.default.svc', namespace: 'yunikorn' },
     ]);
     expect(platform.spec.sourceRepos).toEqual([defaultEnv.gitops.repoUrl]);
@@ -158,6 +160,7 @@ describe('renderArgoCd for the default environment', () => {
       'AppProject/team-emr-data-team-a': 0,
       'AppProject/team-emr-data-team-b': 0,
       'Application/karpenter': 2,
+      'Application/monitoring': 4,
       'Application/storage': 4,
       'Application/yunikorn': 4,
       'Application/team-emr-data-team-a': 5,

@@ -189,7 +189,7 @@ describe('syncWave', () => {
     expect(() => syncWave(object('v1', 'Secret', 'a'))).toThrow(
       /^No sync wave for v1 Secret "x" in namespace a/,
     );
-    expect(() => syncWave(object('apps/v1', 'Deployment', 'a'))).toThrow(/SYNC_PHASES/);
+    expect(() => syncWave(object('apps/v1', 'DaemonSet', 'a'))).toThrow(/SYNC_PHASES/);
   });
 
   it('reads the group of an apiVersion', () => {

@@ -475,6 +475,16 @@ describe('addons stack', () => {
           { port: 'spark-ui', path: '/metrics/driver/prometheus/', interval: '30s' },
           { port: 'spark-ui', path: '/metrics/executors/prometheus/', interval: '30s' },
         ],
+        podTargetLabels: [
+          'team',
+          'job',
+          'run',
+          'spark-role',
+          'app.kubernetes.io/name',
+          'app.kubernetes.io/instance',
+          'app.kubernetes.io/component',
+          'app.kubernetes.io/part-of',
+        ],
       },
     ]);
     const jobs = ((prometheus.prometheusSpec as Args).additionalScrapeConfigs as Args[]).map(
@@ -500,6 +510,15 @@ describe('addons stack', () => {
     expect(resource(addons, 'helm_release', 'kubecost').depends_on).toEqual([
       'helm_release.kube-prometheus-stack',
     ]);
+  });
+
+  it('has Kubecost split cost by the Spark pods’ team and job labels', () => {
+    expect((values(addons, 'kubecost').kubecostProductConfigs as Args).labelMappingConfigs).toEqual({
+      enabled: true,
+      team_label: 'team',
+      product_label: 'job',
+      owner_label: 'team',
+    });
   });
 
   it('ships Fluent Bit logs only to its log group and its prefix of the platform bucket', () => {

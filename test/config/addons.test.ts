@@ -122,7 +122,7 @@ describe('the add-ons table', () => {
   it("names Argo CD apps that exist, whose sync wave is their phase's position", () => {
     const apps = new Map(renderManifests(everything(), {}).map((app) => [app.name, app]));
     const withApps = ADDON_ROWS.flatMap(([key, spec]) => (spec.app ? [[key, spec.app] as const] : []));
-    expect(withApps.map(([key]) => key)).toEqual(['karpenter', 'yunikorn']);
+    expect(withApps.map(([key]) => key)).toEqual(['karpenter', 'prometheus', 'yunikorn']);
     for (const [key, app] of withApps) {
       const rendered = apps.get(app.name);
       expect(rendered, `app of ${key}`).toBeDefined();

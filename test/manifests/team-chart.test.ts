@@ -66,6 +66,7 @@ describe('team chart', () => {
       'allow-dns',
       'allow-https-egress',
       'allow-prometheus-scrape',
+      'allow-spark-history-server',
       'allow-within-namespace',
       'default-deny-all',
     ]);

@@ -12,6 +12,8 @@ const NONE: readonly string[] = [];
  * that is missing here. Special cases the table cannot express are in `replacementReason`.
  */
 export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
+  aws_cloudwatch_event_api_destination: ['.name'],
+  aws_cloudwatch_event_connection: ['.name'],
   aws_cloudwatch_event_rule: ['.name', '.name_prefix', '.event_bus_name'],
   aws_cloudwatch_event_target: ['.rule', '.target_id', '.event_bus_name'],
   aws_cloudwatch_log_group: ['.name', '.name_prefix', '.log_group_class'],
@@ -107,6 +109,9 @@ export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
   aws_s3_bucket_server_side_encryption_configuration: ['.bucket', '.expected_bucket_owner'],
   aws_s3_bucket_versioning: ['.bucket', '.expected_bucket_owner'],
   aws_security_group: ['.description', '.name', '.name_prefix', '.vpc_id'],
+  aws_sns_topic: ['.name', '.name_prefix', '.fifo_topic'],
+  aws_sns_topic_policy: ['.arn'],
+  aws_sns_topic_subscription: ['.topic_arn', '.protocol', '.endpoint'],
   aws_sqs_queue: ['.fifo_queue', '.name', '.name_prefix'],
   aws_sqs_queue_policy: ['.queue_url'],
   aws_subnet: [

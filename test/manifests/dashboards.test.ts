@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any --
+   the test reads the dashboard JSON and the parsed Helm values as untyped trees. */
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARDS_CONFIG_MAP } from '../../manifests/charts/monitoring-chart';
@@ -11,14 +13,12 @@ import { environment, resource, synthStacks } from '../helpers/terraform';
  * every query reads a metric (and label) the platform's scrapes actually produce.
  */
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const env = environment();
 const monitoring = objectsOf(apps(env).get('monitoring'));
 const stackValues = load(
-  (
-    resource(synthStacks(env).addons!, 'helm_release', 'kube-prometheus-stack').values as string[]
-  )[0]!,
+  (resource(synthStacks(env).addons!, 'helm_release', 'kube-prometheus-stack').values as string[])[0]!,
 ) as Json;
 
 /** Where each metric a dashboard may read comes from, as the render configures it. */
@@ -107,7 +107,9 @@ describe('dashboards', () => {
 
   it.each(Object.entries(DASHBOARDS))('%s groups by labels the metrics carry', (_file, dashboard) => {
     const exprs = queries(dashboard as Json);
-    const ksmLabels = new Set(exprs.flatMap((e) => [...e.matchAll(/\blabel_(?!values\b)[a-z_]+/g)].map((m) => m[0])));
+    const ksmLabels = new Set(
+      exprs.flatMap((e) => [...e.matchAll(/\blabel_(?!values\b)[a-z_]+/g)].map((m) => m[0])),
+    );
     const allowed = new Set(SPARK_POD_LABELS.map(ksmLabel));
     expect([...ksmLabels].filter((label) => !allowed.has(label))).toEqual([]);
     expect(stackValues['kube-state-metrics'].metricLabelsAllowlist).toEqual([

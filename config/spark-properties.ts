@@ -2,7 +2,8 @@
  * The Spark properties a job's `sparkConf` may not set (decision 18, docs/decisions.md): the ones that would
  * let a job reach beyond its team's fence. A data engineer owns the application (SQL, shuffle,
  * serializers, jars, Delta or Iceberg settings, executor env, pod labels and annotations that
- * do not schedule); the platform owns where and as whom the pods run and what they mount.
+ * do not schedule, other than the team, job and run labels); the platform owns where the event
+ * logs go, and where and as whom the pods run and what they mount.
  *
  * Keys are matched without regard to case: Spark ignores a key in the wrong case, but nothing
  * is gained by letting a near-miss through.

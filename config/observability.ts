@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { arn, iamArn } from '../lib/arn';
+import { sha256 } from '../lib/hash';
 import { LOG_KEY_PREFIXES, teamBucketName } from './naming';
 import type { Environment, Team } from './schema';
 
@@ -14,7 +15,7 @@ import type { Environment, Team } from './schema';
  */
 function bounded(readable: string, max: number): string {
   if (readable.length <= max) return readable;
-  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 8);
+  const hash = sha256(readable).slice(0, 8);
   return `${readable.slice(0, max - hash.length - 1).replace(/[-.]+$/, '')}-${hash}`;
 }
 
@@ -32,8 +33,7 @@ export function teamAlertRuleName(env: Environment, team: Team): string {
 }
 
 export function teamAlertRuleArn(env: Environment, team: Team): string {
-  const { region, accountId } = env.cluster;
-  return `arn:aws:events:${region}:${accountId}:rule/${teamAlertRuleName(env, team)}`;
+  return arn(env.cluster, 'events', `rule/${teamAlertRuleName(env, team)}`);
 }
 
 /** Alias of the KMS key that encrypts the team's alert topic. */
@@ -70,7 +70,7 @@ export function sparkHistoryRoleName(env: Environment, team: Team): string {
 }
 
 export function sparkHistoryRoleArn(env: Environment, team: Team): string {
-  return `arn:aws:iam::${env.cluster.accountId}:role/${sparkHistoryRoleName(env, team)}`;
+  return iamArn(env.cluster, `role/${sparkHistoryRoleName(env, team)}`);
 }
 
 /**

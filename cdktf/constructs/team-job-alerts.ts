@@ -20,6 +20,7 @@ import {
   teamAlertWebhookName,
   teamAlertWebhookRoleName,
 } from '../../config/observability';
+import { iamArn } from '../../lib/arn';
 import { policyJson } from './iam-policy';
 
 /** Props for {@link TeamJobAlerts}. */
@@ -90,7 +91,7 @@ export class TeamJobAlerts extends Construct {
           {
             Sid: 'AccountAdministers',
             Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Principal: { AWS: iamArn(env.cluster, 'root') },
             Action: 'kms:*',
             Resource: '*',
           },

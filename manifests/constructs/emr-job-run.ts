@@ -7,7 +7,7 @@ import {
   virtualClusterName,
   type Environment,
 } from '../../config';
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import {
   LOG_GROUP_ANNOTATION,
   LOG_STREAM_PREFIX_ANNOTATION,
@@ -20,7 +20,7 @@ import {
   serializeConfigurationOverrides,
   type ConfigurationOverrides,
 } from '../jobs/configuration-overrides';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';

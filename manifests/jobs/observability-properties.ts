@@ -1,6 +1,6 @@
 import { sparkEventLogDir } from '../../config/observability';
 import type { Environment } from '../../config';
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 
 /**
  * The `spark-defaults` that let a team see its jobs (decision 20): rolling event logs in the team

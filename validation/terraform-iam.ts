@@ -208,3 +208,8 @@ export function checkPodIdentityTrust(
     }
   });
 }
+
+/** `arn:aws:iam::123:role/path/name` → `name`. */
+export function roleNameOf(arn: string | undefined): string | undefined {
+  return arn?.split(':role/')[1]?.split('/').at(-1);
+}

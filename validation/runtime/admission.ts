@@ -1,6 +1,12 @@
 import type { FindingSink } from '../findings';
 import { asArray as arr, asObject as obj, isObject, type Json } from '../json';
-import { describePod, resourceList, type ModelContainer, type ModelPod, type Resources } from './emr-pods';
+import {
+  describePod,
+  resourceList,
+  type ModelContainer,
+  type ModelPod,
+  type Resources,
+} from '../kinds/jobrun/pods';
 import { describe, type RuntimeObjects } from './objects';
 
 /**

@@ -1,10 +1,11 @@
-import { jobRunGang, type Located, type PodTemplate } from '../cross-checks';
+import type { Located, PodTemplate } from '../cross-checks';
+import { jobRunGang } from '../kinds/jobrun/cross';
 import { FindingSink } from '../findings';
 import { asObject as obj } from '../json';
-import { jobRunConf } from '../spark-conf';
+import { jobRunConf } from '../kinds/jobrun/spark-conf';
 import { admitPods, checkLimitRanges } from './admission';
-import { checkContentAddresses, uploads } from './content-address';
-import { checkSparkContainerNames, environmentPods, jobRunTemplate } from './emr-pods';
+import { checkContentAddresses, uploads } from '../kinds/jobrun/content-address';
+import { checkSparkContainerNames, environmentPods, jobRunTemplate } from '../kinds/jobrun/pods';
 import { managedNodeGroups, nodePools } from './node-groups';
 import { RuntimeObjects, type RuntimeObject } from './objects';
 import { checkPlacement, type RuntimeGang } from './placement';

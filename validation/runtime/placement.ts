@@ -3,7 +3,7 @@ import type { FindingSink } from '../findings';
 import { asArray as arr, asObject as obj } from '../json';
 import type { TaskGroup } from '../yunikorn-checks';
 import { formatAmount, type AdmittedPod } from './admission';
-import { describePod, type ModelPod } from './emr-pods';
+import { describePod, type ModelPod } from '../kinds/jobrun/pods';
 import { bestFit, candidateGroups, cores, gib, type NodeGroup } from './node-groups';
 import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
 

@@ -1,5 +1,5 @@
-import { QUANTITY, qualifiedNameProblem } from './formats';
-import type { FindingSink } from './findings';
+import { QUANTITY, qualifiedNameProblem } from '../../formats';
+import type { FindingSink } from '../../findings';
 
 /**
  * The properties EMR on EKS accepts in its own classifications (EMR on EKS Development Guide,

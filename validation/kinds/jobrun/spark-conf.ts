@@ -1,6 +1,6 @@
-import { parseQuantity } from './formats';
-import { parseOverrides, sparkDefaults } from './jobrun-checks';
-import { asObject as obj, asString as str, type Json } from './json';
+import { parseQuantity } from '../../formats';
+import { parseOverrides, sparkDefaults } from './checks';
+import { asObject as obj, asString as str, type Json } from '../../json';
 
 /** The Spark settings of one JobRun: spark-defaults from configurationOverrides, then spark-submit flags on top. */
 export type SparkConf = ReadonlyMap<string, string>;

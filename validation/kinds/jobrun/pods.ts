@@ -1,10 +1,10 @@
-import type { PodTemplate } from '../cross-checks';
-import { quantityValue } from '../formats';
-import type { FindingSink } from '../findings';
-import { classificationProperties, overridesEntry, parseOverrides } from '../jobrun-checks';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import { jobRunConf, sparkPodRequest, type SparkConf } from '../spark-conf';
-import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
+import type { PodTemplate } from '../../cross-checks';
+import { quantityValue } from '../../formats';
+import type { FindingSink } from '../../findings';
+import { classificationProperties, overridesEntry, parseOverrides } from './checks';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
+import { describe, type RuntimeObject, type RuntimeObjects } from '../../runtime/objects';
 
 /**
  * The pod model: every pod that will exist at run time, as Kubernetes admits it, built from what

@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import { checkClassificationProperties } from './classification-properties';
-import type { FindingSink } from './findings';
-import { isObject, type Json } from './json';
+import type { FindingSink } from '../../findings';
+import { isObject, type Json } from '../../json';
 import { CONFIGURATION_OVERRIDES_SHAPE, type OverridesShape } from './overrides-shape';
 
 /** The description-only regexes of the ACK JobRun CRD (v1.4.1), which the API server does not enforce. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { FindingSink } from '../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import type { RuntimeObject, RuntimeObjects } from './objects';
+import type { FindingSink } from '../../findings';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import type { RuntimeObject, RuntimeObjects } from '../../runtime/objects';
 
 /**
  * The content-addressing model (decision 6, docs/decisions.md): a JobRun reads its script, files and pod

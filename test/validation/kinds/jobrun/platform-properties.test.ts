@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSet } from '../../validation/validate';
+import { validateSet } from '../../../../validation/validate';
 
 /**
  * The validator's second line behind the job rules: a rendered JobRun must not set the Spark

@@ -1,5 +1,5 @@
-import type { FindingSink } from './findings';
-import { isObject, type Json } from './json';
+import type { FindingSink } from '../../findings';
+import { isObject, type Json } from '../../json';
 import { shellWords } from './spark-conf';
 
 /**

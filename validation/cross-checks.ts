@@ -4,7 +4,7 @@ import { INSTANCE_CATALOG } from './instance-catalog';
 import { groupSatisfies, nodePools, tolerates, instanceTypes, type NodeGroup } from './runtime/node-groups';
 import { checkJobRuns } from './kinds/jobrun/cross';
 import { iamLike, iamRoles, roleNameOf, type IamRole } from './terraform-iam';
-import type { QueueIndex } from './yunikorn-checks';
+import type { QueueIndex } from './kinds/yunikorn-queues/queues';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from './json';
 
 /** A rendered object with the file it came from. */

@@ -9,7 +9,8 @@ import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
 import { checkPodIdentityTrust } from './terraform-iam';
-import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
+import { checkTaskGroups } from './kinds/pod/task-groups';
+import { checkQueuesYaml, type QueueIndex } from './kinds/yunikorn-queues/queues';
 import { asObject as obj, isObject, type Json } from './json';
 
 /** One parsed YAML document and where it came from. */

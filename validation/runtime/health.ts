@@ -1,5 +1,5 @@
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import type { ModelPod } from '../kinds/jobrun/pods';
+import type { ModelPod } from '../kinds/pod/model';
 import type { Upload } from '../kinds/jobrun/content-address';
 import { artifactUris } from '../kinds/jobrun/content-address';
 import { compareStage, describe, stageLabel, type RuntimeObject, type RuntimeObjects } from './objects';

@@ -3,13 +3,14 @@ import { jobRunGang } from '../kinds/jobrun/cross';
 import { FindingSink } from '../findings';
 import { asObject as obj } from '../json';
 import { jobRunConf } from '../kinds/jobrun/spark-conf';
-import { admitPods, checkLimitRanges } from './admission';
+import { admitPods, checkLimitRanges } from '../kinds/pod/admission';
 import { checkContentAddresses, uploads } from '../kinds/jobrun/content-address';
-import { checkSparkContainerNames, environmentPods, jobRunTemplate } from '../kinds/jobrun/pods';
+import { checkSparkContainerNames, jobRunPods, jobRunTemplate } from '../kinds/jobrun/pods';
+import { workloadPod, type ModelPod } from '../kinds/pod/model';
 import { managedNodeGroups, nodePools } from './node-groups';
 import { RuntimeObjects, type RuntimeObject } from './objects';
-import { checkPlacement, type RuntimeGang } from './placement';
-import { checkPodSecurity } from './pod-security';
+import { checkPlacement, type RuntimeGang } from '../kinds/pod/placement';
+import { checkPodSecurity } from '../kinds/pod/pod-security';
 import { checkSync } from './sync';
 
 /**
@@ -69,4 +70,17 @@ export function checkRuntime(sink: FindingSink, set: RuntimeSet): void {
   const shipped = uploads(objects);
   checkContentAddresses(sink, objects, shipped);
   checkSync(sink, { objects, pods, uploads: shipped });
+}
+
+/** Every pod of the environment: EMR's pods of each JobRun, and each workload's pods. */
+export function environmentPods(objects: RuntimeObjects, templates: readonly PodTemplate[]): ModelPod[] {
+  const pods: ModelPod[] = [];
+  for (const o of objects.all) {
+    if (o.kind === 'JobRun') pods.push(...jobRunPods(o, templates));
+    else {
+      const pod = workloadPod(o);
+      if (pod !== undefined) pods.push(pod);
+    }
+  }
+  return pods;
 }

@@ -3,7 +3,7 @@ import type { EnvironmentSet, PodTemplate } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
 import { asObject as obj, asString as str, isObject, type Json } from '../../json';
 import { checkS3Access, managedBuckets, roleNameOf, type IamRole } from '../../terraform-iam';
-import { checkTaskGroups, type TaskGroup } from '../../yunikorn-checks';
+import { checkTaskGroups, type TaskGroup } from '../pod/task-groups';
 import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
 
 function fileName(uri: string | undefined): string | undefined {

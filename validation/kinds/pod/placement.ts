@@ -1,11 +1,11 @@
-import { quantityValue } from '../formats';
-import type { FindingSink } from '../findings';
-import { asArray as arr, asObject as obj } from '../json';
-import type { TaskGroup } from '../yunikorn-checks';
+import { quantityValue } from '../../formats';
+import type { FindingSink } from '../../findings';
+import { asArray as arr, asObject as obj } from '../../json';
+import type { TaskGroup } from './task-groups';
 import { formatAmount, type AdmittedPod } from './admission';
-import { describePod, type ModelPod } from '../kinds/jobrun/pods';
-import { bestFit, candidateGroups, cores, gib, type NodeGroup } from './node-groups';
-import { describe, type RuntimeObject, type RuntimeObjects } from './objects';
+import { describePod, type ModelPod } from './model';
+import { bestFit, candidateGroups, cores, gib, type NodeGroup } from '../../runtime/node-groups';
+import { describe, type RuntimeObject, type RuntimeObjects } from '../../runtime/objects';
 
 /**
  * The placement model: where each admitted pod can run and whether it stays there.

@@ -1,7 +1,7 @@
-import type { PodTemplate } from '../cross-checks';
-import type { FindingSink } from '../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import { describe, type RuntimeObjects } from './objects';
+import type { PodTemplate } from '../../cross-checks';
+import type { FindingSink } from '../../findings';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { describe, type RuntimeObjects } from '../../runtime/objects';
 
 /**
  * The Pod Security model (decision 18, docs/decisions.md): what Pod Security Admission does to the pods of a

@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument --
    the corpus breaks rendered objects by editing their YAML trees in place. */
 import { describe, expect, it } from 'vitest';
-import type { ValidationSet } from '../../validation/validate';
-import { devEnvironment, editPodTemplate, edited, findingsOf, fixtureSet } from './fixture-runtime';
-import type { Tree } from './helpers';
+import type { ValidationSet } from '../../../../validation/validate';
+import { devEnvironment, editPodTemplate, edited, findingsOf, fixtureSet } from '../../fixture-runtime';
+import type { Tree } from '../../helpers';
 
 const env = devEnvironment();
 const base = fixtureSet(env);

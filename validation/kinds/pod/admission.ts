@@ -1,13 +1,7 @@
-import type { FindingSink } from '../findings';
-import { asArray as arr, asObject as obj, isObject, type Json } from '../json';
-import {
-  describePod,
-  resourceList,
-  type ModelContainer,
-  type ModelPod,
-  type Resources,
-} from '../kinds/jobrun/pods';
-import { describe, type RuntimeObjects } from './objects';
+import type { FindingSink } from '../../findings';
+import { asArray as arr, asObject as obj, isObject, type Json } from '../../json';
+import { describePod, resourceList, type ModelContainer, type ModelPod, type Resources } from './model';
+import { describe, type RuntimeObjects } from '../../runtime/objects';
 
 /**
  * The admission model: what the API server does to each modelled pod before it exists

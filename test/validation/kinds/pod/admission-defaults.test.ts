@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
    the corpus edits rendered YAML trees in place. */
 import { describe, expect, it } from 'vitest';
-import type { ValidationSet } from '../../validation/validate';
-import { devEnvironment, edited, findingsOf, fixtureJobRun, fixtureSet } from './fixture-runtime';
-import type { Tree } from './helpers';
+import type { ValidationSet } from '../../../../validation/validate';
+import { devEnvironment, edited, findingsOf, fixtureJobRun, fixtureSet } from '../../fixture-runtime';
+import type { Tree } from '../../helpers';
 
 /**
  * The admission model and the containers EMR injects without resources (job-runner, the logging

@@ -1,4 +1,3 @@
-import { load } from 'js-yaml';
 import { celViolations } from './cel-rules';
 import { crossCheck, type Located, type PodTemplate } from './cross-checks';
 import { FindingSink, type Finding } from './findings';
@@ -8,10 +7,11 @@ import { checkPlatformProperties } from './kinds/jobrun/platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
-import { checkPodIdentityTrust } from './terraform-iam';
+import { checkPodIdentityTrust } from './kinds/iam-role/terraform-iam';
 import { checkTaskGroups } from './kinds/pod/task-groups';
+import { embeddedPod, validateEmbeddedPod } from './kinds/pod-template/embedded';
 import { checkQueuesYaml, type QueueIndex } from './kinds/yunikorn-queues/queues';
-import { asObject as obj, isObject, type Json } from './json';
+import { asObject as obj, isObject } from './json';
 
 /** One parsed YAML document and where it came from. */
 export interface SourceDocument {
@@ -149,37 +149,4 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
   checkRuntime(sink, { objects, podTemplates, terraform: set.terraform ?? [] });
   checkPodIdentityTrust(sink, set.terraform ?? [], set.terraformFiles ?? []);
   return sink.findings;
-}
-
-/** A ConfigMap value that is a Pod manifest (a Spark pod template), parsed. */
-function embeddedPod(value: unknown): Json | undefined {
-  if (typeof value !== 'string' || !/^kind:\s*Pod\s*$/m.test(value)) return undefined;
-  try {
-    const parsed = load(value);
-    return isObject(parsed) && parsed.kind === 'Pod' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Spark pod templates are checked as core/v1 Pods (Spark merges them into real pods). */
-function validateEmbeddedPod(
-  sink: FindingSink,
-  registry: SchemaRegistry,
-  file: string,
-  base: string,
-  pod: Json,
-): void {
-  const schema = registry.lookup('v1', 'Pod');
-  if (schema === undefined) return;
-  const rebase = (path: string): string => `${base}${path.slice(1)}`;
-  schema.validate(pod);
-  for (const problem of structuralProblems(schema.validate.errors))
-    sink.report(file, rebase(problem.path), problem.rule, problem.message);
-  const inner = new FindingSink();
-  checkMetadata(inner, file, 'Pod', { name: 'template', ...obj(pod.metadata) });
-  checkPodSpec(inner, file, 'Pod', pod);
-  checkTaskGroups(inner, file, '$.metadata.annotations', obj(obj(pod.metadata).annotations));
-  for (const finding of inner.findings)
-    sink.report(finding.file, rebase(finding.path), finding.rule, finding.message);
 }

@@ -7,11 +7,11 @@ import { admitPods, checkLimitRanges } from '../kinds/pod/admission';
 import { checkContentAddresses, uploads } from '../kinds/jobrun/content-address';
 import { checkSparkContainerNames, jobRunPods, jobRunTemplate } from '../kinds/jobrun/pods';
 import { workloadPod, type ModelPod } from '../kinds/pod/model';
-import { managedNodeGroups, nodePools } from './node-groups';
+import { managedNodeGroups, nodePools } from '../kinds/nodepool/node-groups';
 import { RuntimeObjects, type RuntimeObject } from './objects';
 import { checkPlacement, type RuntimeGang } from '../kinds/pod/placement';
 import { checkPodSecurity } from '../kinds/pod/pod-security';
-import { checkSync } from './sync';
+import { checkSync } from '../kinds/application/sync';
 
 /**
  * The runtime models (decision 12, docs/decisions.md): beyond "each object is well-formed", whether the

@@ -4,7 +4,7 @@ import { asArray as arr, asObject as obj } from '../../json';
 import type { TaskGroup } from './task-groups';
 import { formatAmount, type AdmittedPod } from './admission';
 import { describePod, type ModelPod } from './model';
-import { bestFit, candidateGroups, cores, gib, type NodeGroup } from '../../runtime/node-groups';
+import { bestFit, candidateGroups, cores, gib, type NodeGroup } from '../nodepool/node-groups';
 import { describe, type RuntimeObject, type RuntimeObjects } from '../../runtime/objects';
 
 /**

@@ -1,8 +1,14 @@
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import type { ModelPod } from '../kinds/pod/model';
-import type { Upload } from '../kinds/jobrun/content-address';
-import { artifactUris } from '../kinds/jobrun/content-address';
-import { compareStage, describe, stageLabel, type RuntimeObject, type RuntimeObjects } from './objects';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import type { ModelPod } from '../pod/model';
+import type { Upload } from '../jobrun/content-address';
+import { artifactUris } from '../jobrun/content-address';
+import {
+  compareStage,
+  describe,
+  stageLabel,
+  type RuntimeObject,
+  type RuntimeObjects,
+} from '../../runtime/objects';
 
 /**
  * The health model: whether an object Argo CD has applied can ever report Healthy, given what

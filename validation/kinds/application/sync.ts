@@ -1,6 +1,6 @@
-import type { FindingSink } from '../findings';
+import type { FindingSink } from '../../findings';
 import { health, type HealthContext } from './health';
-import { compareStage, describe, ROOT_APP, stageLabel, type RuntimeObject } from './objects';
+import { compareStage, describe, ROOT_APP, stageLabel, type RuntimeObject } from '../../runtime/objects';
 
 /**
  * The sync model: Argo CD's first sync of an empty cluster, one application at a time. Argo CD

@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access --
    the corpus edits rendered YAML trees in place. */
 import { describe, expect, it } from 'vitest';
-import type { ValidationSet } from '../../validation/validate';
-import { devEnvironment, edited, findingsOf, fixtureJobRun, fixtureSet } from './fixture-runtime';
+import type { ValidationSet } from '../../../../validation/validate';
+import { devEnvironment, edited, findingsOf, fixtureJobRun, fixtureSet } from '../../fixture-runtime';
 
 /**
  * The sync model with Argo CD resource hooks: a Sync hook is ordered by its wave with the plain

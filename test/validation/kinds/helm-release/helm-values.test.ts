@@ -4,7 +4,7 @@ import {
   mergeValues,
   type ChartDefaults,
   type HelmValuesRule,
-} from '../../validation/helm-values';
+} from '../../../../validation/kinds/helm-release/helm-values';
 
 /** A small chart in the shape real ones have (no files from ../shared: npm test reads none). */
 const chart: ChartDefaults = {

@@ -1,4 +1,4 @@
-import type { FindingSink } from './findings';
+import type { FindingSink } from '../../findings';
 
 /** The IAM facts of an environment's Terraform JSON that the cross-checks compare with the manifests. */
 export interface IamRole {

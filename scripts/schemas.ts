@@ -5,7 +5,7 @@ import { JOB_SCHEMA_FILE, jobFileJsonSchema } from '../config/job-files';
 import { parseOptions } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
-import { BINDING_KINDS, crdBindings, type BindingFile } from '../validation/crd-bindings';
+import { BINDING_KINDS, crdBindings, crdTypes, type BindingFile } from '../validation/crd-bindings';
 import { deriveSchema, derivedText, type DerivedCrd } from '../validation/schema-derive';
 import {
   DERIVED_DIR,
@@ -27,6 +27,7 @@ writes it into the repository, to be committed:
 
   validation/schemas/…   the structural schemas with their CEL rules, descriptions removed
   manifests/imports/…    typed CRD bindings for the constructs (generated like cdk8s import)
+  validation/bindings/…  the same kinds' types for the validator (interfaces only)
   jobs/job.schema.json   the JSON Schema editors check job files with (from the job schema in code)
 
 The upstream files are read from $SCHEMA_DIR when it is set (offline; CI uses ../shared/schemas),
@@ -42,6 +43,9 @@ npm ci.`;
 
 /** Where the generated bindings go. */
 export const BINDINGS_DIR = join(PROJECT_ROOT, 'manifests', 'imports');
+
+/** Where the validator's types of the same kinds go. */
+export const TYPES_DIR = join(PROJECT_ROOT, 'validation', 'bindings');
 
 type State = 'unchanged' | 'written' | 'differs' | 'removed' | 'stale';
 
@@ -79,9 +83,10 @@ export async function run(args: readonly string[]): Promise<number> {
     );
   }
   for (const [file, text] of await formattedBindings(bindings)) outputs.set(file, text);
+  for (const [file, text] of await formattedBindings(crdTypes(crds), TYPES_DIR)) outputs.set(file, text);
   const jobSchema = await formattedJobSchema();
   outputs.set(jobSchema.file, jobSchema.text);
-  const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR], values.check);
+  const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR, TYPES_DIR], values.check);
   const derivedFiles = new Set(lock.map((entry) => derivedPath(entry)));
   const derivedRows = rows.map((row, index) => {
     const entry = lock[index];
@@ -107,17 +112,23 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   process.stdout.write(
     changed.length > 0
-      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, manifests/imports and jobs/job.schema.json.\n`
+      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, validation/bindings, manifests/imports and jobs/job.schema.json.\n`
       : 'schemas: nothing to update.\n',
   );
   return 0;
 }
 
-/** The binding files as committed: under `manifests/imports/`, formatted by the project's Prettier config. */
-export async function formattedBindings(bindings: readonly BindingFile[]): Promise<Map<string, string>> {
+/**
+ * The binding files as committed: under `dir` (`manifests/imports/`, or `validation/bindings/`
+ * for the validator's types), formatted by the project's Prettier config.
+ */
+export async function formattedBindings(
+  bindings: readonly BindingFile[],
+  dir: string = BINDINGS_DIR,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const binding of bindings) {
-    const file = join(BINDINGS_DIR, binding.file);
+    const file = join(dir, binding.file);
     const options = (await prettier.resolveConfig(file)) ?? {};
     files.set(file, await prettier.format(binding.source, { ...options, filepath: file }));
   }

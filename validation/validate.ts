@@ -1,9 +1,9 @@
 import { celViolations } from './cel-rules';
 import { crossCheck, type Located, type PodTemplate } from './cross-checks';
 import { FindingSink, type Finding } from './findings';
-import { checkJobRun, parseOverrides } from './kinds/jobrun/checks';
+import type { JobRun } from './bindings/emrcontainers.services.k8s.aws';
+import { checkJobRunObject } from './kinds/jobrun/jobrun';
 import { checkMetadata, checkPodSpec } from './object-checks';
-import { checkPlatformProperties } from './kinds/jobrun/platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
@@ -98,7 +98,9 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
         `${object.kind} is cluster-scoped: remove metadata.namespace`,
       );
     }
-    schema.validate(object);
+    // Whether the pinned schema accepts the object: only then do its kind's own rules read it
+    // through its generated type (validation/bindings/).
+    const accepted = schema.validate(object);
     for (const problem of structuralProblems(schema.validate.errors))
       sink.report(file, problem.path, problem.rule, problem.message);
     for (const violation of celViolations(schema.schema, object, previous.get(identity(object) ?? ''))) {
@@ -114,17 +116,7 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     checkPodSpec(sink, file, object.kind, object);
     if (object.kind === 'Pod')
       checkTaskGroups(sink, file, '$.metadata.annotations', obj(obj(object.metadata).annotations));
-    if (object.kind === 'JobRun') {
-      checkJobRun(sink, file, object);
-      const spec = obj(object.spec);
-      checkPlatformProperties(
-        sink,
-        file,
-        spec,
-        typeof namespace === 'string' ? namespace : '',
-        parseOverrides(spec),
-      );
-    }
+    if (object.kind === 'JobRun' && accepted) checkJobRunObject(sink, file, object as unknown as JobRun);
     if (object.kind === 'ConfigMap') {
       const data = obj(object.data);
       if (obj(object.metadata).name === 'yunikorn-configs' && typeof data['queues.yaml'] === 'string') {

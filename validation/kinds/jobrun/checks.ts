@@ -1,11 +1,15 @@
 import { load } from 'js-yaml';
+import type { JobRun } from '../../bindings/emrcontainers.services.k8s.aws';
 import { checkClassificationProperties } from './classification-properties';
 import type { FindingSink } from '../../findings';
 import { isObject, type Json } from '../../json';
 import { CONFIGURATION_OVERRIDES_SHAPE, type OverridesShape } from './overrides-shape';
 
 /** The description-only regexes of the ACK JobRun CRD (v1.4.1), which the API server does not enforce. */
-const PATTERNS: readonly [field: string, pattern: RegExp][] = [
+const PATTERNS: readonly [
+  field: 'name' | 'virtualClusterID' | 'executionRoleARN' | 'releaseLabel',
+  pattern: RegExp,
+][] = [
   ['name', /^[.\-_/#A-Za-z0-9]{1,64}$/],
   ['virtualClusterID', /^[0-9a-z]+$/],
   [
@@ -91,13 +95,18 @@ function checkShape(
 /** A parsed `configurationOverrides` string: its value, or why it does not parse. */
 type ParsedText = { readonly value: unknown } | { readonly error: Error };
 
-const parsedOverrides = new WeakMap<Json, ParsedText | undefined>();
+/** A JobRun spec, typed (schema accepted) or not (the environment models read every JobRun). */
+interface OverridesCarrier {
+  readonly configurationOverrides?: unknown;
+}
+
+const parsedOverrides = new WeakMap<OverridesCarrier, ParsedText | undefined>();
 
 /**
  * The `configurationOverrides` string of a JobRun spec, parsed once per spec object (the payload
  * checks and several runtime models read it); undefined when it is not a string.
  */
-function overridesText(spec: Json): ParsedText | undefined {
+function overridesText(spec: OverridesCarrier): ParsedText | undefined {
   if (parsedOverrides.has(spec)) return parsedOverrides.get(spec);
   const raw = spec.configurationOverrides;
   let result: ParsedText | undefined;
@@ -116,7 +125,7 @@ function overridesText(spec: Json): ParsedText | undefined {
  * The parsed `configurationOverrides` of a JobRun, or undefined when absent or unparsable.
  * Callers must not modify the result.
  */
-export function parseOverrides(spec: Json): Json | undefined {
+export function parseOverrides(spec: OverridesCarrier): Json | undefined {
   const parsed = overridesText(spec);
   return parsed !== undefined && 'value' in parsed && isObject(parsed.value) ? parsed.value : undefined;
 }
@@ -150,14 +159,14 @@ export function sparkDefaults(overrides: Json | undefined): Record<string, strin
 }
 
 /**
- * What the JobRun CRD cannot say: required fields, the description regexes, the
- * `configurationOverrides` string, explicit monitoring, and the retain deletion policy that keeps
- * a prune or rename from cancelling a running job.
+ * What the JobRun CRD cannot say, of a JobRun its schema accepted: required fields, the
+ * description regexes, the `configurationOverrides` string, explicit monitoring, and the retain
+ * deletion policy that keeps a prune or rename from cancelling a running job.
  */
-export function checkJobRun(sink: FindingSink, file: string, object: Json): void {
-  const spec = isObject(object.spec) ? object.spec : {};
-  const hasId = typeof spec.virtualClusterID === 'string';
-  const hasRef = isObject(spec.virtualClusterRef);
+export function checkJobRun(sink: FindingSink, file: string, run: JobRun): void {
+  const spec = run.spec ?? {};
+  const hasId = spec.virtualClusterID !== undefined;
+  const hasRef = spec.virtualClusterRef !== undefined;
   if (hasId === hasRef) {
     sink.report(
       file,
@@ -166,27 +175,24 @@ export function checkJobRun(sink: FindingSink, file: string, object: Json): void
       'set exactly one of virtualClusterID and virtualClusterRef',
     );
   }
-  const driver =
-    isObject(spec.jobDriver) && isObject(spec.jobDriver.sparkSubmitJobDriver)
-      ? spec.jobDriver.sparkSubmitJobDriver
-      : undefined;
   for (const [field, present] of [
-    ['name', typeof spec.name === 'string'],
-    ['executionRoleARN', typeof spec.executionRoleARN === 'string'],
-    ['releaseLabel', typeof spec.releaseLabel === 'string'],
-    ['jobDriver.sparkSubmitJobDriver.entryPoint', typeof driver?.entryPoint === 'string'],
+    ['name', spec.name !== undefined],
+    ['executionRoleARN', spec.executionRoleARN !== undefined],
+    ['releaseLabel', spec.releaseLabel !== undefined],
+    [
+      'jobDriver.sparkSubmitJobDriver.entryPoint',
+      spec.jobDriver?.sparkSubmitJobDriver?.entryPoint !== undefined,
+    ],
   ] as const) {
     if (!present) sink.report(file, `$.spec.${field}`, 'jobrun.required', `StartJobRun needs spec.${field}`);
   }
   for (const [field, pattern] of PATTERNS) {
     const value = spec[field];
-    if (typeof value === 'string' && !pattern.test(value)) {
+    if (value !== undefined && !pattern.test(value)) {
       sink.report(file, `$.spec.${field}`, 'jobrun.pattern', `"${value}" does not match ${pattern.source}`);
     }
   }
-  const annotations =
-    isObject(object.metadata) && isObject(object.metadata.annotations) ? object.metadata.annotations : {};
-  if (annotations['services.k8s.aws/deletion-policy'] !== 'retain') {
+  if (run.metadata?.annotations?.['services.k8s.aws/deletion-policy'] !== 'retain') {
     sink.report(
       file,
       "$.metadata.annotations['services.k8s.aws/deletion-policy']",
@@ -204,7 +210,6 @@ export function checkJobRun(sink: FindingSink, file: string, object: Json): void
     );
     return;
   }
-  if (typeof raw !== 'string') return; // the structural schema reports the type
   const text = overridesText(spec);
   if (text === undefined) return;
   if ('error' in text) {

@@ -1,3 +1,4 @@
+import type { JobRunSpec } from '../../bindings/emrcontainers.services.k8s.aws';
 import type { FindingSink } from '../../findings';
 import { isObject, type Json } from '../../json';
 import { shellWords } from './spark-conf';
@@ -190,15 +191,11 @@ function submitProperties(parameters: string): Located[] {
 export function checkPlatformProperties(
   sink: FindingSink,
   file: string,
-  spec: Json,
+  spec: JobRunSpec,
   namespace: string,
   overrides: Json | undefined,
 ): void {
-  const driver =
-    isObject(spec.jobDriver) && isObject(spec.jobDriver.sparkSubmitJobDriver)
-      ? spec.jobDriver.sparkSubmitJobDriver
-      : {};
-  const parameters = typeof driver.sparkSubmitParameters === 'string' ? driver.sparkSubmitParameters : '';
+  const parameters = spec.jobDriver?.sparkSubmitJobDriver?.sparkSubmitParameters ?? '';
   const located = [
     ...(overrides === undefined ? [] : overridesProperties(overrides)),
     ...submitProperties(parameters),

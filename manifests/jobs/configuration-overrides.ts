@@ -5,7 +5,7 @@ import type { Classification } from '../../validation/kinds/jobrun/overrides-sha
  * EMR on EKS `ConfigurationOverrides`, typed. The ACK JobRun carries it as a string the CRD
  * cannot check, and the controller silently drops keys it does not know (it matches them
  * case-insensitively), so the object is built from these types only and serialized one way.
- * `CONFIGURATION_OVERRIDES_SHAPE` (validation/overrides-shape.ts) describes the same shape as data.
+ * `CONFIGURATION_OVERRIDES_SHAPE` (validation/kinds/jobrun/overrides-shape.ts) describes the same shape as data.
  */
 
 export {

@@ -15,10 +15,13 @@ import { checkSync } from '../kinds/application/sync';
 
 /**
  * The runtime models (decision 12, docs/decisions.md): beyond "each object is well-formed", whether the
- * platform as a whole can start and run. In order: the Spark container names of the pod
- * templates, the pods EMR creates for each JobRun and the workloads' pods (`emr-pods.ts`), their
- * admission (`admission.ts`) and Pod Security (`pod-security.ts`), their placement (`placement.ts`), the content addresses of the job
- * artifacts (`content-address.ts`), and Argo CD's first sync (`sync.ts`, `health.ts`).
+ * platform as a whole can start and run. Each model lives with the kind it judges; this runs them
+ * in order: the Spark container names of the pod templates, the pods EMR creates for each JobRun
+ * (`kinds/jobrun/pods.ts`) and the workloads' pods (`kinds/pod/model.ts`), their admission
+ * (`kinds/pod/admission.ts`) and Pod Security (`kinds/pod/pod-security.ts`), their placement
+ * (`kinds/pod/placement.ts`), the content addresses of the job artifacts
+ * (`kinds/jobrun/content-address.ts`), and Argo CD's first sync (`kinds/application/sync.ts`,
+ * `health.ts`).
  */
 
 /** What one environment rendered, as the runtime models read it. */

@@ -15,6 +15,8 @@ import type { Json } from './json';
 export interface Located {
   readonly file: string;
   readonly object: Json;
+  /** Whether its pinned schema accepted it: only then is it read through its kind's type (`narrow.ts`). */
+  readonly accepted: boolean;
 }
 
 /** A Spark pod template found in a ConfigMap. */

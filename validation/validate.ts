@@ -3,6 +3,7 @@ import { crossCheck, type Located, type PodTemplate } from './cross-checks';
 import { FindingSink, type Finding } from './findings';
 import type { JobRun } from './bindings/emrcontainers.services.k8s.aws';
 import { checkJobRunObject } from './kinds/jobrun/jobrun';
+import { narrowed } from './narrow';
 import { checkMetadata, checkPodSpec } from './object-checks';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
@@ -81,7 +82,6 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
       );
       continue;
     }
-    objects.push({ file, object });
     const namespace = obj(object.metadata).namespace;
     if (schema.namespaced && (typeof namespace !== 'string' || namespace === '')) {
       sink.report(
@@ -100,7 +100,8 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     }
     // Whether the pinned schema accepts the object: only then do its kind's own rules read it
     // through its generated type (validation/bindings/).
-    const accepted = schema.validate(object);
+    const located = { file, object, accepted: schema.validate(object) };
+    objects.push(located);
     for (const problem of structuralProblems(schema.validate.errors))
       sink.report(file, problem.path, problem.rule, problem.message);
     for (const violation of celViolations(schema.schema, object, previous.get(identity(object) ?? ''))) {
@@ -116,7 +117,8 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     checkPodSpec(sink, file, object.kind, object);
     if (object.kind === 'Pod')
       checkTaskGroups(sink, file, '$.metadata.annotations', obj(obj(object.metadata).annotations));
-    if (object.kind === 'JobRun' && accepted) checkJobRunObject(sink, file, object as unknown as JobRun);
+    const run = narrowed<JobRun>(located, 'JobRun');
+    if (run !== undefined) checkJobRunObject(sink, file, run);
     if (object.kind === 'ConfigMap') {
       const data = obj(object.data);
       if (obj(object.metadata).name === 'yunikorn-configs' && typeof data['queues.yaml'] === 'string') {

@@ -1,8 +1,13 @@
 import type { EnvironmentSet } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
+import type { VirtualCluster } from '../../bindings/emrcontainers.services.k8s.aws';
 import { asObject as obj, asString as str } from '../../json';
+import { acceptedObjects } from '../../narrow';
 
-/** The team namespaces: those a VirtualCluster points EMR at. */
+/**
+ * The team namespaces: those a VirtualCluster points EMR at. Read from every VirtualCluster, the
+ * schema's accepted or not, so one with a misspelt field still marks its namespace as a team's.
+ */
 export function teamNamespaces(set: EnvironmentSet): Set<string> {
   return new Set(
     set.objects
@@ -11,11 +16,11 @@ export function teamNamespaces(set: EnvironmentSet): Set<string> {
   );
 }
 
-/** Each VirtualCluster points EMR at its own namespace. */
+/** Each VirtualCluster its schema accepted points EMR at its own namespace. */
 export function checkVirtualClusters(sink: FindingSink, set: EnvironmentSet): void {
-  for (const { file, object } of set.objects.filter((o) => o.object.kind === 'VirtualCluster')) {
-    const target = str(obj(obj(obj(obj(object.spec).containerProvider).info).eksInfo).namespace);
-    if (target !== str(obj(object.metadata).namespace)) {
+  for (const { file, object } of acceptedObjects<VirtualCluster>(set.objects, 'VirtualCluster')) {
+    const target = object.spec?.containerProvider?.info?.eksInfo?.namespace;
+    if (target !== object.metadata?.namespace) {
       sink.report(
         file,
         '$.spec.containerProvider.info.eksInfo.namespace',

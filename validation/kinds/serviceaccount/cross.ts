@@ -4,7 +4,11 @@ import { asObject as obj, asString as str } from '../../json';
 import { iamLike, roleNameOf, type IamRole } from '../iam-role/terraform-iam';
 
 /** Each IRSA ServiceAccount's role exists in the environment's Terraform and trusts it. */
-export function checkServiceAccounts(sink: FindingSink, set: EnvironmentSet, roles: Map<string, IamRole>): void {
+export function checkServiceAccounts(
+  sink: FindingSink,
+  set: EnvironmentSet,
+  roles: Map<string, IamRole>,
+): void {
   for (const { file, object } of set.objects.filter((o) => o.object.kind === 'ServiceAccount')) {
     const metadata = obj(object.metadata);
     const arn = str(obj(metadata.annotations)['eks.amazonaws.com/role-arn']);

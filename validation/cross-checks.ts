@@ -42,7 +42,7 @@ export interface EnvironmentSet {
 export function crossCheck(sink: FindingSink, set: EnvironmentSet): void {
   const all = nodePools(set.objects);
   const roles = set.terraform.length > 0 ? iamRoles(set.terraform) : undefined;
-  checkPools(sink, all);
+  checkPools(sink, set.objects);
   checkPodTemplates(sink, set, all);
   checkJobRuns(sink, set, roles);
   if (roles !== undefined) checkServiceAccounts(sink, set, roles);

@@ -7,7 +7,7 @@ import {
   KubeRoleBinding,
   KubeServiceAccount,
   Quantity,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../imports/k8s';
 import {
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   artifactUploaderRoleArn,

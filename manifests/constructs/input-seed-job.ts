@@ -6,7 +6,7 @@ import {
   type JobSpec,
   type Volume,
   type VolumeMount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../imports/k8s';
 import {
   INPUT_SEEDER_SERVICE_ACCOUNT,
   inputDataKeys,

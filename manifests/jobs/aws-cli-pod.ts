@@ -1,4 +1,4 @@
-import { Quantity, type Container, type PodSecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Quantity, type Container, type PodSecurityContext } from '../imports/k8s';
 import { versions, type Environment } from '../../config';
 
 /** A non-root uid/gid for the AWS CLI image (its default user is root). */

@@ -2,6 +2,7 @@ import { _, str, stringify, type Code, type KeywordCxt } from 'ajv';
 import type Ajv from 'ajv';
 import type { JsonSchema } from './json-schema';
 import { QUANTITY } from './formats';
+import { DNS_LABEL_PATTERN as DNS_LABEL } from '../lib/dns';
 
 /**
  * Checks the API server makes in Go, which the Kubernetes OpenAPI documents do not carry
@@ -16,7 +17,6 @@ export interface GoRule {
   readonly expected: string;
 }
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const HOST_PATH_TYPES = [
   '',
   'DirectoryOrCreate',

@@ -12,7 +12,7 @@ import {
   type Team,
 } from '../../config';
 import { AWS_CLI_UID, awsCliContainer, awsCliPodSecurity, IRSA_AUTOMOUNT_TOKEN } from '../jobs/aws-cli-pod';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 import { HOOK_JOB_TTL_SECONDS, SYNC_HOOK_ANNOTATIONS } from '../jobs/sync-hook';
 
 /** Props for {@link InputSeedJob}. */

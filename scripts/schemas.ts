@@ -6,7 +6,8 @@ import { parseOptions } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../lib/table';
 import { BINDING_KINDS, crdBindings, crdTypes, type BindingFile } from '../validation/crd-bindings';
-import { deriveSchema, derivedText, type DerivedCrd } from '../validation/schema-derive';
+import { K8sBindingError, k8sBindings } from '../validation/k8s-bindings';
+import { deriveSchema, derivedText, type DerivedCrd, type DerivedOpenApi } from '../validation/schema-derive';
 import {
   DERIVED_DIR,
   derivedPath,
@@ -26,8 +27,9 @@ schemas.lock.json (Kubernetes OpenAPI, Karpenter, ACK emrcontainers and Argo CD 
 writes it into the repository, to be committed:
 
   validation/schemas/…   the structural schemas with their CEL rules, descriptions removed
-  manifests/imports/…    typed CRD bindings for the constructs (generated like cdk8s import)
-  validation/bindings/…  the same kinds' types for the validator (interfaces only)
+  manifests/imports/…    typed bindings for the constructs (generated like cdk8s import): k8s.ts
+                         for the core kinds at the cluster's Kubernetes version, one file per CRD group
+  validation/bindings/…  the CRD kinds' types for the validator (interfaces only)
   jobs/job.schema.json   the JSON Schema editors check job files with (from the job schema in code)
 
 The upstream files are read from $SCHEMA_DIR when it is set (offline; CI uses ../shared/schemas),
@@ -64,15 +66,17 @@ export async function run(args: readonly string[]): Promise<number> {
   const rows: string[][] = [];
   const outputs = new Map<string, string>();
   const crds: DerivedCrd[] = [];
+  const openApis: DerivedOpenApi[] = [];
   const lock = readLock();
   for (const entry of lock) {
     const upstream = await upstreamFile(entry, dir, download);
     const derived = deriveSchema(entry, upstream.text);
     if (derived.type === 'crd') crds.push(derived);
+    else openApis.push(derived);
     outputs.set(derivedPath(entry), derivedText(derived));
     rows.push([entry.path, `${entry.project} ${entry.version}`, upstream.state]);
   }
-  const bindings = crdBindings(crds);
+  const bindings = [...crdBindings(crds), coreBindings(openApis)];
   const missingKinds = BINDING_KINDS.filter(
     (kind) =>
       !crds.some((crd) => Object.keys(crd.versions).some((v) => kind === `${crd.group}/${v} ${crd.kind}`)),
@@ -116,6 +120,18 @@ export async function run(args: readonly string[]): Promise<number> {
       : 'schemas: nothing to update.\n',
   );
   return 0;
+}
+
+/** `manifests/imports/k8s.ts` from the pinned Kubernetes documents; a schema it cannot bind is one line. */
+function coreBindings(documents: readonly DerivedOpenApi[]): BindingFile {
+  try {
+    return k8sBindings(documents);
+  } catch (error) {
+    if (!(error instanceof K8sBindingError)) throw error;
+    throw new SchemaFilesError(
+      `schemas: cannot generate manifests/imports/k8s.ts: ${error.message}; fix K8S_BINDING_KINDS (validation/k8s-bindings.ts) or the pinned documents in schemas.lock.json.`,
+    );
+  }
 }
 
 /**

@@ -1,16 +1,15 @@
+import { allocatable, INSTANCE_CATALOG } from '../lib/instance-catalog';
+import { asObject, isObject, type Json } from '../lib/json';
+import { quantityValue } from '../lib/kubernetes-formats';
+import { EMR_LOGGING_DEFAULTS, sparkPodRequest, type SparkConf } from '../lib/spark-sizing';
 import type { Index } from './model';
-import { quantityValue } from '../validation/formats';
-import { allocatable, INSTANCE_CATALOG } from '../validation/instance-catalog';
-import { asObject, type Json } from '../validation/json';
-import { jobRunConf, sparkPodRequest, type SparkConf } from '../validation/spark-conf';
-import { EMR_LOGGING_DEFAULTS } from '../validation/runtime/emr-pods';
-import { classificationProperties, parseOverrides } from '../validation/jobrun-checks';
+import { jobRunSettings } from './spark-conf';
 
 /**
  * What a new or changed job reserves while it runs, for the PR diff (decision 20): its pods'
  * requests (driver and executors, Spark's container plus EMR's logging container), and the
  * nodes of its pool they take, packed onto the pool's instance type that needs the fewest vCPU
- * (`validation/instance-catalog.ts`: allocatable after kubelet reserves and DaemonSets). Karpenter
+ * (`lib/instance-catalog.ts`: allocatable after kubelet reserves and DaemonSets). Karpenter
  * bills whole nodes, so the nodes are the reservation; the pods are the floor.
  *
  * A run's length is not known before it runs, so the figures are per hour of run: a job that runs
@@ -45,10 +44,35 @@ export interface ComputeEstimate {
 
 const MIB_PER_GIB = 1024;
 
-function logging(overrides: Json | undefined): { cpu: number; memoryMiB: number } {
-  const properties = classificationProperties(overrides, 'emr-containers-defaults');
-  const cpu = quantityValue(properties['logging.request.cores']) ?? 0;
-  const memory = quantityValue(properties['logging.request.memory'] ?? EMR_LOGGING_DEFAULTS.sparkMemory) ?? 0;
+/**
+ * A JobRun spec's settings as the review reads them (`spark-conf.ts`): the Spark keys, whichever
+ * of their two places they are written in, and EMR's classifications as `<classification>/<key>`.
+ */
+function settingsOf(spec: Json): { conf: SparkConf; entryPoint: string } {
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(
+      typeof spec.configurationOverrides === 'string' ? spec.configurationOverrides : '{}',
+    );
+  } catch {
+    overrides = {};
+  }
+  const driver = asObject(asObject(spec.jobDriver).sparkSubmitJobDriver);
+  const settings = jobRunSettings(
+    isObject(overrides) ? overrides.applicationConfiguration : undefined,
+    driver.sparkSubmitParameters,
+  );
+  const conf = new Map<string, string>();
+  for (const [key, value] of settings) if (typeof value === 'string') conf.set(key, value);
+  return { conf, entryPoint: typeof driver.entryPoint === 'string' ? driver.entryPoint : '' };
+}
+
+function logging(conf: SparkConf): { cpu: number; memoryMiB: number } {
+  const cpu = quantityValue(conf.get('emr-containers-defaults/logging.request.cores')) ?? 0;
+  const memory =
+    quantityValue(
+      conf.get('emr-containers-defaults/logging.request.memory') ?? EMR_LOGGING_DEFAULTS.sparkMemory,
+    ) ?? 0;
   return { cpu, memoryMiB: memory / 2 ** 20 };
 }
 
@@ -84,8 +108,8 @@ export function computeEstimate(
   instanceTypes: readonly string[],
   runsPerDay?: number,
 ): ComputeEstimate | undefined {
-  const { conf, entryPoint } = jobRunConf(spec);
-  const sidecar = logging(parseOverrides(spec));
+  const { conf, entryPoint } = settingsOf(spec);
+  const sidecar = logging(conf);
   const group = (role: 'driver' | 'executor', count: number): PodGroup => {
     const request = sparkPodRequest(conf, role, entryPoint);
     return { count, cpu: request.cpu + sidecar.cpu, memoryMiB: request.memoryMiB + sidecar.memoryMiB };
@@ -161,7 +185,7 @@ export function jobRunEstimate(
   runsPerDay?: (jobRun: unknown) => number | undefined,
 ): string | undefined {
   const spec = asObject(asObject(jobRun).spec);
-  const { conf } = jobRunConf(spec);
+  const { conf } = settingsOf(spec);
   const file = (conf.get('spark.kubernetes.driver.podTemplateFile') ?? '').split('/').at(-1) ?? '';
   const pools = [...after.values()]
     .filter((entry) => entry.env === env && entry.kind === 'NodePool' && file.startsWith(`${entry.name}-`))

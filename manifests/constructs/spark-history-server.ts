@@ -1,12 +1,7 @@
 import { Construct } from 'constructs';
-import {
-  IntOrString,
-  KubeDeployment,
-  KubeNetworkPolicy,
-  KubeService,
-  KubeServiceAccount,
-  Quantity,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, KubeDeployment, KubeNetworkPolicy, KubeService, Quantity } from '../imports/k8s';
+import { ServiceAccount } from 'cdk8s-plus-27';
+import { IRSA_AUTOMOUNT_TOKEN } from '../jobs/aws-cli-pod';
 import { teamNamespace, versions, type Environment, type Team } from '../../config';
 import { CORE_NODE_SELECTOR } from '../../config/core-node-group';
 import {
@@ -56,11 +51,12 @@ export class SparkHistoryServer extends Construct {
     const namespace = teamNamespace(team);
     const metadata = { name: SPARK_HISTORY_SERVER, namespace };
 
-    new KubeServiceAccount(this, 'service-account', {
+    new ServiceAccount(this, 'service-account', {
       metadata: {
         ...metadata,
         annotations: { 'eks.amazonaws.com/role-arn': sparkHistoryRoleArn(env, team) },
       },
+      automountToken: IRSA_AUTOMOUNT_TOKEN,
     });
 
     const options = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYNC_PHASES, syncWave } from '../../argocd/sync-waves';
 import type { K8sObject } from '../../manifests/render';
-import { baselineViolations } from '../../validation/runtime/pod-security';
+import { baselineViolations } from '../../validation/kinds/pod/pod-security';
 import { apps, get, objectsOf } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
 

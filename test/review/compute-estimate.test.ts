@@ -2,7 +2,7 @@ import { dump } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { computeEstimate, estimateText } from '../../review/compute-estimate';
 import { diffTrees } from '../../review/diff';
-import { allocatable, INSTANCE_CATALOG } from '../../validation/instance-catalog';
+import { allocatable, INSTANCE_CATALOG } from '../../lib/instance-catalog';
 
 /**
  * The diff's compute estimate of a new or changed job: its pods' requests, and the nodes of its

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FindingSink } from '../../validation/findings';
-import { checkObservability, driverMetricsPaths } from '../../validation/observability-checks';
+import { checkObservability, driverMetricsPaths } from '../../validation/kinds/jobrun/observability';
 
 /**
  * The JobRun checks of decision 20 on hand-written specs: Prometheus scrape annotations must name

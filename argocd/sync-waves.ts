@@ -110,8 +110,12 @@ export const SYNC_PHASES: readonly SyncPhase[] = [
   },
   {
     name: 'job-runs',
-    needs: 'its VirtualCluster created in EMR and its pod templates and scripts uploaded to S3',
-    kinds: [{ group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' }],
+    needs:
+      'its VirtualCluster created in EMR and its pod templates and scripts uploaded to S3 (a launcher CronJob starts JobRuns too, and also needs its ServiceAccount, RoleBinding and ConfigMaps)',
+    kinds: [
+      { group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' },
+      { group: 'batch', kind: 'CronJob' },
+    ],
   },
 ];
 

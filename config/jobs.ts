@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { afterSchema, retrySchema, scheduleSchema, type JobRetry, type JobSchedule } from './job-chains';
 import type { Environment, NodePool, Team } from './schema';
 import { versions } from './versions';
 
@@ -206,6 +207,15 @@ export const jobSchema = z.strictObject({
     .describe(
       'Bump to run the job again with an unchanged definition (a new JobRun name); `npm run rerun -- <team>/<job>` does it.',
     ),
+  schedule: scheduleSchema
+    .optional()
+    .describe('Run the job on a schedule instead of once per definition (see jobs/README.md, Schedules).'),
+  after: afterSchema.optional(),
+  retry: retrySchema
+    .optional()
+    .describe(
+      'Run a failed attempt again, up to `attempts` in all, waiting `backoff` (doubling) between them.',
+    ),
   ...jobSettingsSchema.shape,
 });
 
@@ -333,6 +343,11 @@ export interface EffectiveJob {
   readonly gangScheduling?: { readonly style: 'Soft' | 'Hard'; readonly placeholderTimeoutSeconds: number };
   /** PySpark (a `.py` entry point): Spark's default memory overhead factor is 0.4, not 0.1. */
   readonly python: boolean;
+  /** When the job runs on its own schedule (absent: once per definition, or in its dependencies' ticks). */
+  readonly schedule?: JobSchedule;
+  /** Jobs of the same team that complete before it starts (empty: none). */
+  readonly after: readonly string[];
+  readonly retry?: JobRetry;
 }
 
 /** `jobs/<team>/<file>` → the file, or undefined for anything else. */
@@ -423,6 +438,9 @@ export function effectiveJob(env: Environment, team: Team, job: Job): EffectiveJ
         }
       : {}),
     python: script.endsWith('.py'),
+    ...(job.schedule !== undefined ? { schedule: job.schedule } : {}),
+    after: job.after ?? [],
+    ...(job.retry !== undefined ? { retry: job.retry } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { checkMetadata, checkPodSpec } from './object-checks';
 import { checkPlatformProperties } from './platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
+import { checkSchedules } from './schedules';
 import { structuralProblems } from './structural';
 import { checkPodIdentityTrust } from './terraform-iam';
 import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
@@ -145,6 +146,7 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     }
   }
   crossCheck(sink, { objects, podTemplates, queues, terraform: set.terraform ?? [] });
+  checkSchedules(sink, objects, podTemplates);
   checkRuntime(sink, { objects, podTemplates, terraform: set.terraform ?? [] });
   checkPodIdentityTrust(sink, set.terraform ?? [], set.terraformFiles ?? []);
   return sink.findings;

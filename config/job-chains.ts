@@ -87,6 +87,12 @@ export const retrySchema = z.strictObject({
     .describe(
       'Wait after a failed attempt before the next one, doubled after each further failure (default 5m, at most 6h).',
     ),
+  idempotent: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The job may run twice over the same data with the same result (it overwrites its output, or writes it in one Delta transaction). Without it, `npm run diff` warns that a retry after a partly written attempt may duplicate data.',
+    ),
 });
 
 export const afterSchema = z

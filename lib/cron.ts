@@ -218,12 +218,20 @@ export function nextRuns(schedule: CronSchedule, timeZone: string, after: number
   while (runs.length < count && block < end) {
     const offset = zoneOffsetMinutes(timeZone, block) * MINUTE;
     const local = new Date(block + offset);
-    if (dayMatches(schedule, local) && schedule.hours.has(local.getUTCHours())) {
-      for (let m = 0; m < 15 && runs.length < count; m++) {
-        const at = block + m * MINUTE;
-        if (at <= after) continue;
-        if (schedule.minutes.has(new Date(at + offset).getUTCMinutes())) runs.push(at);
-      }
+    const minuteOfDay = local.getUTCHours() * 60 + local.getUTCMinutes();
+    if (!dayMatches(schedule, local)) {
+      // On to the next local midnight (zones shift by quarter hours, so it starts a block).
+      block += Math.max(BLOCK, (24 * 60 - minuteOfDay) * MINUTE);
+      continue;
+    }
+    if (!schedule.hours.has(local.getUTCHours())) {
+      block += Math.max(BLOCK, (60 - local.getUTCMinutes()) * MINUTE);
+      continue;
+    }
+    for (let m = 0; m < 15 && runs.length < count; m++) {
+      const at = block + m * MINUTE;
+      if (at <= after) continue;
+      if (schedule.minutes.has(new Date(at + offset).getUTCMinutes())) runs.push(at);
     }
     block += BLOCK;
   }
@@ -246,20 +254,7 @@ export function runsBetween(schedule: CronSchedule, timeZone: string, from: numb
 export function runsPerWeek(schedule: CronSchedule, timeZone: string): number {
   const from = Date.UTC(2025, 0, 1);
   const to = Date.UTC(2026, 0, 1);
-  return countRuns(schedule, timeZone, from, to) / (365 / 7);
-}
-
-function countRuns(schedule: CronSchedule, timeZone: string, from: number, to: number): number {
-  let count = 0;
-  for (let block = from; block < to; block += BLOCK) {
-    const offset = zoneOffsetMinutes(timeZone, block) * MINUTE;
-    const local = new Date(block + offset);
-    if (!dayMatches(schedule, local) || !schedule.hours.has(local.getUTCHours())) continue;
-    for (let m = 0; m < 15; m++) {
-      if (schedule.minutes.has(new Date(block + m * MINUTE + offset).getUTCMinutes())) count++;
-    }
-  }
-  return count;
+  return runsBetween(schedule, timeZone, from, to).length / (365 / 7);
 }
 
 /** `2026-12-07 02:00 Europe/Berlin (01:00 UTC)`, for review output. */

@@ -7,7 +7,7 @@ import {
   type CronSchedule,
 } from '../lib/cron';
 import type { Located, PodTemplate } from './cross-checks';
-import type { FindingSink } from './findings';
+import { FindingSink } from './findings';
 import { quantityValue } from './formats';
 import { checkJobRun } from './jobrun-checks';
 import { asObject as obj, isObject, type Json } from './json';
@@ -58,10 +58,12 @@ const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(is
 
 /** Every check of this file over one environment's objects. */
 export function checkSchedules(
-  sink: FindingSink,
+  outer: FindingSink,
   objects: readonly Located[],
   podTemplates: readonly PodTemplate[],
 ): void {
+  // Launchers of one namespace share a Role: each problem is reported once.
+  const sink = new FindingSink();
   const runtime = new RuntimeObjects(objects);
   const scheduled: { cron: RuntimeObject; schedule: CronSchedule; timeZone: string; job?: string }[] = [];
   for (const cron of runtime.ofKind('CronJob')) {
@@ -107,6 +109,12 @@ export function checkSchedules(
   checkAfter(sink, runtime);
   checkFreezeWindows(sink, runtime, scheduled, templates, podTemplates);
   checkSameMinute(sink, runtime, scheduled, templates, podTemplates);
+  const seen = new Set<string>();
+  for (const f of sink.findings) {
+    const key = JSON.stringify([f.file, f.path, f.rule, f.message]);
+    if (!seen.has(key)) outer.report(f.file, f.path, f.rule, f.message);
+    seen.add(key);
+  }
 }
 
 function checkLauncherPod(sink: FindingSink, cron: RuntimeObject, runtime: RuntimeObjects): void {

@@ -14,7 +14,11 @@ export interface LauncherJob {
   readonly upstream?: Readonly<Record<string, string>>;
   readonly after: readonly string[];
   readonly schedule?: { readonly concurrencyPolicy: string; readonly keep: number };
-  readonly retry?: { readonly attempts: number; readonly backoffSeconds: number };
+  readonly retry?: {
+    readonly attempts: number;
+    readonly backoffSeconds: number;
+    readonly idempotent: boolean;
+  };
 }
 
 /** The launcher's config file (`launcher.json`). */
@@ -98,7 +102,13 @@ export function launcherConfig(
           ? { schedule: { concurrencyPolicy: schedule.concurrencyPolicy, keep: schedule.keep } }
           : {}),
         ...(job.retry !== undefined
-          ? { retry: { attempts: job.retry.attempts, backoffSeconds: durationSeconds(job.retry.backoff) } }
+          ? {
+              retry: {
+                attempts: job.retry.attempts,
+                backoffSeconds: durationSeconds(job.retry.backoff),
+                idempotent: job.retry.idempotent,
+              },
+            }
           : {}),
       },
     ];

@@ -64,7 +64,7 @@ describe('schedule, after and retry in job files', () => {
     });
     const aggregate = jobs.find((j) => j.name === 'aggregate');
     expect(aggregate?.after).toEqual(['ingest']);
-    expect(aggregate?.retry).toEqual({ attempts: 3, backoff: '5m' });
+    expect(aggregate?.retry).toEqual({ attempts: 3, backoff: '5m', idempotent: false });
   });
 
   const cases: [string, Record<string, string>, string[]][] = [

@@ -117,7 +117,7 @@ export function launcherConfigWarnings(change: Change, after: Index, warn: Warn)
     if (locations.length === 0) continue;
     warn(
       change,
-      `job ${job} retries (${retry.attempts} attempts) and writes ${locations.join(', ')}: an attempt that failed half-way may have written part of its output, and the next attempt writes it again; make the write idempotent (overwrite, or one Delta transaction) and say so with retry.idempotent: true`,
+      `job ${job} retries (${String(retry.attempts)} attempts) and passes team data locations (${locations.join(', ')}): if an attempt that failed half-way wrote part of its output, the next attempt writes it again; make the write idempotent (overwrite, or one Delta transaction) and say so with retry.idempotent: true`,
       'notice',
     );
   }

@@ -54,7 +54,7 @@ describe('the review of schedules and retries', () => {
     const found = reasons([], job({ attempts: 3 }));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(
-      /^notice: ConfigMap emr-data-team-a\/job-launcher-[0-9a-f]{8}: job etl retries \(3 attempts\) and writes s3:\/\/[^ ]+\/data\/out\/: /,
+      /^notice: ConfigMap emr-data-team-a\/job-launcher-[0-9a-f]{8}: job etl retries \(3 attempts\) and passes team data locations \(s3:\/\/[^ ]+\/data\/out\/\): /,
     );
     expect(found[0]).toContain('retry.idempotent: true');
     expect(reasons([], job({ attempts: 3, idempotent: true }))).toEqual([]);

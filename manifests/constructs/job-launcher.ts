@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { Team } from '../../config';
-import type { EffectiveJob } from '../../config/jobs';
-import { sortKeys } from '../../pipeline/serialize';
-import { contentHash } from '../jobs/content-hash';
+import type { EffectiveJob } from '../../model/effective-job';
+import { sortKeys } from '../../lib/serialize';
+import { contentHash } from '../../lib/hash';
 import { launcherConfig } from '../launcher/launcher-config';
 import {
   FOLLOW_UP_CRON_JOB,

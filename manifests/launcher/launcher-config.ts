@@ -1,6 +1,6 @@
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import { chainSchedule, durationSeconds } from '../../config/job-chains';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 
 /** What the launcher knows of one job it starts or retries. */
 export interface LauncherJob {

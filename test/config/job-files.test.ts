@@ -95,7 +95,8 @@ describe('job files', () => {
   });
 
   it('are none in a repository without a jobs/ folder', () => {
-    expect(readJobFiles(repo({ 'README.md': 'no jobs\n' }))).toEqual(NO_JOB_FILES);
+    const root = repo({ 'README.md': 'no jobs\n' });
+    expect(readJobFiles(root)).toEqual({ ...NO_JOB_FILES, root });
   });
 
   /** The default platform with one job in TypeScript, as a generated job would be. */
@@ -137,7 +138,7 @@ describe('job files', () => {
       'an unknown key with no close field',
       { [FILE]: jobFile({ colour: 'colour: blue' }) },
       [
-        `${FILE}:8:1: colour: "blue" is not a job field (known: name, description, script, arguments, files, rerun, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
+        `${FILE}:8:1: colour: "blue" is not a job field (known: name, description, script, arguments, files, rerun, schedule, after, retry, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
       ],
     ],
     [

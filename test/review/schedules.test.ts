@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { withSyncWaves } from '../../argocd/sync-waves';
 import { renderManifests } from '../../manifests/render';
 import { diffTrees } from '../../review/diff';
+import { environmentModel } from '../helpers/model';
 import { devWithJobs, type InputTree } from '../helpers/platform-with-jobs';
 
 const PI = 'local:///usr/lib/spark/examples/src/main/python/pi.py';
@@ -10,7 +11,7 @@ const NOW = Date.parse('2026-12-07T18:00:00Z');
 
 /** The dev environment's k8s/ tree with these jobs for team a. */
 function treeOf(jobs: readonly InputTree[]): Map<string, string> {
-  const apps = withSyncWaves(renderManifests(devWithJobs(jobs)));
+  const apps = withSyncWaves(renderManifests(environmentModel(devWithJobs(jobs))));
   return new Map(
     apps.flatMap((app) =>
       app.objects.map(({ path, object }): [string, string] => [`dev/k8s/${path}`, dump(object)]),

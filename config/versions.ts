@@ -46,7 +46,7 @@ export const versions = {
    * `https` and `crypto`. Docker's official image, mirrored on ECR Public, exact tag; its `node`
    * user is uid/gid 1000.
    */
-  nodeImage: 'public.ecr.aws/docker/library/node:22.12.0-alpine3.21',
+  nodeImage: 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20',
 } as const;
 
 export type Versions = typeof versions;

@@ -165,6 +165,19 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Minutes the zone is ahead of UTC at an instant. */
 export function zoneOffsetMinutes(timeZone: string, at: number): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
+  // Offsets change on a quarter hour at the earliest: one lookup per zone and quarter hour.
+  const key = `${timeZone}|${Math.floor(at / BLOCK)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  if (offsets.size > 500_000) offsets.clear();
+  const offset = lookUpOffset(timeZone, at);
+  offsets.set(key, offset);
+  return offset;
+}
+
+const offsets = new Map<string, number>();
+
+function lookUpOffset(timeZone: string, at: number): number {
   let format = formatters.get(timeZone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -193,6 +206,7 @@ export function zoneOffsetMinutes(timeZone: string, at: number): number {
 }
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 /** Every real zone changes its offset only on a quarter hour, so one lookup covers 15 minutes. */
 const BLOCK = 15 * MINUTE;
 /** How far {@link nextRuns} looks: a schedule with no run in eight years never runs (e.g. 30 February). */
@@ -211,27 +225,48 @@ function dayMatches(schedule: CronSchedule, local: Date): boolean {
  * time that does not exist (skipped by a daylight-saving change) is not run; one that occurs twice
  * is run twice. Fewer than `count` when the schedule runs no more within {@link SEARCH_YEARS}.
  */
-export function nextRuns(schedule: CronSchedule, timeZone: string, after: number, count: number): number[] {
+export function nextRuns(
+  schedule: CronSchedule,
+  timeZone: string,
+  after: number,
+  count: number,
+  before: number = after + SEARCH_YEARS * 366 * 24 * 60 * MINUTE,
+): number[] {
   const runs: number[] = [];
-  const end = after + SEARCH_YEARS * 366 * 24 * 60 * MINUTE;
+  const end = before;
+  // Which quarter hours hold a minute of the schedule (a block is one quarter hour).
+  const quarters = [0, 1, 2, 3].map((q) => [...schedule.minutes].some((m) => Math.floor(m / 15) === q));
   let block = Math.floor(after / BLOCK) * BLOCK;
+  let lastDay = Number.NaN;
+  let dayOk = false;
   while (runs.length < count && block < end) {
-    const offset = zoneOffsetMinutes(timeZone, block) * MINUTE;
-    const local = new Date(block + offset);
-    const minuteOfDay = local.getUTCHours() * 60 + local.getUTCMinutes();
-    if (!dayMatches(schedule, local)) {
+    const local = block + zoneOffsetMinutes(timeZone, block) * MINUTE;
+    const day = Math.floor(local / DAY);
+    if (day !== lastDay) {
+      lastDay = day;
+      dayOk = dayMatches(schedule, new Date(local));
+    }
+    const minuteOfDay = Math.round((local - day * DAY) / MINUTE);
+    const hour = Math.floor(minuteOfDay / 60);
+    const minute = minuteOfDay % 60;
+    if (!dayOk) {
       // On to the next local midnight (zones shift by quarter hours, so it starts a block).
       block += Math.max(BLOCK, (24 * 60 - minuteOfDay) * MINUTE);
       continue;
     }
-    if (!schedule.hours.has(local.getUTCHours())) {
-      block += Math.max(BLOCK, (60 - local.getUTCMinutes()) * MINUTE);
+    if (!schedule.hours.has(hour)) {
+      // On towards the next hour the schedule names, stopping two hours short of it: a
+      // daylight-saving change shifts the local time by at most two hours.
+      let ahead = 1;
+      while (ahead < 24 && !schedule.hours.has((hour + ahead) % 24)) ahead++;
+      block += Math.max(BLOCK, (Math.max(1, ahead - 2) * 60 - minute) * MINUTE);
       continue;
     }
-    for (let m = 0; m < 15 && runs.length < count; m++) {
-      const at = block + m * MINUTE;
-      if (at <= after) continue;
-      if (schedule.minutes.has(new Date(at + offset).getUTCMinutes())) runs.push(at);
+    if (quarters[Math.floor(minute / 15)] === true) {
+      for (let m = 0; m < 15 && runs.length < count; m++) {
+        const at = block + m * MINUTE;
+        if (at > after && at < end && schedule.minutes.has(minute + m)) runs.push(at);
+      }
     }
     block += BLOCK;
   }
@@ -240,14 +275,7 @@ export function nextRuns(schedule: CronSchedule, timeZone: string, after: number
 
 /** Every run instant in `[from, to)`. */
 export function runsBetween(schedule: CronSchedule, timeZone: string, from: number, to: number): number[] {
-  const runs: number[] = [];
-  let at = from - 1;
-  for (;;) {
-    const [next] = nextRuns(schedule, timeZone, at, 1);
-    if (next === undefined || next >= to) return runs;
-    runs.push(next);
-    at = next;
-  }
+  return nextRuns(schedule, timeZone, from - 1, Number.MAX_SAFE_INTEGER, to);
 }
 
 /** Runs per week of a schedule (counted over one leap-free reference year, divided by 52). */

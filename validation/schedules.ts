@@ -376,8 +376,7 @@ interface Scheduled {
 
 /** The run instants of a schedule in the reference year, at most {@link MAX_RUNS}. */
 function referenceRuns(s: Scheduled): number[] {
-  const runs = nextRuns(s.schedule, s.timeZone, REFERENCE_FROM - 1, MAX_RUNS);
-  return runs.filter((at) => at < REFERENCE_TO);
+  return nextRuns(s.schedule, s.timeZone, REFERENCE_FROM - 1, MAX_RUNS, REFERENCE_TO);
 }
 
 /** The pods of a scheduled job's run, from its template. */

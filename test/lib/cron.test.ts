@@ -61,6 +61,34 @@ describe('cron schedules', () => {
     expect(runs).toEqual(['2026-03-30T00:30:00.000Z', '2026-03-31T00:30:00.000Z']);
   });
 
+  it('run a local time that daylight saving repeats twice, and the hour right after a skipped one', () => {
+    // 2026-11-01: New York falls back from 02:00 EDT to 01:00 EST, so 01:30 happens twice.
+    const repeated = iso(
+      nextRuns(parseCron('30 1 * * *'), 'America/New_York', at('2026-10-31T12:00:00Z'), 3),
+    );
+    expect(repeated).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-01T06:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+    ]);
+    // 2026-03-29: Berlin skips 02:00-03:00; 03:00 CEST is 01:00 UTC (the hour skip must not jump past it).
+    const after = iso(nextRuns(parseCron('0 3 * * *'), 'Europe/Berlin', at('2026-03-28T12:00:00Z'), 2));
+    expect(after).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T01:00:00.000Z']);
+    // Bounded: nothing at or after `before`.
+    const bounded = nextRuns(
+      parseCron('0 * * * *'),
+      'UTC',
+      at('2026-01-01T00:00:00Z') - 1,
+      100,
+      at('2026-01-01T03:00:00Z'),
+    );
+    expect(iso(bounded)).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T01:00:00.000Z',
+      '2026-01-01T02:00:00.000Z',
+    ]);
+  });
+
   it('apply either day field when both are restricted', () => {
     // The 13th, or any Friday.
     const runs = iso(nextRuns(parseCron('0 0 13 * 5'), 'UTC', at('2026-12-01T00:00:00Z'), 3));

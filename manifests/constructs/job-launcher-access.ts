@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeRole, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeRole, KubeRoleBinding, KubeServiceAccount } from '../imports/k8s';
 import { JobRun } from '../imports/emrcontainers.services.k8s.aws';
 import { LAUNCHER_SERVICE_ACCOUNT } from '../launcher/launcher-names';
 

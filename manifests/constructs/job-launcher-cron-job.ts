@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeCronJob, Quantity, type VolumeProjection } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeCronJob, Quantity, type VolumeProjection } from '../imports/k8s';
 import { versions } from '../../config';
 import {
   JOB_RUN_TEMPLATE_KEY,

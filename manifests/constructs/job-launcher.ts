@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../imports/k8s';
 import type { Team } from '../../config';
 import type { EffectiveJob } from '../../model/effective-job';
 import { sortKeys } from '../../lib/serialize';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../imports/k8s';
 import { sortKeys } from '../../lib/serialize';
 import type { JobRunTemplateObject } from './emr-job-run';
 import { JOB_RUN_TEMPLATE_KEY, jobRunTemplateName } from '../launcher/launcher-names';

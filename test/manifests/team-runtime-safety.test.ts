@@ -8,7 +8,7 @@ import {
   VOLUME_PERMISSIONS_RESOURCES,
 } from '../../manifests/constructs/spark-pod-template';
 import type { K8sObject } from '../../manifests/render';
-import { baselineViolations } from '../../validation/runtime/pod-security';
+import { baselineViolations } from '../../validation/kinds/pod/pod-security';
 import type { Json } from '../../validation/json';
 import { apps, fixturePlatform, get, objectsOf } from '../helpers/manifests';
 

@@ -1,5 +1,5 @@
 import { CronSyntaxError, formatRun, nextRuns, parseCron, runsPerWeek } from '../lib/cron';
-import { asObject, isObject } from '../validation/json';
+import { asObject, isObject } from '../lib/json';
 import { indexKey, type Change, type Index, type Severity } from './model';
 
 /**

@@ -9,7 +9,7 @@ import { checkServiceAccounts } from './kinds/serviceaccount/cross';
 import { checkVirtualClusters } from './kinds/virtualcluster/cross';
 import { checkQueueBudgets } from './kinds/yunikorn-queues/cross';
 import type { QueueIndex } from './kinds/yunikorn-queues/queues';
-import type { Json } from './json';
+import type { Json } from '../lib/json';
 
 /** A rendered object with the file it came from. */
 export interface Located {

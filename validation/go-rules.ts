@@ -1,7 +1,7 @@
 import { _, str, stringify, type Code, type KeywordCxt } from 'ajv';
 import type Ajv from 'ajv';
 import type { JsonSchema } from './json-schema';
-import { QUANTITY } from './formats';
+import { QUANTITY } from '../lib/kubernetes-formats';
 import { DNS_LABEL_PATTERN as DNS_LABEL } from '../lib/dns';
 
 /**

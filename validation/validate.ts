@@ -13,7 +13,7 @@ import { checkPodIdentityTrust } from './kinds/iam-role/terraform-iam';
 import { checkTaskGroups } from './kinds/pod/task-groups';
 import { embeddedPod, validateEmbeddedPod } from './kinds/pod-template/embedded';
 import { checkQueuesYaml, type QueueIndex } from './kinds/yunikorn-queues/queues';
-import { asObject as obj, isObject } from './json';
+import { asObject as obj, isObject } from '../lib/json';
 
 /** One parsed YAML document and where it came from. */
 export interface SourceDocument {

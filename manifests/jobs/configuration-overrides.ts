@@ -1,5 +1,5 @@
 import { sortKeys } from '../../lib/serialize';
-import type { Classification } from '../../validation/kinds/jobrun/overrides-shape';
+import type { Classification } from '../../lib/configuration-overrides-shape';
 
 /**
  * EMR on EKS `ConfigurationOverrides`, typed. The ACK JobRun carries it as a string the CRD
@@ -13,7 +13,7 @@ export {
   KNOWN_CLASSIFICATIONS,
   type Classification,
   type OverridesShape,
-} from '../../validation/kinds/jobrun/overrides-shape';
+} from '../../lib/configuration-overrides-shape';
 
 /** One classification with its properties (and nested classifications, e.g. `export` under `spark-env`). */
 export interface ApplicationConfiguration {

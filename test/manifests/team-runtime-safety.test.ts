@@ -9,7 +9,7 @@ import {
 } from '../../manifests/constructs/spark-pod-template';
 import type { K8sObject } from '../../manifests/render';
 import { baselineViolations } from '../../validation/kinds/pod/pod-security';
-import type { Json } from '../../validation/json';
+import type { Json } from '../../lib/json';
 import { apps, fixturePlatform, get, objectsOf } from '../helpers/manifests';
 
 /**

@@ -1,7 +1,7 @@
 import type { Located, PodTemplate } from '../cross-checks';
 import { jobRunGang } from '../kinds/jobrun/cross';
 import { FindingSink } from '../findings';
-import { asObject as obj } from '../json';
+import { asObject as obj } from '../../lib/json';
 import { jobRunConf } from '../kinds/jobrun/spark-conf';
 import { admitPods, checkLimitRanges } from '../kinds/pod/admission';
 import { checkContentAddresses, uploads } from '../kinds/jobrun/content-address';

@@ -1,6 +1,6 @@
 import type { EnvironmentSet } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject } from '../../json';
+import { asArray as arr, asObject as obj, asString as str, isObject } from '../../../lib/json';
 import { teamNamespaces } from '../virtualcluster/cross';
 
 /** Team AppProjects: no wildcard destinations, no team namespace shared, no cluster-scoped kinds but Namespace. */

@@ -1,4 +1,4 @@
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import type { ModelPod } from '../pod/model';
 import type { Upload } from '../jobrun/content-address';
 import { artifactUris } from '../jobrun/content-address';

@@ -9,8 +9,8 @@ import {
 import type { JobRun } from '../../bindings/emrcontainers.services.k8s.aws';
 import type { Located, PodTemplate } from '../../cross-checks';
 import { FindingSink } from '../../findings';
-import { quantityValue } from '../../formats';
-import { asObject as obj, isObject, type Json } from '../../json';
+import { quantityValue } from '../../../lib/kubernetes-formats';
+import { asObject as obj, isObject, type Json } from '../../../lib/json';
 import { RuntimeObjects, type RuntimeObject } from '../../runtime/objects';
 import type { SchemaRegistry } from '../../schema-registry';
 import { structuralProblems } from '../../structural';

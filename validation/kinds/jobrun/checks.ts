@@ -2,8 +2,11 @@ import { load } from 'js-yaml';
 import type { JobRun } from '../../bindings/emrcontainers.services.k8s.aws';
 import { checkClassificationProperties } from './classification-properties';
 import type { FindingSink } from '../../findings';
-import { isObject, type Json } from '../../json';
-import { CONFIGURATION_OVERRIDES_SHAPE, type OverridesShape } from './overrides-shape';
+import { isObject, type Json } from '../../../lib/json';
+import {
+  CONFIGURATION_OVERRIDES_SHAPE,
+  type OverridesShape,
+} from '../../../lib/configuration-overrides-shape';
 
 /** The description-only regexes of the ACK JobRun CRD (v1.4.1), which the API server does not enforce. */
 const PATTERNS: readonly [

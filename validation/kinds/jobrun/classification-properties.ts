@@ -1,4 +1,4 @@
-import { QUANTITY, qualifiedNameProblem } from '../../formats';
+import { QUANTITY, qualifiedNameProblem } from '../../../lib/kubernetes-formats';
 import type { FindingSink } from '../../findings';
 
 /**

@@ -1,6 +1,6 @@
 import { sha256 } from '../../../lib/hash';
 import type { FindingSink } from '../../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import type { RuntimeObject, RuntimeObjects } from '../../runtime/objects';
 
 /**

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EnvironmentSet, PodTemplate } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
-import { asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { checkS3Access, managedBuckets, roleNameOf, type IamRole } from '../iam-role/terraform-iam';
 import { checkTaskGroups, type TaskGroup } from '../pod/task-groups';
 import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';

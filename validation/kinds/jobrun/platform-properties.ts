@@ -1,7 +1,7 @@
 import type { JobRunSpec } from '../../bindings/emrcontainers.services.k8s.aws';
 import type { FindingSink } from '../../findings';
-import { isObject, type Json } from '../../json';
-import { shellWords } from './spark-conf';
+import { isObject, type Json } from '../../../lib/json';
+import { shellWords } from '../../../lib/shell-words';
 
 /**
  * The Spark properties of a rendered JobRun that only the platform may set (decision 18, docs/decisions.md),

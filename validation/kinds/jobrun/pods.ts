@@ -1,8 +1,8 @@
 import type { PodTemplate } from '../../cross-checks';
-import { quantityValue } from '../../formats';
+import { quantityValue } from '../../../lib/kubernetes-formats';
 import type { FindingSink } from '../../findings';
 import { classificationProperties, overridesEntry, parseOverrides } from './checks';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
 import type { RuntimeObject } from '../../runtime/objects';
 import { specClaims, specContainer, stringMap, type ModelContainer, type ModelPod } from '../pod/model';

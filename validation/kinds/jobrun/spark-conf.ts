@@ -1,6 +1,7 @@
-import { parseQuantity } from '../../formats';
+import { parseQuantity } from '../../../lib/kubernetes-formats';
 import { parseOverrides, sparkDefaults } from './checks';
-import { asObject as obj, asString as str, type Json } from '../../json';
+import { asObject as obj, asString as str, type Json } from '../../../lib/json';
+import { shellWords } from '../../../lib/shell-words';
 
 /** The Spark settings of one JobRun: spark-defaults from configurationOverrides, then spark-submit flags on top. */
 export type SparkConf = ReadonlyMap<string, string>;
@@ -14,29 +15,6 @@ const FLAG_TO_CONF: Readonly<Record<string, string>> = {
   '--class': 'spark.app.mainClass',
   '--name': 'spark.app.name',
 };
-
-/** Splits a command line as a POSIX shell would (quotes group and are removed). */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let current: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (const char of line) {
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-      else current = (current ?? '') + char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      current ??= '';
-    } else if (/\s/.test(char)) {
-      if (current !== undefined) words.push(current);
-      current = undefined;
-    } else {
-      current = (current ?? '') + char;
-    }
-  }
-  if (current !== undefined) words.push(current);
-  return words;
-}
 
 /** Splits `--conf a=b --driver-memory 4g …` into Spark properties (quotes are honoured). */
 export function sparkSubmitConf(parameters: string): Map<string, string> {

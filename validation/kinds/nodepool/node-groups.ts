@@ -1,5 +1,5 @@
 import { allocatable, INSTANCE_CATALOG } from '../../instance-catalog';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 
 /**
  * Where pods can run: the Karpenter NodePools of the render and the EKS managed node groups of

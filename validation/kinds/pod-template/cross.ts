@@ -1,6 +1,6 @@
 import type { EnvironmentSet } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
-import { asArray as arr, asObject as obj, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, isObject, type Json } from '../../../lib/json';
 import { groupSatisfies, tolerates, type NodeGroup } from '../nodepool/node-groups';
 
 /** The NodePools a pod template's node selector matches (none for an empty selector). */

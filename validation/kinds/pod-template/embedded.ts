@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import { FindingSink } from '../../findings';
-import { asObject as obj, isObject, type Json } from '../../json';
+import { asObject as obj, isObject, type Json } from '../../../lib/json';
 import { checkMetadata, checkPodSpec } from '../../object-checks';
 import type { SchemaRegistry } from '../../schema-registry';
 import { structuralProblems } from '../../structural';

@@ -1,5 +1,5 @@
 import type { FindingSink } from '../../findings';
-import { asArray as arr, asObject as obj, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, isObject, type Json } from '../../../lib/json';
 import { describePod, resourceList, type ModelContainer, type ModelPod, type Resources } from './model';
 import { describe, type RuntimeObjects } from '../../runtime/objects';
 

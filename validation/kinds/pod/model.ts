@@ -1,6 +1,6 @@
 import type { PodTemplate } from '../../cross-checks';
-import { quantityValue } from '../../formats';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { quantityValue } from '../../../lib/kubernetes-formats';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { describe, type RuntimeObject } from '../../runtime/objects';
 
 /**

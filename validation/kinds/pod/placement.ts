@@ -1,6 +1,6 @@
-import { quantityValue } from '../../formats';
+import { quantityValue } from '../../../lib/kubernetes-formats';
 import type { FindingSink } from '../../findings';
-import { asArray as arr, asObject as obj } from '../../json';
+import { asArray as arr, asObject as obj } from '../../../lib/json';
 import type { TaskGroup } from './task-groups';
 import { formatAmount, type AdmittedPod } from './admission';
 import { describePod, type ModelPod } from './model';

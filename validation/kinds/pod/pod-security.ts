@@ -1,6 +1,6 @@
 import type { PodTemplate } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../json';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { describe, type RuntimeObjects } from '../../runtime/objects';
 
 /**

@@ -1,6 +1,6 @@
-import { QUANTITY } from '../../formats';
+import { QUANTITY } from '../../../lib/kubernetes-formats';
 import type { FindingSink } from '../../findings';
-import type { Json } from '../../json';
+import type { Json } from '../../../lib/json';
 
 const TASK_GROUP_KEYS = [
   'name',

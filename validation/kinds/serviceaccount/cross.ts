@@ -1,6 +1,6 @@
 import type { EnvironmentSet } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
-import { asObject as obj, asString as str } from '../../json';
+import { asObject as obj, asString as str } from '../../../lib/json';
 import { iamLike, roleNameOf, type IamRole } from '../iam-role/terraform-iam';
 
 /** Each IRSA ServiceAccount's role exists in the environment's Terraform and trusts it. */

@@ -1,7 +1,7 @@
 import type { EnvironmentSet } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
 import type { VirtualCluster } from '../../bindings/emrcontainers.services.k8s.aws';
-import { asObject as obj, asString as str } from '../../json';
+import { asObject as obj, asString as str } from '../../../lib/json';
 import { acceptedObjects } from '../../narrow';
 
 /**

@@ -1,7 +1,7 @@
 import type { EnvironmentSet } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
-import { quantityValue as quantity } from '../../formats';
-import { asObject as obj, asString as str } from '../../json';
+import { quantityValue as quantity } from '../../../lib/kubernetes-formats';
+import { asObject as obj, asString as str } from '../../../lib/json';
 import { teamNamespaces } from '../virtualcluster/cross';
 
 /** Each team namespace has its queue, whose maxima equal the namespace's ResourceQuota. */

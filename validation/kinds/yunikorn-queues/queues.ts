@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import { z } from 'zod';
-import { parseQuantity, QUANTITY } from '../../formats';
+import { parseQuantity, QUANTITY } from '../../../lib/kubernetes-formats';
 import type { FindingSink } from '../../findings';
 
 const QUEUE_NAME = /^[a-zA-Z0-9_:#/@-]{1,64}$/;

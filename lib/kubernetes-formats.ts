@@ -1,5 +1,5 @@
 /** Kubernetes' string formats, as the API server's Go validation checks them. */
-import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/dns';
+import { DNS_LABEL, DNS_SUBDOMAIN } from './dns';
 
 /** `resource.Quantity` (the same expression the Karpenter CRD embeds). */
 export const QUANTITY =

@@ -1,8 +1,7 @@
 /**
  * One measured process for `npm run bench`. `synth N J` renders a generated platform of N teams
  * with J jobs each (N = 0: the embedded default), validates it and writes it to a new folder
- * (`$EMR_EKS_GITOPS_BENCH_OUT`, else a temporary one) as `npm run synth` does, validating while
- * the tree is written; `validate` renders the default once and times validating it as synth
+ * (`$EMR_EKS_GITOPS_BENCH_OUT`, else a temporary one) as `npm run synth` does; `validate` renders the default once and times validating it as synth
  * does (the objects in memory, transition rules against dist/ at git HEAD).
  * Prints `{ maxRssMiB, workMs, workCpuMs }` as JSON (the work's wall and CPU time); the parent
  * times the whole process.
@@ -33,19 +32,14 @@ if (mode === 'synth') {
   // work, so it is never timed.
   const given = process.env.EMR_EKS_GITOPS_BENCH_OUT;
   const out = given !== undefined && given !== '' ? given : mkdtempSync(join(tmpdir(), 'bench-'));
+  // As synth does: render, validate, then write.
   const { files, objects } = renderPlatform(platform);
-  // As synth does: validation runs while the new tree is written on another thread.
-  let findings: readonly unknown[] = [];
-  replaceDirectory(join(out, 'dist'), files, {
-    whileWriting: () => {
-      findings = validateRender(files, join(out, 'dist'), objects).findings;
-      return findings.length === 0;
-    },
-  });
-  workMs = performance.now() - started;
-  if (out !== given) rmSync(out, { recursive: true, force: true });
+  const { findings } = validateRender(files, join(out, 'dist'), objects);
   if (findings.length > 0)
     throw new Error(`${findings.length} validation findings, e.g. ${JSON.stringify(findings[0])}`);
+  replaceDirectory(join(out, 'dist'), files);
+  workMs = performance.now() - started;
+  if (out !== given) rmSync(out, { recursive: true, force: true });
 } else if (mode === 'validate') {
   const { files, objects } = renderPlatform(loadPlatform(defaultPlatform));
   cpu = process.cpuUsage();

@@ -117,6 +117,29 @@ function checkPodTemplates(sink: FindingSink, set: EnvironmentSet, all: readonly
   }
 }
 
+const templateIndexes = new WeakMap<readonly PodTemplate[], Map<string, PodTemplate>>();
+
+/**
+ * The first pod template of `templates` with this key (file name) in this namespace. The list is
+ * indexed on the first call: every JobRun of every team looks up two templates.
+ */
+export function podTemplateOf(
+  templates: readonly PodTemplate[],
+  namespace: string | undefined,
+  key: string,
+): PodTemplate | undefined {
+  let index = templateIndexes.get(templates);
+  if (index === undefined) {
+    index = new Map();
+    for (const t of templates) {
+      const id = JSON.stringify([t.namespace ?? null, t.key]);
+      if (!index.has(id)) index.set(id, t);
+    }
+    templateIndexes.set(templates, index);
+  }
+  return index.get(JSON.stringify([namespace ?? null, key]));
+}
+
 /** `arn:aws:iam::123:role/path/name` → `name`. */
 function roleNameOf(arn: string | undefined): string | undefined {
   return arn?.split(':role/')[1]?.split('/').at(-1);
@@ -127,7 +150,14 @@ function fileName(uri: string | undefined): string | undefined {
 }
 
 function checkJobRuns(sink: FindingSink, set: EnvironmentSet, roles: Map<string, IamRole> | undefined): void {
-  const virtualClusters = set.objects.filter((o) => o.object.kind === 'VirtualCluster');
+  // The first VirtualCluster of each namespace and name (a JobRun names one).
+  const virtualClusters = new Map<string, Located>();
+  for (const o of set.objects) {
+    if (o.object.kind !== 'VirtualCluster') continue;
+    const metadata = obj(o.object.metadata);
+    const key = JSON.stringify([str(metadata.namespace) ?? null, str(metadata.name) ?? null]);
+    if (!virtualClusters.has(key)) virtualClusters.set(key, o);
+  }
   const buckets = managedBuckets(roles);
   for (const { file, object } of set.objects.filter((o) => o.object.kind === 'JobRun')) {
     const namespace = str(obj(object.metadata).namespace);
@@ -135,11 +165,7 @@ function checkJobRuns(sink: FindingSink, set: EnvironmentSet, roles: Map<string,
     const from = obj(obj(spec.virtualClusterRef).from);
     if (isObject(spec.virtualClusterRef)) {
       const refNamespace = str(from.namespace) ?? namespace;
-      const target = virtualClusters.find(
-        (vc) =>
-          str(obj(vc.object.metadata).name) === str(from.name) &&
-          str(obj(vc.object.metadata).namespace) === refNamespace,
-      );
+      const target = virtualClusters.get(JSON.stringify([refNamespace ?? null, str(from.name) ?? null]));
       if (refNamespace !== namespace || target === undefined) {
         sink.report(
           file,
@@ -177,7 +203,8 @@ function checkJobRuns(sink: FindingSink, set: EnvironmentSet, roles: Map<string,
     for (const role of ['driver', 'executor'] as const) {
       const uri = conf.get(`spark.kubernetes.${role}.podTemplateFile`);
       if (uri === undefined) continue;
-      const template = set.podTemplates.find((t) => t.namespace === namespace && t.key === fileName(uri));
+      const key = fileName(uri);
+      const template = key === undefined ? undefined : podTemplateOf(set.podTemplates, namespace, key);
       templates.set(role, template);
       if (template === undefined) {
         sink.report(
@@ -413,6 +440,12 @@ function checkAppProjects(sink: FindingSink, set: EnvironmentSet): void {
 function checkQueueBudgets(sink: FindingSink, set: EnvironmentSet): void {
   if (set.queues === undefined || !set.queues.namespaceTag) return;
   const { file, index } = set.queues;
+  // The first ResourceQuota of each namespace.
+  const quotas = new Map<string | undefined, Located>();
+  for (const o of set.objects) {
+    const namespace = str(obj(o.object.metadata).namespace);
+    if (o.object.kind === 'ResourceQuota' && !quotas.has(namespace)) quotas.set(namespace, o);
+  }
   for (const namespace of teamNamespaces(set)) {
     const queue = index.get(`root.${namespace}`);
     if (queue === undefined) {
@@ -424,9 +457,7 @@ function checkQueueBudgets(sink: FindingSink, set: EnvironmentSet): void {
       );
       continue;
     }
-    const quota = set.objects.find(
-      (o) => o.object.kind === 'ResourceQuota' && str(obj(o.object.metadata).namespace) === namespace,
-    );
+    const quota = quotas.get(namespace);
     const hard = obj(obj(quota?.object.spec).hard);
     for (const [resource, quotaKey] of [
       ['vcore', 'requests.cpu'],

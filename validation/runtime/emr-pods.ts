@@ -1,4 +1,4 @@
-import type { PodTemplate } from '../cross-checks';
+import { podTemplateOf, type PodTemplate } from '../cross-checks';
 import { quantityValue } from '../formats';
 import type { FindingSink } from '../findings';
 import { classificationProperties, overridesEntry, parseOverrides } from '../jobrun-checks';
@@ -216,7 +216,7 @@ export function jobRunTemplate(
   templates: readonly PodTemplate[],
 ): PodTemplate | undefined {
   const file = conf.get(`spark.kubernetes.${role}.podTemplateFile`)?.split('/').at(-1);
-  return file === undefined ? undefined : templates.find((t) => t.namespace === namespace && t.key === file);
+  return file === undefined ? undefined : podTemplateOf(templates, namespace, file);
 }
 
 function sparkPod(

@@ -1,7 +1,7 @@
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
 import type { ModelPod } from './emr-pods';
 import type { Upload } from './content-address';
-import { artifactUris } from './content-address';
+import { artifactUris, uploadOf } from './content-address';
 import { compareStage, describe, stageLabel, type RuntimeObject, type RuntimeObjects } from './objects';
 
 /**
@@ -220,7 +220,7 @@ function jobRunHealth(ctx: HealthContext, run: RuntimeObject): Outcome {
     if (stuck !== undefined) return stuck;
   }
   for (const uri of artifactUris(run)) {
-    const upload = ctx.uploads.find((u) => u.uri === uri && u.job.namespace === run.namespace);
+    const upload = uploadOf(ctx.uploads, uri, run.namespace);
     if (upload?.job.phase === 'none') {
       return {
         state: 'stuck',

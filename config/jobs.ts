@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Environment, NodePool, Team } from './schema';
 import { versions } from './versions';
+import { DNS_LABEL } from '../lib/dns';
 
 /**
  * Job definitions (decision 5, docs/decisions.md): what a data engineer writes to run a Spark job. A job sits
@@ -62,7 +63,6 @@ export const PLACEHOLDERS = {
 export const ARTIFACT_PLACEHOLDER = 'artifact:';
 export const INPUT_PLACEHOLDER = 'input:';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const positiveInt = z
   .number()
   .int({ message: 'must be a whole number' })

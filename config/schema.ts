@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { jobSchema, jobSettingsSchema } from './jobs';
 import { EMR_ON_EKS_RELEASE_IMAGES, IMAGE_PREFIX } from './spark-properties';
 import { versions } from './versions';
+import { partitionOf } from '../lib/arn';
+import { DNS_LABEL } from '../lib/dns';
 
 /**
  * The shape of the platform description. Field-level rules live here; rules that relate several
  * fields (duplicates, references, CIDR overlaps, budgets) live in `rules.ts`.
  */
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsLabel = (max = 63) =>
   z
     .string()
@@ -101,7 +102,11 @@ export const clusterSchema = z.strictObject({
   name: dnsLabel(40),
   region: z
     .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'must be an AWS region such as us-west-2' }),
+    .regex(/^[a-z]{2,4}(-gov|-iso|-isob)?-[a-z]+-\d$/, { message: 'must be an AWS region such as us-west-2' })
+    .refine((region) => partitionOf(region) === 'aws', {
+      message:
+        "is outside the commercial partition (aws); the platform renders only for it (EMR's image registries, the AMI aliases and the ECR Public images it pins are the commercial partition's): choose a region such as us-west-2",
+    }),
   accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }),
   version: z
     .string()

@@ -8,7 +8,7 @@ import { renderArgoCd } from '../argocd/render';
 import { withSyncWaves } from '../argocd/sync-waves';
 import { renderManifests } from '../manifests/render';
 import { environmentOverview } from './overview';
-import { toJson, toYaml } from './serialize';
+import { toJson, toYaml } from '../lib/serialize';
 import { countStack, stackToJson } from './terraform';
 
 /** What one environment rendered, for the summary table. */

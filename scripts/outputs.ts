@@ -4,7 +4,7 @@ import { parseJsonInput, readInputText } from '../config/input-file';
 import { OUTPUTS_DIR } from '../config/outputs';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
-import { toJson } from '../pipeline/serialize';
+import { toJson } from '../lib/serialize';
 import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 import { contractFromTerraform, FEATURES, waitingFeatures } from '../ops/outputs';

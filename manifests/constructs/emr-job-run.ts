@@ -15,7 +15,7 @@ import {
   serializeConfigurationOverrides,
   type ConfigurationOverrides,
 } from '../jobs/configuration-overrides';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';

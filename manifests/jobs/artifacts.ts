@@ -1,9 +1,9 @@
 import { artifactKey, teamBucketName, type Environment, type Team } from '../../config';
 import { jobFile, readJobFile, storageVariants, type JobFile } from '../../config/jobs';
-import { toYaml } from '../../pipeline/serialize';
+import { toYaml } from '../../lib/serialize';
 import { sparkPodTemplate, type SparkPodTemplate } from '../constructs/spark-pod-template';
 import { JOB_FILES_CONFIG_MAP, POD_TEMPLATES_CONFIG_MAP, podTemplateFile } from '../names';
-import { sha256 } from './content-hash';
+import { sha256 } from '../../lib/hash';
 
 /**
  * A team's job artifacts (decision 6, docs/decisions.md): its Spark pod templates and the files its jobs ship

@@ -5,7 +5,7 @@ import type { Application, AppProject } from '../../argocd/types';
 import { teamNamespace } from '../../config/naming';
 import type { Environment } from '../../config/schema';
 import { renderManifests, type K8sApp, type K8sObject } from '../../manifests/render';
-import { toYaml } from '../../pipeline/serialize';
+import { toYaml } from '../../lib/serialize';
 import { validateSet } from '../../validation/validate';
 import { SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { appsWithJobs, ENVIRONMENTS } from './helpers';

@@ -1,4 +1,4 @@
-import { InputFileError, parseYamlInput } from '../config/input-file';
+import { InputFileError, parseYamlInput } from '../lib/structured-input';
 import { asObject } from '../validation/json';
 import type { FileTree } from '../validation/sources';
 import { applyChecklist } from './apply-checklist';

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { defaultPlatform, loadPlatform } from '../config';
 import { NO_JOB_FILES } from '../config/job-files';
 import { generatedPlatform } from '../pipeline/generate';
+import { loadModel } from '../pipeline/load-model';
 import { renderPlatform } from '../pipeline/render';
 import { validateRender } from '../pipeline/validate-render';
 import { replaceDirectory } from '../pipeline/write';
@@ -33,7 +34,7 @@ if (mode === 'synth') {
   const given = process.env.EMR_EKS_GITOPS_BENCH_OUT;
   const out = given !== undefined && given !== '' ? given : mkdtempSync(join(tmpdir(), 'bench-'));
   // As synth does: render, validate, then write.
-  const { files, objects } = renderPlatform(platform);
+  const { files, objects } = renderPlatform(loadModel(platform));
   const { findings } = validateRender(files, join(out, 'dist'), objects);
   if (findings.length > 0)
     throw new Error(`${findings.length} validation findings, e.g. ${JSON.stringify(findings[0])}`);
@@ -41,7 +42,7 @@ if (mode === 'synth') {
   workMs = performance.now() - started;
   if (out !== given) rmSync(out, { recursive: true, force: true });
 } else if (mode === 'validate') {
-  const { files, objects } = renderPlatform(loadPlatform(defaultPlatform));
+  const { files, objects } = renderPlatform(loadModel(loadPlatform(defaultPlatform)));
   cpu = process.cpuUsage();
   const started = performance.now();
   const { findings } = validateRender(files, resolve(__dirname, '..', 'dist'), objects);

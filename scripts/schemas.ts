@@ -4,7 +4,7 @@ import * as prettier from 'prettier';
 import { JOB_SCHEMA_FILE, jobFileJsonSchema } from '../config/job-files';
 import { parseOptions } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 import { BINDING_KINDS, crdBindings, type BindingFile } from '../validation/crd-bindings';
 import { deriveSchema, derivedText, type DerivedCrd } from '../validation/schema-derive';
 import {

@@ -67,7 +67,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const jobFiles = readJobFiles();
   const input = readPlatformInput(values.config);
 
-  // 2. Resolve: the validated, typed platform.
+  // 2. Resolve: the validated, typed platform and its model.
   const platform = loadPlatform(input, jobFiles);
   const known = platform.environments.map((e) => e.name);
   for (const name of values.env ?? []) {
@@ -76,16 +76,20 @@ export async function run(args: readonly string[]): Promise<number> {
     }
   }
   // The renderer and the validator load CDKTF, cdk8s and the schemas: only once input is good.
-  const [{ renderPlatform }, { validateRender }, { synthSummary }, { formatFinding }] = await Promise.all([
-    import('../pipeline/render.js'),
-    import('../pipeline/validate-render.js'),
-    import('../pipeline/summary.js'),
-    import('../validation/findings.js'),
-  ]);
+  const [{ renderPlatform }, { loadModel }, { validateRender }, { synthSummary }, { formatFinding }] =
+    await Promise.all([
+      import('../pipeline/render.js'),
+      import('../pipeline/load-model.js'),
+      import('../pipeline/validate-render.js'),
+      import('../pipeline/summary.js'),
+      import('../validation/findings.js'),
+    ]);
+  // The model the renderers take, with the sources it reads (job files, Terraform outputs).
+  const model = loadModel(platform);
 
   // 3. Render, in memory.
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
-  const result = renderPlatform(platform, values.env);
+  const result = renderPlatform(model, values.env);
   // A Ctrl-C during the render or the validation stops synth before it writes anything.
   await checkpoint();
 

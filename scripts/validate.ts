@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { assertVersionsAgree } from '../pipeline/version-guards';
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 import { formatFinding, type Finding } from '../validation/findings';
 import {
   headTree,

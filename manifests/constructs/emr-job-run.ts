@@ -7,7 +7,7 @@ import {
   virtualClusterName,
   type Environment,
 } from '../../config';
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import { JobRun, type JobRunSpec } from '../imports/emrcontainers.services.k8s.aws';
 import type { TeamArtifacts } from '../jobs/artifacts';
 import {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors';
 import { loadPlatform } from '../../config/load';
 import type { EnvironmentInput } from '../../config/schema';
-import { InputFileError } from '../../config/input-file';
+import { InputFileError } from '../../lib/structured-input';
 import { NO_JOB_FILES, readJobFiles } from '../../config/job-files';
 import type { JobInput } from '../../config/jobs';
 import { closest, editDistance } from '../../config/suggest';
@@ -95,7 +95,8 @@ describe('job files', () => {
   });
 
   it('are none in a repository without a jobs/ folder', () => {
-    expect(readJobFiles(repo({ 'README.md': 'no jobs\n' }))).toEqual(NO_JOB_FILES);
+    const root = repo({ 'README.md': 'no jobs\n' });
+    expect(readJobFiles(root)).toEqual({ ...NO_JOB_FILES, root });
   });
 
   /** The default platform with one job in TypeScript, as a generated job would be. */

@@ -3,7 +3,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { versions, type Environment } from '../config';
 import { charts } from '../config/versions';
-import { checkHelmValues, type ChartDefaults } from '../validation/helm-values';
+import { checkHelmValues, type ChartDefaults } from '../validation/kinds/helm-release/helm-values';
 import { environment, resourcesOfType, synthStacks } from '../test/helpers/terraform';
 import { referenceText, referenceYaml } from './reference';
 import { sharedPath } from './shared';

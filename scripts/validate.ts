@@ -9,8 +9,8 @@ import {
   NotAFileError,
   readTree,
   validationSets,
-  type FileTree,
 } from '../validation/sources';
+import type { FileTree } from '../lib/file-tree';
 import { validateSet } from '../validation/validate';
 
 const HELP = `Usage: npm run validate [-- DIR ...] [--format text|json]

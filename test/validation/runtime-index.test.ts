@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { podTemplateOf, type PodTemplate } from '../../validation/cross-checks';
-import { uploadOf, type Upload } from '../../validation/runtime/content-address';
+import type { PodTemplate } from '../../validation/cross-checks';
+import { uploadOf, type Upload } from '../../validation/kinds/jobrun/content-address';
+import { podTemplateOf } from '../../validation/kinds/pod-template/lookup';
 import { RuntimeObjects } from '../../validation/runtime/objects';
 
 /**

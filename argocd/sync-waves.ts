@@ -160,14 +160,6 @@ export function syncWave(object: K8sObject): number {
   return phaseIndex(object);
 }
 
-/** The name of the phase an object belongs to (for messages and tests). */
-export function syncPhaseName(object: K8sObject): string {
-  const index = phaseIndex(object);
-  const phase = SYNC_PHASES[index];
-  if (phase === undefined) throw new Error(`Sync phase ${index} does not exist.`);
-  return phase.name;
-}
-
 /**
  * The wave of the Application that syncs an app: the earliest wave of its objects, so an app
  * whose objects others depend on (node pools, storage, queues) is synced and healthy before the

@@ -237,7 +237,6 @@ export type JobSettings = z.output<typeof jobSettingsSchema>;
 export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
 export type Job = z.output<typeof jobSchema>;
 export type JobInput = z.input<typeof jobSchema>;
-export type JobFileInput = z.input<typeof jobFileSchema>;
 
 /** What applies when neither the job nor its team's `jobDefaults` say (the seed's sizes). */
 export const JOB_BUILT_IN_DEFAULTS = {

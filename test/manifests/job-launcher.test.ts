@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { teamProject } from '../../argocd/projects';
-import { syncPhaseName } from '../../argocd/sync-waves';
+import { SYNC_PHASES, syncWave } from '../../argocd/sync-waves';
 import { versions } from '../../config/versions';
 import type { K8sObject } from '../../manifests/render';
 import { apps, get, objectsOf } from '../helpers/manifests';
@@ -174,7 +174,7 @@ describe('the job launcher, rendered', () => {
   });
 
   it('syncs the CronJobs with the JobRuns, and Argo CD leaves the runs the launcher creates alone', () => {
-    expect(syncPhaseName(cron('launch-ingest'))).toBe('job-runs');
+    expect(SYNC_PHASES[syncWave(cron('launch-ingest'))]?.name).toBe('job-runs');
     const project = teamProject(env, env.teams[0]!);
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'batch', kind: 'CronJob' });
     expect(project.spec.orphanedResources?.ignore).toEqual(

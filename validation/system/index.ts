@@ -3,6 +3,7 @@ import { argocdStructure } from './argocd-structure';
 import { buckets } from './buckets';
 import { SystemContext, type SystemModel, type SystemSet } from './context';
 import { emrApi } from './emr-api';
+import { iam } from './iam';
 import { karpenterTerraform } from './karpenter-terraform';
 import { network } from './network';
 import { storage } from './storage';
@@ -17,6 +18,7 @@ export const SYSTEM_MODELS: readonly SystemModel[] = [
   karpenterTerraform,
   argocdStructure,
   network,
+  iam,
   emrApi,
   storage,
   buckets,

@@ -3,6 +3,7 @@ import { argocdStructure } from './argocd-structure';
 import { buckets } from './buckets';
 import { SystemContext, type SystemModel, type SystemSet } from './context';
 import { emrApi } from './emr-api';
+import { helmValues } from './helm-values';
 import { iam } from './iam';
 import { karpenterTerraform } from './karpenter-terraform';
 import { network } from './network';
@@ -19,6 +20,7 @@ export const SYSTEM_MODELS: readonly SystemModel[] = [
   argocdStructure,
   network,
   iam,
+  helmValues,
   emrApi,
   storage,
   buckets,

@@ -1,0 +1,68 @@
+import { load } from 'js-yaml';
+import { checkHelmValues } from '../helm-values';
+import { asArray as arr, asString as str, isObject } from '../json';
+import { address, type SystemModel } from './context';
+import { pinnedChartValues } from './data';
+
+/**
+ * Helm values against the pinned charts (class 5 of the system models), in every `validate` and
+ * synth with nothing read outside the repository: each `helm_release` of the environment's
+ * Terraform is looked up by `<chart>@<version>` in `validation/system/data/chart-values.json`
+ * (derived from the reference charts by `npm run schemas`) and its `values` documents are checked
+ * with the model of `validation/helm-values.ts`: a key path the chart's `values.yaml` does not
+ * have is `helm.values-unknown-key` (Helm ignores it), a map where the chart has a scalar or list
+ * (or the reverse) `helm.values-type`. A pin with no derived values is `system.helm-chart-unknown`.
+ * The charts' `values.schema.json` checks stay in `npm run conformance`.
+ */
+export const helmValues: SystemModel = {
+  name: 'helm-values',
+  check(sink, context) {
+    const releases = context.terraform('helm_release');
+    if (releases.length === 0) return;
+    const pinned = pinnedChartValues();
+    for (const release of releases) {
+      const pin = `${String(release.body.chart)}@${String(release.body.version)}`;
+      const chart = pinned.get(pin);
+      if (chart === undefined) {
+        sink.report(
+          release.file,
+          `${release.path}.version`,
+          'system.helm-chart-unknown',
+          `${address(release)} installs chart ${pin}, whose values validation/system/data/chart-values.json does not hold (it holds ${[...pinned.keys()].join(', ')}); add the chart's reference to scripts/chart-references.ts and run npm run schemas, or pin a version it holds`,
+        );
+        continue;
+      }
+      arr(release.body.values).forEach((text, index) => {
+        if (typeof text !== 'string') return;
+        let values: unknown;
+        try {
+          values = load(text);
+        } catch (error) {
+          sink.report(release.file, `${release.path}.values[${index}]`, 'helm.values-yaml', `${address(release)} values are not YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+          return;
+        }
+        if (!isObject(values)) return;
+        const seen = new Set<string>();
+        chart.values.forEach((defaults, i) => {
+          const name = `${chart.checkedAgainst[i] ?? pin} (the values of ${pin})`;
+          for (const finding of checkHelmValues(values, {
+            name,
+            defaults,
+            openPaths: chart.openPaths,
+            documentedPaths: chart.documentedPaths,
+          })) {
+            const key = `${finding.rule}\0${finding.path}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            sink.report(
+              release.file,
+              `${release.path}.values[${index}].${finding.path}`,
+              finding.rule,
+              `${address(release)} (namespace ${str(release.body.namespace) ?? 'default'}): ${finding.message}; fix or remove the key in the release's values`,
+            );
+          }
+        });
+      });
+    }
+  },
+};

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import * as prettier from 'prettier';
-import { PROJECT_ROOT } from '../validation/schema-files';
+import { PROJECT_ROOT, SchemaFilesError } from '../validation/schema-files';
 import { CHART_VALUES_FILE, IAM_ACTIONS_FILE, valueShape } from '../validation/system/data';
 import { REFERENCES } from './chart-references';
 
@@ -65,7 +65,12 @@ export function iamActionsText(): string {
 
 /** `chart-values.json` from the reference charts, or undefined when they are not at hand. */
 export function chartValuesText(dir = chartsDir()): string | undefined {
-  if (!existsSync(dir)) return undefined;
+  if (!existsSync(dir)) {
+    // Named explicitly (CI does): a missing folder must fail the drift gate, not skip it.
+    if ((process.env.CHARTS_DIR ?? '') !== '')
+      throw new SchemaFilesError(`schemas: CHARTS_DIR ${dir} does not exist; point it at the reference charts (../shared/reference/charts).`);
+    return undefined;
+  }
   const charts: Record<string, unknown> = {};
   for (const [pin, reference] of Object.entries(REFERENCES).sort(([a], [b]) => a.localeCompare(b))) {
     charts[pin] = {

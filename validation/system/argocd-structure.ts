@@ -83,7 +83,8 @@ function checkApplication(
 ): void {
   const spec = obj(app.object.spec);
   const path = str(obj(spec.source).path);
-  if (path !== undefined && held.length === 0) {
+  // A set with no application folder at all (the Argo CD files alone) says nothing about paths.
+  if (path !== undefined && held.length === 0 && folders.length > 0) {
     sink.report(
       app.file,
       '$.spec.source.path',

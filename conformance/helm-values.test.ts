@@ -6,6 +6,7 @@ import { checkHelmValues, type ChartDefaults } from '../validation/helm-values';
 import { environment, resourcesOfType, synthStacks } from '../test/helpers/terraform';
 import { referenceText, referenceYaml } from './reference';
 import { sharedPath } from './shared';
+import { charts } from '../config/versions';
 import { REFERENCES, type Reference } from '../scripts/chart-references';
 
 /**

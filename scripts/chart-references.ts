@@ -78,4 +78,3 @@ export const REFERENCES: Readonly<Record<string, Reference>> = {
     },
   },
 };
-

@@ -24,7 +24,11 @@ export function chartsDir(): string {
   const explicit = process.env.CHARTS_DIR;
   if (explicit !== undefined && explicit !== '') return resolve(explicit);
   const shared = process.env.SHARED_DIR;
-  return resolve(shared !== undefined && shared !== '' ? shared : join(PROJECT_ROOT, '..', 'shared'), 'reference', 'charts');
+  return resolve(
+    shared !== undefined && shared !== '' ? shared : join(PROJECT_ROOT, '..', 'shared'),
+    'reference',
+    'charts',
+  );
 }
 
 async function formatted(file: string, text: string): Promise<string> {
@@ -68,7 +72,9 @@ export function chartValuesText(dir = chartsDir()): string | undefined {
   if (!existsSync(dir)) {
     // Named explicitly (CI does): a missing folder must fail the drift gate, not skip it.
     if ((process.env.CHARTS_DIR ?? '') !== '')
-      throw new SchemaFilesError(`schemas: CHARTS_DIR ${dir} does not exist; point it at the reference charts (../shared/reference/charts).`);
+      throw new SchemaFilesError(
+        `schemas: CHARTS_DIR ${dir} does not exist; point it at the reference charts (../shared/reference/charts).`,
+      );
     return undefined;
   }
   const charts: Record<string, unknown> = {};

@@ -68,7 +68,10 @@ function listed(entries: unknown, o: RuntimeObject): boolean {
 
 /** The rendered objects an Application's `source.path` holds. */
 function folderObjects(context: SystemContext, path: string): RuntimeObject[] {
-  const relative = path.replace(/^\.?\/?/, '').replace(/^dist\//, '').replace(/\/+$/, '');
+  const relative = path
+    .replace(/^\.?\/?/, '')
+    .replace(/^dist\//, '')
+    .replace(/\/+$/, '');
   return context.objects.all.filter(
     (o) => o.file.startsWith(`${relative}/`) || o.file.includes(`/${relative}/`),
   );
@@ -130,8 +133,12 @@ function checkApplication(
       }
     }
     const clusterScoped = o.namespace === undefined;
-    const white = clusterScoped ? projectSpec.clusterResourceWhitelist : projectSpec.namespaceResourceWhitelist;
-    const black = clusterScoped ? projectSpec.clusterResourceBlacklist : projectSpec.namespaceResourceBlacklist;
+    const white = clusterScoped
+      ? projectSpec.clusterResourceWhitelist
+      : projectSpec.namespaceResourceWhitelist;
+    const black = clusterScoped
+      ? projectSpec.clusterResourceBlacklist
+      : projectSpec.namespaceResourceBlacklist;
     const whitelisted = clusterScoped || arr(white).length > 0 ? listed(white, o) : true;
     if (whitelisted && !listed(black, o)) continue;
     const key = `${o.group}/${o.kind}/${clusterScoped ? o.name : ''}`;
@@ -200,14 +207,25 @@ function dependencies(context: SystemContext): Map<string, Map<string, string>> 
         const sc = storageClasses.get(value);
         need(o.app, sc?.app, `JobRun ${o.name} claims volumes of StorageClass ${value}`);
       }
-      if (queues !== undefined && (key.includes('yunikorn.apache.org/') || (key.endsWith('scheduler.name') && value === 'yunikorn')))
-        need(o.app, queues.app, `JobRun ${o.name} is scheduled by YuniKorn, whose queues ConfigMap ${queues.name} that app syncs`);
+      if (
+        queues !== undefined &&
+        (key.includes('yunikorn.apache.org/') || (key.endsWith('scheduler.name') && value === 'yunikorn'))
+      )
+        need(
+          o.app,
+          queues.app,
+          `JobRun ${o.name} is scheduled by YuniKorn, whose queues ConfigMap ${queues.name} that app syncs`,
+        );
     }
   }
   return needs;
 }
 
-function checkAppWaves(sink: FindingSink, context: SystemContext, apps: readonly { app: RuntimeObject; folder: string }[]): void {
+function checkAppWaves(
+  sink: FindingSink,
+  context: SystemContext,
+  apps: readonly { app: RuntimeObject; folder: string }[],
+): void {
   const byFolder = new Map(apps.map((a) => [a.folder, a.app]));
   for (const [from, needed] of dependencies(context)) {
     const app = byFolder.get(from);

@@ -24,14 +24,17 @@ function owner(buckets: TeamBuckets, bucket: string): string {
   const entry = buckets.buckets.get(bucket);
   if (entry === undefined) return `bucket ${bucket}, which the environment's Terraform does not create`;
   const namespaces = [...entry.namespaces];
-  if (namespaces.length === 0) return `bucket ${bucket} (${address(entry.resource)}), which no team's role reaches`;
+  if (namespaces.length === 0)
+    return `bucket ${bucket} (${address(entry.resource)}), which no team's role reaches`;
   if (namespaces.length === 1) return `team ${namespaces[0]}'s bucket ${bucket} (${address(entry.resource)})`;
   return `bucket ${bucket} (${address(entry.resource)}), shared by the roles of ${namespaces.join(', ')}`;
 }
 
 function ownText(buckets: TeamBuckets, namespace: string): string {
   const own = [...(buckets.own.get(namespace) ?? [])];
-  return own.length === 0 ? `${namespace} has no bucket of its own in Terraform` : `its own bucket is ${own.join(', ')}`;
+  return own.length === 0
+    ? `${namespace} has no bucket of its own in Terraform`
+    : `its own bucket is ${own.join(', ')}`;
 }
 
 function jobRunArtifacts(run: RuntimeObject): string[] {

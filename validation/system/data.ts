@@ -19,7 +19,9 @@ export function valueShape(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return [];
   if (typeof value === 'object')
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, valueShape(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, valueShape(v)]),
+    );
   return 0;
 }
 
@@ -53,7 +55,9 @@ let chartValues: ReadonlyMap<string, ChartValues> | undefined;
 /** The derived values of each pinned chart, by `<chart>@<version>`. */
 export function pinnedChartValues(): ReadonlyMap<string, ChartValues> {
   if (chartValues === undefined) {
-    const parsed = JSON.parse(readFileSync(CHART_VALUES_FILE, 'utf8')) as { charts: Record<string, ChartValues> };
+    const parsed = JSON.parse(readFileSync(CHART_VALUES_FILE, 'utf8')) as {
+      charts: Record<string, ChartValues>;
+    };
     chartValues = new Map(Object.entries(parsed.charts));
   }
   return chartValues;

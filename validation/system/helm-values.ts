@@ -38,7 +38,12 @@ export const helmValues: SystemModel = {
         try {
           values = load(text);
         } catch (error) {
-          sink.report(release.file, `${release.path}.values[${index}]`, 'helm.values-yaml', `${address(release)} values are not YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+          sink.report(
+            release.file,
+            `${release.path}.values[${index}]`,
+            'helm.values-yaml',
+            `${address(release)} values are not YAML: ${(error as Error).message.split('\n')[0] ?? ''}`,
+          );
           return;
         }
         if (!isObject(values)) return;

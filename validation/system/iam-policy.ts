@@ -27,5 +27,5 @@ export function policyStatements(policy: unknown): Statement[] {
   }
   const statement = (parsed as { Statement?: unknown } | null)?.Statement;
   if (Array.isArray(statement)) return statement as Statement[];
-  return statement !== undefined && statement !== null ? [statement as Statement] : [];
+  return statement !== undefined && statement !== null ? [statement] : [];
 }

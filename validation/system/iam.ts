@@ -55,8 +55,8 @@ function documents(context: SystemContext): PolicyDocument[] {
     }
   };
   add('aws_iam_role', 'assume_role_policy', (r) => `the trust policy of role ${String(r.body.name)}`);
-  add('aws_iam_role_policy', 'policy', (r) => `inline policy ${String(r.body.name ?? r.id)}`);
-  add('aws_iam_policy', 'policy', (r) => `managed policy ${String(r.body.name ?? r.id)}`);
+  add('aws_iam_role_policy', 'policy', (r) => `inline policy ${str(r.body.name) ?? r.id}`);
+  add('aws_iam_policy', 'policy', (r) => `managed policy ${str(r.body.name) ?? r.id}`);
   add('aws_s3_bucket_policy', 'policy', (r) => `bucket policy ${r.id}`);
   add('aws_sqs_queue_policy', 'policy', (r) => `queue policy ${r.id}`);
   return found;
@@ -91,7 +91,9 @@ export function unknownAction(action: string): string | undefined {
     return [...service].some((a) => iamLike(name, a)) ? undefined : `no ${prefix} action matches ${name}`;
   }
   if (service.has(name)) return undefined;
-  const near = [...service].filter((a) => distance(a, name) <= 2).sort((x, y) => distance(x, name) - distance(y, name));
+  const near = [...service]
+    .filter((a) => distance(a, name) <= 2)
+    .sort((x, y) => distance(x, name) - distance(y, name));
   return `service ${prefix} has no action ${action.split(':')[1] ?? ''}${near[0] !== undefined ? ` (did you mean ${prefix}:${near[0]}?)` : ''}`;
 }
 
@@ -132,7 +134,12 @@ function roleNamed(context: SystemContext, arn: string | undefined): TerraformRe
 }
 
 function checkAudiences(sink: FindingSink, context: SystemContext): void {
-  const assumers: { o: ReturnType<SystemContext['objects']['ofKind']>[number]; role?: TerraformResource; audience: string; path: string }[] = [];
+  const assumers: {
+    o: ReturnType<SystemContext['objects']['ofKind']>[number];
+    role?: TerraformResource;
+    audience: string;
+    path: string;
+  }[] = [];
   for (const sa of context.objects.ofKind('ServiceAccount')) {
     const annotations = obj(obj(sa.object.metadata).annotations);
     const role = roleNamed(context, str(annotations['eks.amazonaws.com/role-arn']));
@@ -185,7 +192,12 @@ function serviceAccounts(context: SystemContext): Map<string, Map<string, string
       const walk = (node: unknown): void => {
         if (!isObject(node)) return;
         for (const [key, value] of Object.entries(node)) {
-          if (key === 'serviceAccount' && isObject(value) && typeof value.name === 'string' && value.create !== false)
+          if (
+            key === 'serviceAccount' &&
+            isObject(value) &&
+            typeof value.name === 'string' &&
+            value.create !== false
+          )
             add(namespace, value.name, `helm_release ${release.id} (chart ${String(release.body.chart)})`);
           walk(value);
         }
@@ -210,14 +222,23 @@ function checkPodIdentity(sink: FindingSink, context: SystemContext): void {
         `${address(association)} gives service account ${namespace}/${account} its role, but nothing creates that service account in ${namespace} (there: ${[...known].map(([n, by]) => `${n} from ${by}`).join(', ')}), so the pods run without AWS credentials; name the service account the chart creates`,
       );
     }
-    const role = context.referenced(association.body.role_arn) ?? roleNamed(context, str(association.body.role_arn));
+    const role =
+      context.referenced(association.body.role_arn) ?? roleNamed(context, str(association.body.role_arn));
     if (role === undefined) continue;
     for (const statement of policyStatements(role.body.assume_role_policy)) {
       for (const [operator, condition] of Object.entries(statement.Condition ?? {})) {
         if (!operator.startsWith('String')) continue;
         for (const [key, expected, actual] of [
-          ['aws:RequestTag/kubernetes-namespace', condition['aws:RequestTag/kubernetes-namespace'], namespace],
-          ['aws:RequestTag/kubernetes-service-account', condition['aws:RequestTag/kubernetes-service-account'], account],
+          [
+            'aws:RequestTag/kubernetes-namespace',
+            condition['aws:RequestTag/kubernetes-namespace'],
+            namespace,
+          ],
+          [
+            'aws:RequestTag/kubernetes-service-account',
+            condition['aws:RequestTag/kubernetes-service-account'],
+            account,
+          ],
         ] as const) {
           if (expected === undefined || list(expected).some((e) => iamLike(e, actual))) continue;
           sink.report(
@@ -294,20 +315,32 @@ function concreteResources(context: SystemContext, resources: readonly string[])
   );
 }
 
-function checkResourceDenies(sink: FindingSink, context: SystemContext, docs: readonly PolicyDocument[]): void {
+function checkResourceDenies(
+  sink: FindingSink,
+  context: SystemContext,
+  docs: readonly PolicyDocument[],
+): void {
   const allows: { doc: PolicyDocument; action: string; resource: string }[] = [];
-  for (const doc of docs.filter((d) => d.resource.type === 'aws_iam_role_policy' || d.resource.type === 'aws_iam_policy'))
+  for (const doc of docs.filter(
+    (d) => d.resource.type === 'aws_iam_role_policy' || d.resource.type === 'aws_iam_policy',
+  ))
     for (const s of doc.statements.filter((x) => x.Effect === 'Allow'))
-      for (const action of list(s.Action)) for (const resource of list(s.Resource)) allows.push({ doc, action, resource });
-  for (const doc of docs.filter((d) => d.resource.type === 'aws_s3_bucket_policy' || d.resource.type === 'aws_sqs_queue_policy')) {
+      for (const action of list(s.Action))
+        for (const resource of list(s.Resource)) allows.push({ doc, action, resource });
+  for (const doc of docs.filter(
+    (d) => d.resource.type === 'aws_s3_bucket_policy' || d.resource.type === 'aws_sqs_queue_policy',
+  )) {
     doc.statements.forEach((statement, i) => {
       if (statement.Effect !== 'Deny' || !conditionsHold(statement)) return;
       const denied = list(statement.Action);
       const resources = concreteResources(context, list(statement.Resource));
       const hit = allows.find(
         (a) =>
-          denied.some((d) => iamLike(d.toLowerCase(), a.action.toLowerCase()) || iamLike(a.action.toLowerCase(), d.toLowerCase())) &&
-          resources.some((r) => iamLike(r, a.resource) || iamLike(a.resource, r)),
+          denied.some(
+            (d) =>
+              iamLike(d.toLowerCase(), a.action.toLowerCase()) ||
+              iamLike(a.action.toLowerCase(), d.toLowerCase()),
+          ) && resources.some((r) => iamLike(r, a.resource) || iamLike(a.resource, r)),
       );
       if (hit === undefined) return;
       sink.report(
@@ -331,4 +364,3 @@ export const iam: SystemModel = {
     checkResourceDenies(sink, context, docs);
   },
 };
-

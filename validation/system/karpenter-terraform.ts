@@ -86,7 +86,7 @@ function byTags(term: Json): boolean {
 }
 
 function termMatches(term: Json, candidate: Tagged): boolean {
-  return Object.entries(term.tags).every(
+  return Object.entries(obj(term.tags)).every(
     ([key, value]) => key in candidate.tags && (value === '*' || candidate.tags[key] === value),
   );
 }
@@ -159,7 +159,7 @@ function checkNodeRole(sink: FindingSink, context: SystemContext, nodeClass: Run
     nodeClass.file,
     '$.spec.role',
     'system.karpenter-node-access',
-    `${named(nodeClass)} launches nodes with role ${roleName} (${address(role)}), which has no aws_eks_access_entry of type EC2_LINUX${entries.length > 0 ? ` (its entry is ${entries.map((e) => String(e.body.type ?? 'STANDARD')).join(', ')})` : ''}, so its nodes never join the cluster; add an EC2_LINUX access entry for the role in Terraform`,
+    `${named(nodeClass)} launches nodes with role ${roleName} (${address(role)}), which has no aws_eks_access_entry of type EC2_LINUX${entries.length > 0 ? ` (its entry is ${entries.map((e) => str(e.body.type) ?? 'STANDARD').join(', ')})` : ''}, so its nodes never join the cluster; add an EC2_LINUX access entry for the role in Terraform`,
   );
 }
 

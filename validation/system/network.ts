@@ -69,7 +69,7 @@ function inCidr(cidr: string, address: number): boolean {
   if (start === undefined || !Number.isInteger(length)) return false;
   if (length === 0) return true;
   const mask = (~0 << (32 - length)) >>> 0;
-  return ((start & mask) >>> 0) === ((address & mask) >>> 0);
+  return (start & mask) >>> 0 === (address & mask) >>> 0;
 }
 
 function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
@@ -112,7 +112,11 @@ class Matrix {
     return { ...(this.namespaceLabels.get(namespace) ?? {}), 'kubernetes.io/metadata.name': namespace };
   }
 
-  private isolating(namespace: string, labels: Readonly<Record<string, string>>, direction: 'Ingress' | 'Egress'): Policy[] {
+  private isolating(
+    namespace: string,
+    labels: Readonly<Record<string, string>>,
+    direction: 'Ingress' | 'Egress',
+  ): Policy[] {
     return (this.policies.get(namespace) ?? []).filter((p) => {
       const types = arr(p.spec.policyTypes).map(String);
       const applies =
@@ -143,7 +147,8 @@ class Matrix {
     return ports.some((p) => {
       if ((str(p.protocol) ?? 'TCP') !== port.protocol) return false;
       if (p.port === undefined) return true;
-      if (typeof p.port === 'string' && !/^\d+$/.test(p.port)) return names[p.port] === `${port.protocol}/${port.port}`;
+      if (typeof p.port === 'string' && !/^\d+$/.test(p.port))
+        return names[p.port] === `${port.protocol}/${port.port}`;
       const start = Number(p.port);
       const end = typeof p.endPort === 'number' ? p.endPort : start;
       return port.port >= start && port.port <= end;
@@ -228,13 +233,19 @@ function podLabels(pod: ModelPod): Record<string, string> {
   const prefix = `spark.kubernetes.${pod.role}.label.`;
   return {
     ...(obj(obj(pod.template?.pod.metadata).labels) as Record<string, string>),
-    ...Object.fromEntries([...conf].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
+    ...Object.fromEntries(
+      [...conf].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
+    ),
     'spark-role': pod.role,
   };
 }
 
 /** The first address of the first CIDR of the given subnets, plus an offset. */
-function subnetAddress(context: SystemContext, subnetRefs: readonly unknown[], offset: number): number | undefined {
+function subnetAddress(
+  context: SystemContext,
+  subnetRefs: readonly unknown[],
+  offset: number,
+): number | undefined {
   for (const ref of subnetRefs) {
     const subnet = context.referenced(ref);
     const cidr = str(subnet?.body.cidr_block);
@@ -271,7 +282,10 @@ export const network: SystemModel = {
         namespace: pod.namespace,
         labels: podLabels(pod),
         address: podAddress,
-        what: pod.role === 'workload' ? `the pods of ${named(pod.owner)}` : `the ${pod.role} of ${named(pod.owner)}`,
+        what:
+          pod.role === 'workload'
+            ? `the pods of ${named(pod.owner)}`
+            : `the ${pod.role} of ${named(pod.owner)}`,
       }));
     const dns: Peer = {
       namespace: 'kube-system',
@@ -279,13 +293,18 @@ export const network: SystemModel = {
       address: subnetAddress(context, subnets, 20) ?? ip('100.64.0.20')!,
       portNames: { dns: 'UDP/53', 'dns-tcp': 'TCP/53', metrics: 'TCP/9153' },
     };
-    const external = [
-      { name: 'the API server', peer: { address: apiAddress } as Peer, port: { protocol: 'TCP', port: 443 } as Port },
+    const https: Port = { protocol: 'TCP', port: 443 };
+    const external: { name: string; peer: Peer; port: Port }[] = [
+      { name: 'the API server', peer: { address: apiAddress }, port: https },
       ...AWS_ENDPOINTS.map((e) => ({
         name: `${e.name} (${e.address})`,
-        peer: { address: ip(e.address)! } as Peer,
-        port: { protocol: 'TCP', port: 443 } as Port,
+        peer: { address: ip(e.address)! },
+        port: https,
       })),
+    ];
+    const dnsPorts: Port[] = [
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
     ];
     const reported = new Set<string>();
     const report = (key: string, file: string, path: string, rule: string, message: string): void => {
@@ -297,7 +316,7 @@ export const network: SystemModel = {
       const egress = matrix.egressPolicies(p);
       const where = egress[0]?.object.file ?? p.pod.owner.file;
       const signature = `${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`;
-      for (const port of [{ protocol: 'UDP', port: 53 } as Port, { protocol: 'TCP', port: 53 } as Port]) {
+      for (const port of dnsPorts) {
         if (matrix.admits('Egress', p, dns, port) !== undefined) continue;
         const dnsPolicy = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('53'));
         const nsLabels = matrix.labelsOf('kube-system');
@@ -306,18 +325,24 @@ export const network: SystemModel = {
           dnsPolicy?.object.file ?? where,
           '$.spec.egress',
           'system.network-dns',
-          `${describePod(p)} cannot reach CoreDNS (pods k8s-app=kube-dns in Namespace kube-system, which carries only ${Object.entries(nsLabels).map(([k, v]) => `${k}=${v}`).join(', ')}) on ${port.protocol} 53: ${dnsPolicy !== undefined ? `NetworkPolicy ${dnsPolicy.object.namespace}/${dnsPolicy.object.name} selects no such peer or port` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress to namespaceSelector kubernetes.io/metadata.name=kube-system, podSelector k8s-app=kube-dns, UDP and TCP 53`,
+          `${describePod(p)} cannot reach CoreDNS (pods k8s-app=kube-dns in Namespace kube-system, which carries only ${Object.entries(
+            nsLabels,
+          )
+            .map(([k, v]) => `${k}=${v}`)
+            .join(
+              ', ',
+            )}) on ${port.protocol} 53: ${dnsPolicy !== undefined ? `NetworkPolicy ${dnsPolicy.object.namespace}/${dnsPolicy.object.name} selects no such peer or port` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress to namespaceSelector kubernetes.io/metadata.name=kube-system, podSelector k8s-app=kube-dns, UDP and TCP 53`,
         );
       }
       for (const target of external) {
         if (matrix.admits('Egress', p, target.peer, target.port) !== undefined) continue;
-        const https = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('443'));
+        const httpsPolicy = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('443'));
         report(
           `ext\0${signature}\0${target.name}`,
-          https?.object.file ?? where,
+          httpsPolicy?.object.file ?? where,
           '$.spec.egress',
           'system.network-egress',
-          `${describePod(p)} cannot reach ${target.name} on TCP 443: ${https !== undefined ? `NetworkPolicy ${https.object.namespace}/${https.object.name}'s ipBlock does not cover its address` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress on TCP 443 to an ipBlock that covers it (0.0.0.0/0 without excepting it)`,
+          `${describePod(p)} cannot reach ${target.name} on TCP 443: ${httpsPolicy !== undefined ? `NetworkPolicy ${httpsPolicy.object.namespace}/${httpsPolicy.object.name}'s ipBlock does not cover its address` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress on TCP 443 to an ipBlock that covers it (0.0.0.0/0 without excepting it)`,
         );
       }
     }
@@ -372,10 +397,12 @@ export const network: SystemModel = {
         .filter((n) => obj(obj(n.object.metadata).labels)['emr-eks-gitops/team'] !== undefined)
         .map((n) => n.name),
     );
-    for (const vc of context.objects.ofKind('VirtualCluster')) if (vc.namespace !== undefined) teams.add(vc.namespace);
+    for (const vc of context.objects.ofKind('VirtualCluster'))
+      if (vc.namespace !== undefined) teams.add(vc.namespace);
     const teamPods = pods.filter((p) => teams.has(p.namespace));
     const representative = new Map<string, PlatformPod>();
-    for (const p of teamPods) representative.set(`${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`, p);
+    for (const p of teamPods)
+      representative.set(`${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`, p);
     const sample = [...representative.values()];
     const ports = matrix.ports([...teams]);
     for (const from of sample) {

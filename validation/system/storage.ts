@@ -73,33 +73,57 @@ type Report = (key: string, problem: string, fix: string) => void;
 function checkEbs(parameters: Record<string, string>, report: Report): void {
   for (const key of Object.keys(parameters)) {
     if (!EBS_KEYS.has(key) && !/^tagSpecification_\d+$/.test(key) && !key.startsWith('csi.storage.k8s.io/'))
-      report(key, `${key} is not a parameter of ebs.csi.aws.com`, `remove it (keys: ${[...EBS_KEYS].join(', ')})`);
+      report(
+        key,
+        `${key} is not a parameter of ebs.csi.aws.com`,
+        `remove it (keys: ${[...EBS_KEYS].join(', ')})`,
+      );
   }
   const typeName = parameters.type ?? 'gp3';
   const type = EBS_VOLUME_TYPES[typeName];
   if (type === undefined) {
-    report('type', `type ${typeName} is not an EBS volume type`, `use one of ${Object.keys(EBS_VOLUME_TYPES).join(', ')}`);
+    report(
+      'type',
+      `type ${typeName} is not an EBS volume type`,
+      `use one of ${Object.keys(EBS_VOLUME_TYPES).join(', ')}`,
+    );
     return;
   }
   const numeric = (key: string, range: readonly [number, number] | undefined, unit: string): void => {
     const raw = parameters[key];
     if (raw === undefined) return;
     if (range === undefined) {
-      report(key, `${key} is set, but EBS volume type ${typeName} takes no ${key}`, `remove ${key} or use a type that takes it`);
+      report(
+        key,
+        `${key} is set, but EBS volume type ${typeName} takes no ${key}`,
+        `remove ${key} or use a type that takes it`,
+      );
       return;
     }
     const value = Number(raw);
     if (!Number.isInteger(value) || value < range[0] || value > range[1])
-      report(key, `${key} ${raw} is outside ${typeName}'s range ${range[0]}–${range[1]} ${unit}`, `set ${key} within ${range[0]}–${range[1]}`);
+      report(
+        key,
+        `${key} ${raw} is outside ${typeName}'s range ${range[0]}–${range[1]} ${unit}`,
+        `set ${key} within ${range[0]}–${range[1]}`,
+      );
   };
   numeric('iops', type.iops, 'IOPS');
   numeric('throughput', type.throughput, 'MiB/s');
   if (parameters.iopsPerGB !== undefined && type.iopsPerGB !== true)
-    report('iopsPerGB', `iopsPerGB is set, but only io1 and io2 take it (type is ${typeName})`, 'remove iopsPerGB or use iops');
+    report(
+      'iopsPerGB',
+      `iopsPerGB is set, but only io1 and io2 take it (type is ${typeName})`,
+      'remove iopsPerGB or use iops',
+    );
   for (const key of ['fsType', 'csi.storage.k8s.io/fstype']) {
     const fs = parameters[key];
     if (fs !== undefined && !EBS_FILESYSTEMS.has(fs.toLowerCase()))
-      report(key, `${key} ${fs} is not a filesystem the EBS CSI driver formats`, `use one of ${[...EBS_FILESYSTEMS].join(', ')}`);
+      report(
+        key,
+        `${key} ${fs} is not a filesystem the EBS CSI driver formats`,
+        `use one of ${[...EBS_FILESYSTEMS].join(', ')}`,
+      );
   }
   for (const key of ['encrypted', 'blockExpress', 'allowAutoIOPSPerGBIncrease', 'ext4BigAlloc']) {
     const flag = parameters[key];
@@ -119,25 +143,42 @@ function lustreProblems(
   const type = deploymentType ?? 'SCRATCH_1';
   const allowed = LUSTRE_DEPLOYMENT_TYPES[type];
   if (allowed === undefined) {
-    report(keys.deployment, `deploymentType ${type} is not an FSx for Lustre deployment type`, `use one of ${Object.keys(LUSTRE_DEPLOYMENT_TYPES).join(', ')}`);
+    report(
+      keys.deployment,
+      `deploymentType ${type} is not an FSx for Lustre deployment type`,
+      `use one of ${Object.keys(LUSTRE_DEPLOYMENT_TYPES).join(', ')}`,
+    );
     return;
   }
   if (storageType !== undefined && storageType !== 'SSD' && storageType !== 'HDD')
     report(keys.storage, `storageType ${storageType} is neither SSD nor HDD`, 'use SSD or HDD');
   if (storageType === 'HDD' && type !== 'PERSISTENT_1')
-    report(keys.storage, `storageType HDD exists only for PERSISTENT_1, not ${type}`, 'use SSD or PERSISTENT_1');
+    report(
+      keys.storage,
+      `storageType HDD exists only for PERSISTENT_1, not ${type}`,
+      'use SSD or PERSISTENT_1',
+    );
   if (throughput === undefined) {
     if (type.startsWith('PERSISTENT'))
       report(keys.throughput, `${type} needs ${keys.throughput}`, `set it to one of ${allowed.join(', ')}`);
     return;
   }
   if (allowed.length === 0) {
-    report(keys.throughput, `${keys.throughput} is set, but ${type} takes none`, `remove it or use a PERSISTENT deployment type`);
+    report(
+      keys.throughput,
+      `${keys.throughput} is set, but ${type} takes none`,
+      `remove it or use a PERSISTENT deployment type`,
+    );
     return;
   }
-  const valid = type === 'PERSISTENT_1' ? (storageType === 'HDD' ? FSX_HDD_THROUGHPUT : [50, 100, 200]) : allowed;
+  const valid =
+    type === 'PERSISTENT_1' ? (storageType === 'HDD' ? FSX_HDD_THROUGHPUT : [50, 100, 200]) : allowed;
   if (!valid.includes(throughput))
-    report(keys.throughput, `${keys.throughput} ${throughput} is not one ${type}${storageType === 'HDD' ? ' HDD' : ''} accepts`, `use one of ${valid.join(', ')}`);
+    report(
+      keys.throughput,
+      `${keys.throughput} ${throughput} is not one ${type}${storageType === 'HDD' ? ' HDD' : ''} accepts`,
+      `use one of ${valid.join(', ')}`,
+    );
 }
 
 function checkFsx(parameters: Record<string, string>, report: Report): void {
@@ -150,7 +191,8 @@ function checkFsx(parameters: Record<string, string>, report: Report): void {
     { deployment: 'deploymentType', throughput: 'perUnitStorageThroughput', storage: 'storageType' },
   );
   for (const key of ['subnetId', 'securityGroupIds'])
-    if (parameters[key] === undefined) report(key, `${key} is missing`, `set ${key} to the FSx subnet and security group Terraform creates`);
+    if (parameters[key] === undefined)
+      report(key, `${key} is missing`, `set ${key} to the FSx subnet and security group Terraform creates`);
 }
 
 function stringParameters(o: RuntimeObject): Record<string, string> {

@@ -13,7 +13,10 @@ export interface TeamBuckets {
   /** namespace → its own buckets. */
   readonly own: ReadonlyMap<string, ReadonlySet<string>>;
   /** bucket → the namespaces whose roles reach it, and its resource. */
-  readonly buckets: ReadonlyMap<string, { readonly namespaces: ReadonlySet<string>; readonly resource: TerraformResource }>;
+  readonly buckets: ReadonlyMap<
+    string,
+    { readonly namespaces: ReadonlySet<string>; readonly resource: TerraformResource }
+  >;
 }
 
 /** The namespaces a role's web-identity trust admits service accounts of. */
@@ -48,7 +51,8 @@ export function teamBuckets(context: SystemContext): TeamBuckets {
   const buckets = new Map<string, { namespaces: Set<string>; resource: TerraformResource }>();
   for (const bucket of context.terraform('aws_s3_bucket')) {
     const name = str(bucket.body.bucket);
-    if (name !== undefined && !name.includes('${')) buckets.set(name, { namespaces: new Set(), resource: bucket });
+    if (name !== undefined && !name.includes('${'))
+      buckets.set(name, { namespaces: new Set(), resource: bucket });
   }
   for (const role of context.terraform('aws_iam_role')) {
     const namespaces = trustedNamespaces(role);

@@ -1,6 +1,7 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call --
    the corpus edits rendered trees in place. */
 import { editObject, runCorpus, type MustCatch, type NearMiss } from './corpus';
+import type { Tree } from '../helpers';
 
 const KARPENTER = 'argocd/Application.karpenter.yaml';
 const TEAM_A = 'argocd/Application.team-emr-data-team-a.yaml';
@@ -35,7 +36,7 @@ const mustCatch: MustCatch[] = [
     file: YUNIKORN,
     mentions: ['namespace yunikorn', 'AppProject argocd/platform'],
     set: editObject(PLATFORM, (o) => {
-      o.spec.destinations = o.spec.destinations.filter((d: any) => d.namespace !== 'yunikorn');
+      o.spec.destinations = o.spec.destinations.filter((d: Tree) => d.namespace !== 'yunikorn');
     }),
   },
   {
@@ -53,7 +54,9 @@ const mustCatch: MustCatch[] = [
     file: 'Job.upload-artifacts-d54848e3.yaml',
     mentions: ['AppProject argocd/team-emr-data-team-a', 'namespaceResourceWhitelist', 'kind Job'],
     set: editObject(PROJECT_A, (o) => {
-      o.spec.namespaceResourceWhitelist = o.spec.namespaceResourceWhitelist.filter((e: any) => e.kind !== 'Job');
+      o.spec.namespaceResourceWhitelist = o.spec.namespaceResourceWhitelist.filter(
+        (e: Tree) => e.kind !== 'Job',
+      );
     }),
   },
   {
@@ -62,7 +65,9 @@ const mustCatch: MustCatch[] = [
     file: 'StorageClass.spark-ebs.yaml',
     mentions: ['AppProject argocd/platform', 'clusterResourceWhitelist'],
     set: editObject(PLATFORM, (o) => {
-      o.spec.clusterResourceWhitelist = o.spec.clusterResourceWhitelist.filter((e: any) => e.kind !== 'StorageClass');
+      o.spec.clusterResourceWhitelist = o.spec.clusterResourceWhitelist.filter(
+        (e: Tree) => e.kind !== 'StorageClass',
+      );
     }),
   },
   {

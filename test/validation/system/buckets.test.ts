@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call --
    the corpus edits rendered trees in place. */
 import { editObject, editPolicy, editTerraform, runCorpus, type MustCatch, type NearMiss } from './corpus';
 
@@ -57,13 +57,17 @@ const nearMisses: NearMiss[] = [
     name: "team a's roles reach their bucket through a wildcard",
     set: editTerraform('teams', (s) => {
       const policy = s.resource.aws_iam_role_policy['team-emr-data-team-a_artifact-uploader-policy'];
-      policy.policy = policy.policy.replace(`${A}/artifacts/*`, 'emr-eks-karpenter-emr-data-team-a-*/artifacts/*');
+      policy.policy = policy.policy.replace(
+        `${A}/artifacts/*`,
+        'emr-eks-karpenter-emr-data-team-a-*/artifacts/*',
+      );
     }),
   },
   {
     name: 'a local entry point (in the image, not in a bucket)',
     set: editObject(RUN, (o) => {
-      o.spec.jobDriver.sparkSubmitJobDriver.entryPoint = 'local:///usr/lib/spark/examples/src/main/python/pi.py';
+      o.spec.jobDriver.sparkSubmitJobDriver.entryPoint =
+        'local:///usr/lib/spark/examples/src/main/python/pi.py';
     }),
   },
 ];

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call --
-   the system corpus breaks rendered objects and Terraform stacks by editing their trees in place. */
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../../validation/findings';
 import type { ValidationSet } from '../../../validation/validate';
@@ -60,7 +58,11 @@ export function editPolicy(text: string, change: (policy: Tree) => void): string
 }
 
 /** Runs a class's corpus: every must-catch case is caught as described, every near miss is clean. */
-export function runCorpus(title: string, mustCatch: readonly MustCatch[], nearMisses: readonly NearMiss[]): void {
+export function runCorpus(
+  title: string,
+  mustCatch: readonly MustCatch[],
+  nearMisses: readonly NearMiss[],
+): void {
   describe(title, () => {
     it('has more than one must-catch case and a near miss', () => {
       expect(mustCatch.length).toBeGreaterThan(1);

@@ -22,7 +22,15 @@ describe('the committed system data (validation/system/data, npm run schemas)', 
 
   it('knows the actions the platform uses and refuses near misses', () => {
     expect(iamActions().get('s3')?.has('getobject')).toBe(true);
-    for (const action of ['ec2:RunInstances', 'sqs:ReceiveMessage', 'iam:PassRole', 'eks:DescribeCluster', 'sts:AssumeRoleWithWebIdentity', 's3:Get*', '*'])
+    for (const action of [
+      'ec2:RunInstances',
+      'sqs:ReceiveMessage',
+      'iam:PassRole',
+      'eks:DescribeCluster',
+      'sts:AssumeRoleWithWebIdentity',
+      's3:Get*',
+      '*',
+    ])
       expect(unknownAction(action), action).toBeUndefined();
     expect(unknownAction('s3:ListObjects')).toContain('service s3 has no action ListObjects');
     expect(unknownAction('ec2:RunInstance')).toContain('did you mean ec2:runinstances');

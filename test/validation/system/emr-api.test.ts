@@ -43,7 +43,11 @@ const mustCatch: MustCatch[] = [
     name: 'VirtualCluster registering another EKS cluster',
     rule: 'system.emr-virtual-cluster-eks',
     file: VC,
-    mentions: ['emr-eks-karpenter-dev', 'aws_eks_cluster.eks_cluster', 'set containerProvider.id to emr-eks-karpenter'],
+    mentions: [
+      'emr-eks-karpenter-dev',
+      'aws_eks_cluster.eks_cluster',
+      'set containerProvider.id to emr-eks-karpenter',
+    ],
     set: editObject(VC, (o) => {
       o.spec.containerProvider.id = 'emr-eks-karpenter-dev';
     }),

@@ -15,7 +15,9 @@ const SYSTEM_RULES = /^(system\.|helm\.)/;
 function findings(env: Environment): string[] {
   const apps = withSyncWaves(renderManifests(env, SAMPLE_OUTPUTS));
   const documents: SourceDocument[] = [
-    ...apps.flatMap((app) => app.objects.map(({ path, object }) => ({ file: `${env.name}/k8s/${path}`, object }))),
+    ...apps.flatMap((app) =>
+      app.objects.map(({ path, object }) => ({ file: `${env.name}/k8s/${path}`, object })),
+    ),
     ...renderArgoCd(env, apps).map(({ path, object }) => ({ file: `${env.name}/argocd/${path}`, object })),
   ];
   const stacks = synthStacks(env);
@@ -29,7 +31,10 @@ function findings(env: Environment): string[] {
 }
 
 describe('the system models on every environment the tests know', () => {
-  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('environment %s is one consistent system', (_name, env) => {
-    expect(findings(env)).toEqual([]);
-  });
+  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(
+    'environment %s is one consistent system',
+    (_name, env) => {
+      expect(findings(env)).toEqual([]);
+    },
+  );
 });

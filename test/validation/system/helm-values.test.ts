@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument --
    the corpus edits rendered trees in place. */
 import { dump, load } from 'js-yaml';
 import { editTerraform, runCorpus, type MustCatch, type NearMiss } from './corpus';

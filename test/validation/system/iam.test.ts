@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument --
    the corpus edits rendered trees in place. */
 import { editObject, editPolicy, editTerraform, runCorpus, type MustCatch, type NearMiss } from './corpus';
 import type { Tree } from '../helpers';
@@ -34,29 +34,47 @@ const mustCatch: MustCatch[] = [
     rule: 'system.iam-action-unknown',
     file: TEAMS,
     mentions: ['there is no service prefix s4'],
-    set: policy('teams', 'aws_iam_role_policy', 'team-emr-data-team-a_artifact-uploader-policy', 'policy', (p) => {
-      p.Statement[0].Action = ['s4:GetObject', 's3:PutObject'];
-    }),
+    set: policy(
+      'teams',
+      'aws_iam_role_policy',
+      'team-emr-data-team-a_artifact-uploader-policy',
+      'policy',
+      (p) => {
+        p.Statement[0].Action = ['s4:GetObject', 's3:PutObject'];
+      },
+    ),
   },
   {
     name: 'a wildcard that matches no action',
     rule: 'system.iam-action-unknown',
     file: TEAMS,
     mentions: ['no s3 action matches getobjekt*'],
-    set: policy('teams', 'aws_iam_role_policy', 'team-emr-data-team-a_artifact-uploader-policy', 'policy', (p) => {
-      p.Statement[0].Action = ['s3:GetObjekt*', 's3:PutObject'];
-    }),
+    set: policy(
+      'teams',
+      'aws_iam_role_policy',
+      'team-emr-data-team-a_artifact-uploader-policy',
+      'policy',
+      (p) => {
+        p.Statement[0].Action = ['s3:GetObjekt*', 's3:PutObject'];
+      },
+    ),
   },
   {
     name: 'IRSA trust for the wrong audience',
     rule: 'system.iam-trust-audience',
     file: 'ServiceAccount.emr-artifact-uploader.yaml',
     mentions: ['emr-eks-karpenter-emr-data-team-a-artifacts', 'sts.amazonaws.com', 'sts.amazonaws.com.cn'],
-    set: policy('teams', 'aws_iam_role', 'team-emr-data-team-a_artifact-uploader-role', 'assume_role_policy', (p) => {
-      const condition = p.Statement[0].Condition.StringEquals;
-      const key = Object.keys(condition).find((k) => k.endsWith(':aud'))!;
-      condition[key] = 'sts.amazonaws.com.cn';
-    }),
+    set: policy(
+      'teams',
+      'aws_iam_role',
+      'team-emr-data-team-a_artifact-uploader-role',
+      'assume_role_policy',
+      (p) => {
+        const condition = p.Statement[0].Condition.StringEquals;
+        const key = Object.keys(condition).find((k) => k.endsWith(':aud'))!;
+        condition[key] = 'sts.amazonaws.com.cn';
+      },
+    ),
   },
   {
     name: 'execution role trusting the wrong audience',
@@ -73,7 +91,11 @@ const mustCatch: MustCatch[] = [
     name: 'Pod Identity association naming a service account the chart does not create',
     rule: 'system.iam-pod-identity-account',
     file: ADDONS,
-    mentions: ['kube-system/cluster-autoscaler-sa', 'helm_release cluster-autoscaler', 'name the service account the chart creates'],
+    mentions: [
+      'kube-system/cluster-autoscaler-sa',
+      'helm_release cluster-autoscaler',
+      'name the service account the chart creates',
+    ],
     set: editTerraform('addons', (s) => {
       s.resource.aws_eks_pod_identity_association['cluster-autoscaler_role_association'].service_account =
         'cluster-autoscaler-sa';
@@ -126,9 +148,15 @@ const nearMisses: NearMiss[] = [
   },
   {
     name: 'actions in another case and as a wildcard',
-    set: policy('teams', 'aws_iam_role_policy', 'team-emr-data-team-a_artifact-uploader-policy', 'policy', (p) => {
-      p.Statement[0].Action = ['s3:getobject', 's3:Put*'];
-    }),
+    set: policy(
+      'teams',
+      'aws_iam_role_policy',
+      'team-emr-data-team-a_artifact-uploader-policy',
+      'policy',
+      (p) => {
+        p.Statement[0].Action = ['s3:getobject', 's3:Put*'];
+      },
+    ),
   },
   {
     name: 'service account naming the default audience explicitly',

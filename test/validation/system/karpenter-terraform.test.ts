@@ -1,20 +1,24 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    the corpus edits rendered trees in place. */
 import { editObject, editTerraform, runCorpus, withTerraform, type MustCatch, type NearMiss } from './corpus';
-import { defaultSet, fileEnding, mutate } from '../helpers';
+import { defaultSet, fileEnding, mutate, type Tree } from '../helpers';
 
 const NODE_CLASS = 'EC2NodeClass.spark-compute-optimized.yaml';
 const POOL = 'NodePool.spark-compute-optimized.yaml';
 
-const zoneOf = (pool: any): any =>
-  pool.spec.template.spec.requirements.find((r: any) => r.key === 'topology.kubernetes.io/zone');
+const zoneOf = (pool: Tree): Tree =>
+  pool.spec.template.spec.requirements.find((r: Tree) => r.key === 'topology.kubernetes.io/zone');
 
 const mustCatch: MustCatch[] = [
   {
     name: 'subnet selector with a tag value Terraform does not set',
     rule: 'system.karpenter-selector-unmatched',
     file: NODE_CLASS,
-    mentions: ['aws_subnet', 'karpenter.sh/discovery=emr-eks-karpenterr', 'tag karpenter.sh/discovery is emr-eks-karpenter'],
+    mentions: [
+      'aws_subnet',
+      'karpenter.sh/discovery=emr-eks-karpenterr',
+      'tag karpenter.sh/discovery is emr-eks-karpenter',
+    ],
     set: editObject(NODE_CLASS, (o) => {
       o.spec.subnetSelectorTerms = [{ tags: { 'karpenter.sh/discovery': 'emr-eks-karpenterr' } }];
     }),

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access --
    the corpus edits rendered trees in place. */
 import { editObject, runCorpus, type MustCatch, type NearMiss } from './corpus';
 
@@ -11,7 +11,11 @@ const mustCatch: MustCatch[] = [
     name: 'DNS policy selecting kube-system by a label it does not carry',
     rule: 'system.network-dns',
     file: DNS,
-    mentions: ['kubernetes.io/metadata.name=kube-system', 'NetworkPolicy emr-data-team-a/allow-dns', 'UDP 53'],
+    mentions: [
+      'kubernetes.io/metadata.name=kube-system',
+      'NetworkPolicy emr-data-team-a/allow-dns',
+      'UDP 53',
+    ],
     set: editObject(DNS, (o) => {
       o.spec.egress[0].to[0].namespaceSelector = { matchLabels: { name: 'kube-system' } };
     }),

@@ -21,7 +21,11 @@ function fsx(parameters: Record<string, string>): () => ReturnType<typeof defaul
           kind: 'StorageClass',
           metadata: { name: 'fsx', annotations: { 'argocd.argoproj.io/sync-wave': '4' } },
           provisioner: 'fsx.csi.aws.com',
-          parameters: { subnetId: 'subnet-0123456789abcdef0', securityGroupIds: 'sg-0123456789abcdef0', ...parameters },
+          parameters: {
+            subnetId: 'subnet-0123456789abcdef0',
+            securityGroupIds: 'sg-0123456789abcdef0',
+            ...parameters,
+          },
           reclaimPolicy: 'Delete',
           volumeBindingMode: 'Immediate',
         },
@@ -32,7 +36,11 @@ function fsx(parameters: Record<string, string>): () => ReturnType<typeof defaul
 const lustre = (body: Record<string, unknown>) =>
   editTerraform('base', (s) => {
     s.resource.aws_fsx_lustre_file_system = {
-      'fsx_file-system': { storage_capacity: 1200, subnet_ids: ['${aws_subnet.network_node-us-west-2a.id}'], ...body },
+      'fsx_file-system': {
+        storage_capacity: 1200,
+        subnet_ids: ['${aws_subnet.network_node-us-west-2a.id}'],
+        ...body,
+      },
     };
   });
 
@@ -119,9 +127,18 @@ const mustCatch: MustCatch[] = [
 const nearMisses: NearMiss[] = [
   { name: 'gp3 at its maxima', set: ebs({ type: 'gp3', iops: '16000', throughput: '1000' }) },
   { name: 'io2 with iops', set: ebs({ type: 'io2', iops: '64000' }) },
-  { name: 'io1 with iopsPerGB', set: ebs({ type: 'io1', iopsPerGB: '50', 'csi.storage.k8s.io/fstype': 'ext4' }) },
-  { name: 'FSx SCRATCH_2 with compression', set: fsx({ deploymentType: 'SCRATCH_2', dataCompressionType: 'LZ4' }) },
-  { name: 'FSx PERSISTENT_1 on HDD', set: fsx({ deploymentType: 'PERSISTENT_1', storageType: 'HDD', perUnitStorageThroughput: '40' }) },
+  {
+    name: 'io1 with iopsPerGB',
+    set: ebs({ type: 'io1', iopsPerGB: '50', 'csi.storage.k8s.io/fstype': 'ext4' }),
+  },
+  {
+    name: 'FSx SCRATCH_2 with compression',
+    set: fsx({ deploymentType: 'SCRATCH_2', dataCompressionType: 'LZ4' }),
+  },
+  {
+    name: 'FSx PERSISTENT_1 on HDD',
+    set: fsx({ deploymentType: 'PERSISTENT_1', storageType: 'HDD', perUnitStorageThroughput: '40' }),
+  },
   {
     name: 'Terraform PERSISTENT_2 file system at 250 MB/s/TiB',
     set: lustre({ deployment_type: 'PERSISTENT_2', storage_type: 'SSD', per_unit_storage_throughput: 250 }),

@@ -24,6 +24,7 @@ import { named, type SystemContext, type SystemModel } from './context';
 
 /** Argo CD's glob: `*` any run, `?` one character; a leading `!` negates. */
 function globMatch(pattern: string, value: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern === value;
   const regex = new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
@@ -66,15 +67,36 @@ function listed(entries: unknown, o: RuntimeObject): boolean {
     );
 }
 
+/** `<env>/k8s/<app>` of a rendered file, the folder an Application points at. */
+function folderOf(file: string): string | undefined {
+  return /(?:^|\/)([^/]+\/k8s\/[^/]+)\//.exec(file)?.[1];
+}
+
+/** The rendered objects by application folder (`<env>/k8s/<app>`). */
+function byFolder(context: SystemContext): Map<string, RuntimeObject[]> {
+  const found = new Map<string, RuntimeObject[]>();
+  for (const o of context.objects.all) {
+    const folder = folderOf(o.file);
+    if (folder === undefined) continue;
+    const list = found.get(folder) ?? [];
+    list.push(o);
+    found.set(folder, list);
+  }
+  return found;
+}
+
 /** The rendered objects an Application's `source.path` holds. */
-function folderObjects(context: SystemContext, path: string): RuntimeObject[] {
+function folderObjects(
+  folders: ReadonlyMap<string, readonly RuntimeObject[]>,
+  path: string,
+): RuntimeObject[] {
   const relative = path
     .replace(/^\.?\/?/, '')
     .replace(/^dist\//, '')
     .replace(/\/+$/, '');
-  return context.objects.all.filter(
-    (o) => o.file.startsWith(`${relative}/`) || o.file.includes(`/${relative}/`),
-  );
+  const top = relative.split('/').slice(0, 3).join('/');
+  const held = folders.get(top) ?? [];
+  return top === relative ? [...held] : held.filter((o) => o.file.includes(`${relative}/`));
 }
 
 function checkApplication(
@@ -117,13 +139,15 @@ function checkApplication(
       `${named(app)} deploys to server ${server} namespace ${target.namespace || '(none)'}, which ${named(project)} does not permit; add the destination to the project or change the Application's destination`,
     );
   }
-  const reported = new Set<string>();
+  // Each namespace and each kind is judged once per application.
+  const checked = new Set<string>();
   const projectSpec = obj(project.object.spec);
   for (const o of held) {
     if (o.namespace !== undefined) {
       const key = `ns\0${o.namespace}`;
-      if (!reported.has(key) && !permitted(project.object, { server, namespace: o.namespace })) {
-        reported.add(key);
+      const fresh = !checked.has(key);
+      checked.add(key);
+      if (fresh && !permitted(project.object, { server, namespace: o.namespace })) {
         sink.report(
           o.file,
           '$.metadata.namespace',
@@ -133,6 +157,9 @@ function checkApplication(
       }
     }
     const clusterScoped = o.namespace === undefined;
+    const kindKey = `${o.group}/${o.kind}/${clusterScoped ? o.name : ''}`;
+    if (checked.has(kindKey)) continue;
+    checked.add(kindKey);
     const white = clusterScoped
       ? projectSpec.clusterResourceWhitelist
       : projectSpec.namespaceResourceWhitelist;
@@ -141,9 +168,6 @@ function checkApplication(
       : projectSpec.namespaceResourceBlacklist;
     const whitelisted = clusterScoped || arr(white).length > 0 ? listed(white, o) : true;
     if (whitelisted && !listed(black, o)) continue;
-    const key = `${o.group}/${o.kind}/${clusterScoped ? o.name : ''}`;
-    if (reported.has(key)) continue;
-    reported.add(key);
     const field = clusterScoped ? 'clusterResourceWhitelist' : 'namespaceResourceWhitelist';
     sink.report(
       o.file,
@@ -157,7 +181,7 @@ function checkApplication(
 function checkNamespaceWaves(sink: FindingSink, context: SystemContext): void {
   for (const o of context.objects.all) {
     if (o.namespace === undefined) continue;
-    const namespace = context.objects.find('Namespace', o.namespace);
+    const namespace = context.namespace(o.namespace);
     if (namespace === undefined || namespace.app !== o.app || compareStage(o, namespace) >= 0) continue;
     sink.report(
       o.file,
@@ -193,7 +217,7 @@ function dependencies(context: SystemContext): Map<string, Map<string, string>> 
   const queues = context.objects.ofKind('ConfigMap').find((c) => c.name === 'yunikorn-configs');
   for (const o of context.objects.all) {
     if (o.namespace !== undefined) {
-      const namespace = context.objects.find('Namespace', o.namespace);
+      const namespace = context.namespace(o.namespace);
       need(o.app, namespace?.app, `${o.kind} ${o.name} lives in Namespace ${o.namespace}`);
     }
     if (o.kind === 'PersistentVolumeClaim') {
@@ -259,21 +283,15 @@ export const argocdStructure: SystemModel = {
   check(sink, context) {
     const projects = new Map(context.objects.ofKind('AppProject').map((p) => [p.name, p]));
     const apps: { app: RuntimeObject; folder: string }[] = [];
-    const folders = [
-      ...new Set(
-        context.objects.all
-          .map((o) => /^(.*?\/?k8s\/[^/]+)\//.exec(o.file)?.[1])
-          .filter((f): f is string => f !== undefined)
-          .map((f) => `dist/${f.replace(/^.*?([^/]+\/k8s\/)/, '$1')}`),
-      ),
-    ].sort();
+    const held = byFolder(context);
+    const folders = [...held.keys()].map((f) => `dist/${f}`).sort();
     for (const app of context.objects.ofKind('Application')) {
       if (app.app !== ROOT_APP) continue;
       const path = str(obj(obj(app.object.spec).source).path);
       if (path === undefined) continue;
-      const held = folderObjects(context, path);
-      apps.push({ app, folder: held[0]?.app ?? '' });
-      checkApplication(sink, app, held, projects, folders);
+      const objects = folderObjects(held, path);
+      apps.push({ app, folder: objects[0]?.app ?? '' });
+      checkApplication(sink, app, objects, projects, folders);
     }
     checkNamespaceWaves(sink, context);
     checkAppWaves(sink, context, apps);

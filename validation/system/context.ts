@@ -39,6 +39,8 @@ export class SystemContext {
   readonly objects: RuntimeObjects;
   readonly podTemplates: readonly PodTemplate[];
   private readonly resources = new Map<string, TerraformResource[]>();
+  private rolesByName: Map<string, TerraformResource> | undefined;
+  private namespaces: Map<string, RuntimeObject> | undefined;
 
   constructor(set: SystemSet) {
     this.objects = new RuntimeObjects(set.objects);
@@ -67,6 +69,18 @@ export class SystemContext {
   /** Every resource of a Terraform type (`aws_subnet`), or a data source (`data.aws_eks_cluster`). */
   terraform(type: string): readonly TerraformResource[] {
     return this.resources.get(type) ?? [];
+  }
+
+  /** The `aws_iam_role` of this name. */
+  role(name: string | undefined): TerraformResource | undefined {
+    this.rolesByName ??= new Map(this.terraform('aws_iam_role').map((r) => [String(r.body.name), r]));
+    return name === undefined ? undefined : this.rolesByName.get(name);
+  }
+
+  /** The rendered Namespace of this name. */
+  namespace(name: string | undefined): RuntimeObject | undefined {
+    this.namespaces ??= new Map(this.objects.ofKind('Namespace').map((n) => [n.name, n]));
+    return name === undefined ? undefined : this.namespaces.get(name);
   }
 
   /** The resource a `${type.id.attr}` reference names, if it is one. */

@@ -25,20 +25,33 @@ export function valueShape(value: unknown): unknown {
   return 0;
 }
 
-let actions: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+let catalogue: Readonly<Record<string, string>> | undefined;
+const services = new Map<string, ReadonlySet<string> | undefined>();
 
-/** IAM actions by lower-case service prefix, lower-case action names (IAM matches them case-insensitively). */
-export function iamActions(): ReadonlyMap<string, ReadonlySet<string>> {
-  if (actions === undefined) {
+/** The catalogue's service prefixes, lower-case. */
+export function iamServices(): string[] {
+  return Object.keys(rawActions()).map((p) => p.toLowerCase());
+}
+
+function rawActions(): Readonly<Record<string, string>> {
+  if (catalogue === undefined) {
     const parsed = JSON.parse(readFileSync(IAM_ACTIONS_FILE, 'utf8')) as { actions: Record<string, string> };
-    actions = new Map(
-      Object.entries(parsed.actions).map(([prefix, names]) => [
-        prefix.toLowerCase(),
-        new Set(names.split(' ').map((n) => n.toLowerCase())),
-      ]),
-    );
+    catalogue = Object.fromEntries(Object.entries(parsed.actions).map(([k, v]) => [k.toLowerCase(), v]));
   }
-  return actions;
+  return catalogue;
+}
+
+/**
+ * The actions of one service (lower-case prefix), lower-case (IAM matches them
+ * case-insensitively), or undefined when the catalogue has no such service. Each service's list
+ * is split on first use only.
+ */
+export function iamServiceActions(prefix: string): ReadonlySet<string> | undefined {
+  if (!services.has(prefix)) {
+    const names = rawActions()[prefix];
+    services.set(prefix, names === undefined ? undefined : new Set(names.toLowerCase().split(' ')));
+  }
+  return services.get(prefix);
 }
 
 /** One pinned chart's derived values. */

@@ -3,7 +3,7 @@ import type { FindingSink } from '../findings';
 import { asArray as arr, asObject as obj, asString as str, isObject } from '../json';
 import { iamLike } from '../terraform-iam';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
-import { iamActions } from './data';
+import { iamServiceActions, iamServices } from './data';
 import { list, policyStatements, type Statement } from './iam-policy';
 
 /**
@@ -80,11 +80,10 @@ function distance(a: string, b: string): number {
 export function unknownAction(action: string): string | undefined {
   if (action === '*') return undefined;
   const [prefix = '', name] = action.toLowerCase().split(':');
-  const catalogue = iamActions();
   if (name === undefined) return 'it is not of the form service:Action';
-  const service = catalogue.get(prefix);
+  const service = iamServiceActions(prefix);
   if (service === undefined) {
-    const near = [...catalogue.keys()].find((p) => distance(p, prefix) <= 1);
+    const near = iamServices().find((p) => distance(p, prefix) <= 1);
     return `there is no service prefix ${prefix}${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
   }
   if (name.includes('*') || name.includes('?')) {
@@ -129,8 +128,7 @@ function trustedAudiences(role: TerraformResource): string[] | undefined {
 }
 
 function roleNamed(context: SystemContext, arn: string | undefined): TerraformResource | undefined {
-  const name = arn === undefined ? undefined : /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-  return name === undefined ? undefined : context.terraform('aws_iam_role').find((r) => r.body.name === name);
+  return context.role(arn === undefined ? undefined : /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1]);
 }
 
 function checkAudiences(sink: FindingSink, context: SystemContext): void {
@@ -320,13 +318,21 @@ function checkResourceDenies(
   context: SystemContext,
   docs: readonly PolicyDocument[],
 ): void {
-  const allows: { doc: PolicyDocument; action: string; resource: string }[] = [];
-  for (const doc of docs.filter(
-    (d) => d.resource.type === 'aws_iam_role_policy' || d.resource.type === 'aws_iam_policy',
-  ))
-    for (const s of doc.statements.filter((x) => x.Effect === 'Allow'))
-      for (const action of list(s.Action))
-        for (const resource of list(s.Resource)) allows.push({ doc, action, resource });
+  type Allow = { doc: PolicyDocument; action: string; resource: string };
+  let allowed: Allow[] | undefined;
+  // Built only when a Deny holds for an ordinary request (never, on a sound platform).
+  const allows = (): Allow[] =>
+    (allowed ??= docs
+      .filter((d) => d.resource.type === 'aws_iam_role_policy' || d.resource.type === 'aws_iam_policy')
+      .flatMap((doc) =>
+        doc.statements
+          .filter((x) => x.Effect === 'Allow')
+          .flatMap((x) =>
+            list(x.Action).flatMap((action) =>
+              list(x.Resource).map((resource) => ({ doc, action, resource })),
+            ),
+          ),
+      ));
   for (const doc of docs.filter(
     (d) => d.resource.type === 'aws_s3_bucket_policy' || d.resource.type === 'aws_sqs_queue_policy',
   )) {
@@ -334,7 +340,7 @@ function checkResourceDenies(
       if (statement.Effect !== 'Deny' || !conditionsHold(statement)) return;
       const denied = list(statement.Action);
       const resources = concreteResources(context, list(statement.Resource));
-      const hit = allows.find(
+      const hit = allows().find(
         (a) =>
           denied.some(
             (d) =>

@@ -129,14 +129,10 @@ function checkSelectors(
   return selected;
 }
 
-function roleByName(context: SystemContext, name: string): TerraformResource | undefined {
-  return context.terraform('aws_iam_role').find((r) => r.body.name === name);
-}
-
 function checkNodeRole(sink: FindingSink, context: SystemContext, nodeClass: RuntimeObject): void {
   const roleName = str(obj(nodeClass.object.spec).role);
   if (roleName === undefined) return;
-  const role = roleByName(context, roleName);
+  const role = context.role(roleName);
   const roles = context
     .terraform('aws_iam_role')
     .map((r) => str(r.body.name))

@@ -185,6 +185,41 @@ class Matrix {
     return this.isolating(pod.namespace, pod.labels, 'Ingress');
   }
 
+  /**
+   * The namespaces (of `candidates`) whose pods some ingress rule selecting `pod` could admit:
+   * all of them when no policy isolates it, a rule has no peers, or an ipBlock covers pod
+   * addresses; else those its namespaceSelectors match.
+   */
+  ingressSources(
+    pod: Peer & { namespace: string; labels: Readonly<Record<string, string>> },
+    candidates: ReadonlySet<string>,
+  ): Set<string> {
+    const isolating = this.isolating(pod.namespace, pod.labels, 'Ingress');
+    if (isolating.length === 0) return new Set(candidates);
+    const found = new Set<string>();
+    for (const policy of isolating) {
+      for (const rule of arr(policy.spec.ingress).filter(isObject)) {
+        const peers = arr(rule.from).filter(isObject);
+        if (peers.length === 0) return new Set(candidates);
+        for (const peer of peers) {
+          if (isObject(peer.ipBlock)) {
+            if (this.peerMatches(peer, pod.namespace, { address: pod.address })) return new Set(candidates);
+            continue;
+          }
+          if (peer.namespaceSelector === undefined) continue;
+          const selector = obj(peer.namespaceSelector);
+          const name = obj(selector.matchLabels)['kubernetes.io/metadata.name'];
+          if (typeof name === 'string' && selector.matchExpressions === undefined) {
+            if (candidates.has(name)) found.add(name);
+            continue;
+          }
+          for (const ns of candidates) if (selects(selector, this.labelsOf(ns))) found.add(ns);
+        }
+      }
+    }
+    return found;
+  }
+
   /** Every explicit port the policies of a namespace name, for the cross-team sweep. */
   ports(namespaces: readonly string[]): Port[] {
     const found = new Map<string, Port>();
@@ -312,10 +347,14 @@ export const network: SystemModel = {
       reported.add(key);
       sink.report(file, path, rule, message);
     };
+    const evaluated = new Set<string>();
     for (const p of pods) {
+      // Pods with the same namespace and labels are the same row of the matrix.
+      const signature = `${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`;
+      if (evaluated.has(signature)) continue;
+      evaluated.add(signature);
       const egress = matrix.egressPolicies(p);
       const where = egress[0]?.object.file ?? p.pod.owner.file;
-      const signature = `${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`;
       for (const port of dnsPorts) {
         if (matrix.admits('Egress', p, dns, port) !== undefined) continue;
         const dnsPolicy = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('53'));
@@ -356,6 +395,16 @@ export const network: SystemModel = {
       const driverPort = number('spark.driver.port', 7078);
       const blockManager = number('spark.blockManager.port', 7079);
       const driverBlockManager = number('spark.driver.blockManager.port', blockManager);
+      const linkKey = [
+        run.namespace,
+        JSON.stringify(Object.entries(driver.labels).sort()),
+        JSON.stringify(Object.entries(executor.labels).sort()),
+        driverPort,
+        blockManager,
+        driverBlockManager,
+      ].join('\0');
+      if (evaluated.has(linkKey)) continue;
+      evaluated.add(linkKey);
       const links: [PlatformPod, PlatformPod, number][] = [
         [executor, driver, driverPort],
         [executor, driver, driverBlockManager],
@@ -404,25 +453,30 @@ export const network: SystemModel = {
     for (const p of teamPods)
       representative.set(`${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`, p);
     const sample = [...representative.values()];
+    const byNamespace = new Map<string, PlatformPod[]>();
+    for (const p of sample) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
     const ports = matrix.ports([...teams]);
-    for (const from of sample) {
-      for (const to of sample) {
-        if (from.namespace === to.namespace) continue;
-        const key = `cross\0${from.namespace}\0${to.namespace}`;
-        if (reported.has(key)) continue;
-        for (const port of ports) {
-          const out = matrix.admits('Egress', from, to, port);
-          const into = matrix.admits('Ingress', to, from, port);
-          if (out === undefined || into === undefined) continue;
-          const admitting = into === 'open' ? undefined : into;
-          report(
-            key,
-            admitting?.object.file ?? to.pod.owner.file,
-            '$.spec.ingress',
-            'system.network-cross-team',
-            `${describePod(from)} (team ${from.namespace}) can reach ${describePod(to)} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,
-          );
-          break;
+    for (const to of sample) {
+      // Only namespaces some ingress rule of `to` could admit are candidates (linear in teams).
+      for (const namespace of matrix.ingressSources(to, teams)) {
+        if (namespace === to.namespace) continue;
+        for (const from of byNamespace.get(namespace) ?? []) {
+          const key = `cross\0${from.namespace}\0${to.namespace}`;
+          if (reported.has(key)) continue;
+          for (const port of ports) {
+            const out = matrix.admits('Egress', from, to, port);
+            const into = matrix.admits('Ingress', to, from, port);
+            if (out === undefined || into === undefined) continue;
+            const admitting = into === 'open' ? undefined : into;
+            report(
+              key,
+              admitting?.object.file ?? to.pod.owner.file,
+              '$.spec.ingress',
+              'system.network-cross-team',
+              `${describePod(from)} (team ${from.namespace}) can reach ${describePod(to)} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,
+            );
+            break;
+          }
         }
       }
     }

@@ -36,15 +36,19 @@ export function trustedNamespaces(role: TerraformResource): Set<string> {
   return namespaces;
 }
 
-/** The S3 resources the inline policies of a role allow. */
-function roleS3Resources(context: SystemContext, role: TerraformResource): string[] {
-  return context
-    .terraform('aws_iam_role_policy')
-    .filter((p) => context.referenced(p.body.role) === role || p.body.role === role.body.name)
-    .flatMap((p) => policyStatements(p.body.policy))
-    .filter((s) => s.Effect === 'Allow')
-    .flatMap((s) => list(s.Resource))
-    .filter((r) => r.startsWith('arn:aws:s3:::'));
+/** The S3 resources the inline policies allow, by the role they are attached to. */
+function s3ResourcesByRole(context: SystemContext): Map<TerraformResource, string[]> {
+  const found = new Map<TerraformResource, string[]>();
+  for (const policy of context.terraform('aws_iam_role_policy')) {
+    const role = context.referenced(policy.body.role) ?? context.role(str(policy.body.role));
+    if (role === undefined) continue;
+    const arns = policyStatements(policy.body.policy)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => list(s.Resource))
+      .filter((r) => r.startsWith('arn:aws:s3:::'));
+    found.set(role, [...(found.get(role) ?? []), ...arns]);
+  }
+  return found;
 }
 
 export function teamBuckets(context: SystemContext): TeamBuckets {
@@ -54,13 +58,18 @@ export function teamBuckets(context: SystemContext): TeamBuckets {
     if (name !== undefined && !name.includes('${'))
       buckets.set(name, { namespaces: new Set(), resource: bucket });
   }
-  for (const role of context.terraform('aws_iam_role')) {
+  for (const [role, arns] of s3ResourcesByRole(context)) {
     const namespaces = trustedNamespaces(role);
     if (namespaces.size === 0) continue;
-    for (const arn of roleS3Resources(context, role)) {
-      const pattern = arn.slice('arn:aws:s3:::'.length).split('/')[0] ?? '';
-      for (const [name, entry] of buckets)
-        if (iamLike(pattern, name)) for (const namespace of namespaces) entry.namespaces.add(namespace);
+    for (const pattern of new Set(arns.map((arn) => arn.slice('arn:aws:s3:::'.length).split('/')[0] ?? ''))) {
+      const exact = buckets.get(pattern);
+      const matched =
+        exact !== undefined
+          ? [exact]
+          : /[*?]/.test(pattern)
+            ? [...buckets].filter(([name]) => iamLike(pattern, name)).map(([, e]) => e)
+            : [];
+      for (const entry of matched) for (const namespace of namespaces) entry.namespaces.add(namespace);
     }
   }
   const own = new Map<string, Set<string>>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REFERENCES } from '../../../scripts/chart-references';
-import { iamActions, pinnedChartValues, valueShape } from '../../../validation/system/data';
+import { iamServiceActions, pinnedChartValues, valueShape } from '../../../validation/system/data';
 import { unknownAction } from '../../../validation/system/iam';
 
 describe('the committed system data (validation/system/data, npm run schemas)', () => {
@@ -21,7 +21,7 @@ describe('the committed system data (validation/system/data, npm run schemas)', 
   });
 
   it('knows the actions the platform uses and refuses near misses', () => {
-    expect(iamActions().get('s3')?.has('getobject')).toBe(true);
+    expect(iamServiceActions('s3')?.has('getobject')).toBe(true);
     for (const action of [
       'ec2:RunInstances',
       'sqs:ReceiveMessage',

@@ -8,6 +8,7 @@ import { validateSet, type SourceDocument } from '../../../validation/validate';
 import { ENVIRONMENTS } from '../../argocd/helpers';
 import { SAMPLE_OUTPUTS } from '../../helpers/manifests';
 import { synthStacks } from '../../helpers/terraform';
+import { defaultSet, findings as seedFindings } from '../helpers';
 
 /** The system models' rules (validation/system/). */
 const SYSTEM_RULES = /^(system\.|helm\.)/;
@@ -31,6 +32,10 @@ function findings(env: Environment): string[] {
 }
 
 describe('the system models on every environment the tests know', () => {
+  it('the seed fixture validates clean, every rule included', () => {
+    expect(seedFindings(defaultSet()).map(formatFinding)).toEqual([]);
+  });
+
   it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(
     'environment %s is one consistent system',
     (_name, env) => {

@@ -1,5 +1,6 @@
-import { type Environment, type Team } from '../config';
+import type { Team } from '../config';
 import type { K8sApp, K8sObject } from '../manifests/render';
+import type { EnvironmentModel } from '../model/platform-model';
 import { application } from './applications';
 import { isDestinationPermitted, isObjectPermitted, isSourcePermitted } from './permissions';
 import { PLATFORM_PROJECT, platformProject, teamProject, teamProjectName } from './projects';
@@ -56,7 +57,8 @@ function assertApplicationPermitted(argoApp: Application, project: AppProject): 
  * team, and one Application per app folder. Projects come first, then Applications in app order;
  * output depends on the inputs only.
  */
-export function renderArgoCd(env: Environment, apps: readonly K8sApp[]): ArgoCdFile[] {
+export function renderArgoCd(model: EnvironmentModel, apps: readonly K8sApp[]): ArgoCdFile[] {
+  const env = model.cluster;
   const teamsByApp = new Map(env.teams.map((team) => [teamAppName(team), team]));
   const platformApps = apps.filter((app) => !teamsByApp.has(app.name));
   for (const team of env.teams) {

@@ -1,11 +1,15 @@
 import type { Construct } from 'constructs';
-import type { Environment } from '../config';
+import type { EnvironmentModel } from '../model/platform-model';
 import { AddonsStack } from './stacks/addons-stack';
 import { BaseStack } from './stacks/base-stack';
 import type { PlatformStack } from './stacks/platform-stack';
 import { TeamsStack } from './stacks/teams-stack';
 
 /** Every Terraform stack of an environment, in apply order. */
-export function environmentStacks(scope: Construct, env: Environment): PlatformStack[] {
-  return [new BaseStack(scope, env), new TeamsStack(scope, env), new AddonsStack(scope, env)];
+export function environmentStacks(scope: Construct, model: EnvironmentModel): PlatformStack[] {
+  return [
+    new BaseStack(scope, model.config),
+    new TeamsStack(scope, model),
+    new AddonsStack(scope, model.config),
+  ];
 }

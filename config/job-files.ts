@@ -4,7 +4,8 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { z } from 'zod';
 import { formatPath, problemsFromZod, type ConfigProblem } from './errors';
 import { InputFileError, locate, parseYamlInput, readInputText, type YamlInput } from './input-file';
-import { jobFileSchema, REPO_ROOT, type Job } from './jobs';
+import { jobFileSchema, type Job } from './jobs';
+import { repoRoot } from './repo-root';
 import type { Platform } from './schema';
 import { closest } from './suggest';
 import { teamEntryProblem, type TeamEntryKind } from './team-folder';
@@ -20,7 +21,7 @@ import { teamEntryProblem, type TeamEntryKind } from './team-folder';
  * - jobs from files come after the team's jobs from the platform config, by file name; a name
  *   defined in both is refused;
  * - this holds for the embedded platform and for a `--config FILE` alike: the files are the
- *   repository's, found from its root ({@link REPO_ROOT}), not from the working directory.
+ *   repository's, found from its root (`repo-root.ts`), not from the working directory.
  */
 
 /** The folder of the team folders, at the repository root. */
@@ -55,6 +56,8 @@ export interface JobFileSet {
   readonly files: readonly LoadedJobFile[];
   /** Problems that need no platform to find (shape, names, places), each at `file:line:col`. */
   readonly problems: readonly ConfigProblem[];
+  /** The repository they were read from (job scripts and files are paths relative to it). */
+  readonly root?: string;
 }
 
 /** No job files: for platforms that are not this repository's (generated, benchmarks, tests). */
@@ -80,9 +83,9 @@ const cache = new Map<string, CachedFile>();
  * a file that cannot be read or parsed at all (too large, not YAML, hostile) throws its
  * {@link InputFileError} at once, like a broken `--config` file.
  */
-export function readJobFiles(root: string = REPO_ROOT): JobFileSet {
+export function readJobFiles(root: string = repoRoot()): JobFileSet {
   const folder = join(root, JOBS_FOLDER);
-  if (!isDirectory(folder)) return NO_JOB_FILES;
+  if (!isDirectory(folder)) return { ...NO_JOB_FILES, root };
   const files: LoadedJobFile[] = [];
   const problems: ConfigProblem[] = [];
   for (const entry of entries(folder)) {
@@ -106,7 +109,7 @@ export function readJobFiles(root: string = REPO_ROOT): JobFileSet {
       });
     }
   }
-  return { files, problems };
+  return { files, problems, root };
 }
 
 /** Reads one job file (`jobs/<team>/<job>.yaml`), for commands that work on one job. */

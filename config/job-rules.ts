@@ -8,7 +8,6 @@ import {
   JOB_NAME_MAX_LENGTH,
   PLACEHOLDER,
   PLACEHOLDERS,
-  REPO_ROOT,
   jobFile,
   mergeJobSettings,
   storageVariants,
@@ -61,11 +60,11 @@ const SIZING_PROPERTIES: readonly [pattern: RegExp, format: RegExp, example: str
 ];
 
 /** Every problem of every team's jobs and job defaults in one environment. */
-export function checkJobs(env: Environment, at: string): ConfigProblem[] {
-  return env.teams.flatMap((team, t) => checkTeamJobs(env, team, `${at}.teams[${t}]`));
+export function checkJobs(env: Environment, at: string, root: string): ConfigProblem[] {
+  return env.teams.flatMap((team, t) => checkTeamJobs(env, team, `${at}.teams[${t}]`, root));
 }
 
-function checkTeamJobs(env: Environment, team: Team, at: string): ConfigProblem[] {
+function checkTeamJobs(env: Environment, team: Team, at: string, root: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (team.jobDefaults) problems.push(...checkSettings(env, team, team.jobDefaults, `${at}.jobDefaults`));
   const first = new Map<string, number>();
@@ -80,15 +79,22 @@ function checkTeamJobs(env: Environment, team: Team, at: string): ConfigProblem[
         rule: `duplicates ${at}.jobs[${seen}].name; give each job of team ${team.name} its own name`,
       });
     }
-    problems.push(...checkJob(env, team, job, path, at));
+    problems.push(...checkJob(env, team, job, path, at, root));
   });
-  problems.push(...checkFilesSize(team, at));
+  problems.push(...checkFilesSize(team, at, root));
   // A problem in jobDefaults surfaces once, not once per job that inherits it.
   const unique = new Map(problems.map((p) => [`${p.path}\u0000${p.rule}`, p]));
   return [...unique.values()];
 }
 
-function checkJob(env: Environment, team: Team, job: Job, path: string, teamPath: string): ConfigProblem[] {
+function checkJob(
+  env: Environment,
+  team: Team,
+  job: Job,
+  path: string,
+  teamPath: string,
+  root: string,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const named = `job ${job.name}`;
   if (job.name.length > JOB_NAME_MAX_LENGTH) {
@@ -133,7 +139,7 @@ function checkJob(env: Environment, team: Team, job: Job, path: string, teamPath
     });
   }
 
-  problems.push(...checkSources(team, job, path));
+  problems.push(...checkSources(team, job, path, root));
   problems.push(...checkPlaceholders(team, job, settings, path));
   return problems;
 }
@@ -221,7 +227,7 @@ function checkSettings(
 }
 
 /** The script and files: where they live, that they exist and are text. */
-function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
+function checkSources(team: Team, job: Job, path: string, root: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const folder = teamJobsFolder(team);
   const check = (value: string, at: string, allowImage: boolean) => {
@@ -238,7 +244,7 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
     const base = value.split('/').pop() ?? value;
     if (jobFile(team, value) === undefined) {
       // A bare file name, `./x` or another team's copy: the team folder may have that file.
-      const same = folderFiles(folder).includes(base) ? `; did you mean ${folder}${base}?` : '';
+      const same = folderFiles(root, folder).includes(base) ? `; did you mean ${folder}${base}?` : '';
       problems.push({
         path: at,
         value,
@@ -246,14 +252,14 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
       });
       return;
     }
-    const fence = teamEntryProblem(REPO_ROOT, value, 'file');
+    const fence = teamEntryProblem(root, value, 'file');
     if (fence !== undefined) {
       problems.push({ path: at, value, rule: `${fence} (job ${job.name})` });
       return;
     }
-    const absolute = join(REPO_ROOT, value);
+    const absolute = join(root, value);
     if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-      const near = closest(base, folderFiles(folder));
+      const near = closest(base, folderFiles(root, folder));
       problems.push({
         path: at,
         value,
@@ -275,9 +281,9 @@ function checkSources(team: Team, job: Job, path: string): ConfigProblem[] {
 }
 
 /** The files a job may ship from a team folder (not the job definitions; none without a folder). */
-function folderFiles(folder: string): string[] {
+function folderFiles(root: string, folder: string): string[] {
   try {
-    return readdirSync(join(REPO_ROOT, folder), { withFileTypes: true })
+    return readdirSync(join(root, folder), { withFileTypes: true })
       .filter((entry) => entry.isFile() && !entry.name.endsWith('.yaml'))
       .map((entry) => entry.name);
   } catch {
@@ -343,13 +349,13 @@ function checkPlaceholders(team: Team, job: Job, settings: JobSettings, path: st
 }
 
 /** All job files of a team travel in one ConfigMap. */
-function checkFilesSize(team: Team, at: string): ConfigProblem[] {
+function checkFilesSize(team: Team, at: string, root: string): ConfigProblem[] {
   const paths = new Set(
     team.jobs.flatMap((job) => [job.script, ...job.files]).filter((p) => jobFile(team, p) !== undefined),
   );
   let bytes = 0;
   for (const path of paths) {
-    const absolute = join(REPO_ROOT, path);
+    const absolute = join(root, path);
     if (existsSync(absolute) && statSync(absolute).isFile()) bytes += statSync(absolute).size;
   }
   if (bytes <= JOB_FILES_MAX_BYTES) return [];

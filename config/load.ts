@@ -1,5 +1,6 @@
 import { ConfigError, formatProblem, problemsFromZod, withSubjects, type ConfigProblem } from './errors';
 import { mergeJobFiles, placeJobProblems, readJobFiles, type JobFileSet } from './job-files';
+import { repoRoot } from './repo-root';
 import { checkPlatform } from './rules';
 import { platformSchema, type Platform } from './schema';
 
@@ -21,7 +22,7 @@ export function loadPlatform(input: unknown, jobFiles: JobFileSet = readJobFiles
   const problems = unique([
     ...jobFiles.problems,
     ...merged.problems,
-    ...placeJobProblems(checkPlatform(merged.platform), merged),
+    ...placeJobProblems(checkPlatform(merged.platform, jobFiles.root ?? repoRoot()), merged),
   ]);
   if (problems.length > 0) throw new ConfigError(withSubjects(problems, input));
   return merged.platform;

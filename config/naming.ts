@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { iamArn, s3Arn } from '../lib/arn';
+import { sha256 } from '../lib/hash';
 import type { Environment, InputData, Team } from './schema';
 
 /**
@@ -11,7 +12,7 @@ import type { Environment, InputData, Team } from './schema';
 export const ARTIFACT_UPLOADER_SERVICE_ACCOUNT = 'emr-artifact-uploader';
 
 export function artifactUploaderRoleArn(env: Environment, team: Team): string {
-  return `arn:aws:iam::${env.cluster.accountId}:role/${artifactUploaderRoleName(env, team)}`;
+  return iamArn(env.cluster, `role/${artifactUploaderRoleName(env, team)}`);
 }
 
 export function teamNamespace(team: Team): string {
@@ -24,7 +25,7 @@ export function jobExecutionRoleName(env: Environment, team: Team): string {
 }
 
 export function jobExecutionRoleArn(env: Environment, team: Team): string {
-  return `arn:aws:iam::${env.cluster.accountId}:role/${jobExecutionRoleName(env, team)}`;
+  return iamArn(env.cluster, `role/${jobExecutionRoleName(env, team)}`);
 }
 
 /** Role that uploads a team's job artifacts (pod templates, scripts) into its S3 prefix. */
@@ -51,7 +52,7 @@ export const S3_BUCKET_NAME_MAX = 63;
  */
 function bucketName(readable: string): string {
   if (readable.length <= S3_BUCKET_NAME_MAX) return readable;
-  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 8);
+  const hash = sha256(readable).slice(0, 8);
   const head = readable.slice(0, S3_BUCKET_NAME_MAX - hash.length - 1).replace(/[-.]+$/, '');
   return `${head}-${hash}`;
 }
@@ -68,7 +69,7 @@ export function teamBucketName(env: Environment, team: Team): string {
 }
 
 export function teamBucketArn(env: Environment, team: Team): string {
-  return `arn:aws:s3:::${teamBucketName(env, team)}`;
+  return s3Arn(env.cluster, teamBucketName(env, team));
 }
 
 /**
@@ -127,13 +128,13 @@ export function inputSeederRoleName(env: Environment, team: Team): string {
 }
 
 export function inputSeederRoleArn(env: Environment, team: Team): string {
-  return `arn:aws:iam::${env.cluster.accountId}:role/${inputSeederRoleName(env, team)}`;
+  return iamArn(env.cluster, `role/${inputSeederRoleName(env, team)}`);
 }
 
 /** 16 hex of the SHA-256 of what decides a dataset's bytes and layout (url, sha256, copies). */
 export function inputDataVersion(dataset: InputData): string {
   const identity = JSON.stringify([dataset.url, dataset.sha256 ?? '', dataset.copies]);
-  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  return sha256(identity).slice(0, 16);
 }
 
 /** `inputs/<name>/<version>/`: where one version of a dataset lives in the team bucket. */

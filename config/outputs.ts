@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { ConfigError, problemsFromZod } from './errors';
 import { displayPath } from './display-path';
 import { parseJsonInput, readInputText } from './input-file';
-import { REPO_ROOT } from './jobs';
 
 /**
  * Values only known after `terraform apply` (decision 7, docs/decisions.md), recorded per environment in
@@ -30,15 +29,17 @@ export const terraformOutputsSchema = z.strictObject({
 
 export type TerraformOutputs = z.output<typeof terraformOutputsSchema>;
 
-/** `config/outputs/` of the repository the tool renders (see {@link REPO_ROOT}). */
-export const OUTPUTS_DIR = join(REPO_ROOT, 'config', 'outputs');
+/** `config/outputs/` of the repository at `root` (see `repo-root.ts`). */
+export function outputsDir(root: string): string {
+  return join(root, 'config', 'outputs');
+}
 
 /**
  * Reads `config/outputs/<env>.json` (or returns `{}` when the environment has none yet), with
  * the limits of every input file. A file that is empty, corrupt or not an object fails with one
  * sentence naming it and saying how to write it again.
  */
-export function loadOutputs(envName: string, dir = OUTPUTS_DIR): TerraformOutputs {
+export function loadOutputs(envName: string, dir: string): TerraformOutputs {
   const file = displayPath(join(dir, `${envName}.json`));
   if (!existsSync(file)) return {};
   const what = 'outputs file';

@@ -17,17 +17,19 @@ import { versions } from './versions';
  * Rules that relate several fields. Each returns problems; none throws. Paths use the same
  * notation as the zod problems so a user sees one style.
  */
-export function checkPlatform(platform: Platform): ConfigProblem[] {
+export function checkPlatform(platform: Platform, root: string): ConfigProblem[] {
   const problems = duplicates(
     platform.environments.map((env) => env.name),
     'environments',
     'name',
   );
-  platform.environments.forEach((env, i) => problems.push(...checkEnvironment(env, `environments[${i}]`)));
+  platform.environments.forEach((env, i) =>
+    problems.push(...checkEnvironment(env, `environments[${i}]`, root)),
+  );
   return problems;
 }
 
-function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
+function checkEnvironment(env: Environment, at: string, root: string): ConfigProblem[] {
   const nameDuplicates = duplicates(
     env.teams.map((t) => t.name),
     `${at}.teams`,
@@ -65,7 +67,7 @@ function checkEnvironment(env: Environment, at: string): ConfigProblem[] {
     ),
     ...checkNodePools(env, at),
     ...checkFsx(env, at),
-    ...checkJobs(env, at),
+    ...checkJobs(env, at, root),
   ];
 }
 

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { jobSchema, jobSettingsSchema } from './jobs';
 import { EMR_ON_EKS_RELEASE_IMAGES, IMAGE_PREFIX } from './spark-properties';
 import { versions } from './versions';
+import { partitionOf } from '../lib/arn';
+import { DNS_LABEL } from '../lib/dns';
 
 /**
  * The shape of the platform description. Field-level rules live here; rules that relate several
  * fields (duplicates, references, CIDR overlaps, budgets) live in `rules.ts`.
  */
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsLabel = (max = 63) =>
   z
     .string()
@@ -30,7 +31,7 @@ const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/
   message: 'must be an IAM role or user ARN',
 });
 /** AWS tags on every resource; keys and values are checked in config/tags.ts. */
-const tags = z.record(z.string(), z.string()).default({});
+const tags = z.record(z.string(), z.string()).prefault({});
 
 export const terraformBackendSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -94,14 +95,18 @@ export const vpcSchema = z.strictObject({
         .array(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a service short name like ecr.api' }))
         .default([...DEFAULT_INTERFACE_ENDPOINTS]),
     })
-    .default({ s3Gateway: true, enabled: false, interface: [...DEFAULT_INTERFACE_ENDPOINTS] }),
+    .prefault({}),
 });
 
 export const clusterSchema = z.strictObject({
   name: dnsLabel(40),
   region: z
     .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'must be an AWS region such as us-west-2' }),
+    .regex(/^[a-z]{2,4}(-gov|-iso|-isob)?-[a-z]+-\d$/, { message: 'must be an AWS region such as us-west-2' })
+    .refine((region) => partitionOf(region) === 'aws', {
+      message:
+        "is outside the commercial partition (aws); the platform renders only for it (EMR's image registries, the AMI aliases and the ECR Public images it pins are the commercial partition's): choose a region such as us-west-2",
+    }),
   accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }),
   version: z
     .string()
@@ -114,7 +119,7 @@ export const clusterSchema = z.strictObject({
       privateAccess: z.boolean().default(true),
       publicAccessCidrs: z.array(cidr).default(['0.0.0.0/0']),
     })
-    .default({ publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }),
+    .prefault({}),
   /** IAM principals (role/user ARNs) granted cluster-admin through an access entry. */
   adminPrincipalArns: z.array(principalArn).default([]),
   /**
@@ -132,15 +137,16 @@ export const clusterSchema = z.strictObject({
     .strictObject({
       instanceTypes: z
         .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an EC2 instance type' }))
-        .min(1),
-      minSize: z.number().int().min(0),
-      maxSize: positiveInt,
-      desiredSize: z.number().int().min(0),
+        .min(1)
+        .default(['m6a.xlarge']),
+      minSize: z.number().int().min(0).default(1),
+      maxSize: positiveInt.default(9),
+      desiredSize: z.number().int().min(0).default(3),
       diskSizeGiB: positiveInt.default(100),
     })
-    .default({ instanceTypes: ['m6a.xlarge'], minSize: 1, maxSize: 9, desiredSize: 3, diskSizeGiB: 100 }),
+    .prefault({}),
   tags,
-  backend: terraformBackendSchema.default({ type: 'local' }),
+  backend: terraformBackendSchema.prefault({ type: 'local' }),
 });
 
 /**
@@ -256,7 +262,8 @@ export const nodePoolSchema = z.strictObject({
       /** Nodes that may be disrupted at once: a count or a percentage. */
       maxUnavailable: z
         .string()
-        .regex(/^(\d+|\d{1,3}%)$/, { message: 'must be a count or a percentage such as 10%' }),
+        .regex(/^(\d+|\d{1,3}%)$/, { message: 'must be a count or a percentage such as 10%' })
+        .default('10%'),
       /** Windows (UTC) in which Karpenter disrupts nothing, e.g. business hours of running jobs. */
       freezeWindows: z
         .array(
@@ -270,15 +277,15 @@ export const nodePoolSchema = z.strictObject({
         )
         .default([]),
     })
-    .default({ maxUnavailable: '10%', freezeWindows: [] }),
+    .prefault({}),
   /** Taint `<name>=true:NoSchedule` so only pods that ask for the pool land there (the seed's model). */
   taint: z.boolean().default(true),
   description: z.string().default(''),
 });
 
 export const storageSchema = z.strictObject({
-  nvme: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
-  ebs: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  nvme: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  ebs: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   fsx: z
     .strictObject({
       /** A PERSISTENT_2 filesystem created by Terraform and bound through a static PV. */
@@ -290,14 +297,11 @@ export const storageSchema = z.strictObject({
             .union([z.literal(125), z.literal(250), z.literal(500), z.literal(1000)])
             .default(500),
         })
-        .default({ enabled: false, storageCapacityGiB: 1200, perUnitStorageThroughput: 500 }),
+        .prefault({}),
       /** A StorageClass that provisions FSx filesystems per claim. */
-      dynamic: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+      dynamic: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
     })
-    .default({
-      static: { enabled: false, storageCapacityGiB: 1200, perUnitStorageThroughput: 500 },
-      dynamic: { enabled: false },
-    }),
+    .prefault({}),
 });
 
 /** Add-on toggles; defaults follow the seed's "enabled by default?" table. */
@@ -336,15 +340,8 @@ export const environmentSchema = z.strictObject({
   cluster: clusterSchema,
   teams: z.array(teamSchema).min(1, { message: 'must define at least one team' }),
   nodePools: z.array(nodePoolSchema).min(1, { message: 'must define at least one node pool' }),
-  storage: storageSchema.default({
-    nvme: { enabled: true },
-    ebs: { enabled: true },
-    fsx: {
-      static: { enabled: false, storageCapacityGiB: 1200, perUnitStorageThroughput: 500 },
-      dynamic: { enabled: false },
-    },
-  }),
-  addons: addonsSchema.default(addonsSchema.parse({})),
+  storage: storageSchema.prefault({}),
+  addons: addonsSchema.prefault({}),
   /** Days before objects under `logs/` and `spark-event-logs/` of each team bucket (and Fluent Bit's archive) expire. */
   logObjectExpirationDays: positiveInt.default(30),
   /**

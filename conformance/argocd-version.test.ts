@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapProject } from '../cdktf/constructs/helm-argocd';
 import { defaultPlatform, loadPlatform, versions } from '../config';
 import { charts } from '../config/versions';
+import { loadModel } from '../pipeline/load-model';
 import { renderPlatform } from '../pipeline/render';
 import { referenceYaml } from './reference';
 
@@ -57,7 +58,7 @@ function inSchema(path: string, root: Schema): boolean {
 
 const root = crd.spec.versions[0]!.schema.openAPIV3Schema;
 const platform = loadPlatform(defaultPlatform);
-const projects = [...renderPlatform(platform).files]
+const projects = [...renderPlatform(loadModel(platform)).files]
   .filter(([file]) => /\/argocd\/AppProject\./.test(file))
   .map(([, text]) => load(text) as { spec: unknown });
 const paths = new Set<string>();

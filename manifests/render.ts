@@ -1,7 +1,5 @@
 import { App, type Chart } from 'cdk8s';
-import type { Environment } from '../config';
-import { ADDONS } from '../config/addons';
-import type { TerraformOutputs } from '../config/outputs';
+import type { EnvironmentModel } from '../model/platform-model';
 import { KarpenterChart } from './charts/karpenter-chart';
 import { StorageChart } from './charts/storage-chart';
 import { TeamChart } from './charts/team-chart';
@@ -51,15 +49,16 @@ export function objectPath(app: string, object: K8sObject): string {
  * cdk8s resolves dependencies and validates the whole App every time one chart is synthesized,
  * which made one shared App quadratic in the number of teams.
  */
-export function renderManifests(env: Environment, outputs: TerraformOutputs): K8sApp[] {
+export function renderManifests(model: EnvironmentModel): K8sApp[] {
+  const { cluster: env, outputs } = model;
   const charts: [string, Chart][] = [];
-  const { karpenter, yunikorn } = ADDONS;
-  if (env.addons.karpenter)
-    charts.push([karpenter.app.name, new KarpenterChart(new App(), karpenter.app.name, { env })]);
+  const appOf = (key: 'karpenter' | 'yunikorn') => model.addons.find((addon) => addon.key === key)?.app;
+  const karpenter = appOf('karpenter');
+  if (karpenter) charts.push([karpenter.name, new KarpenterChart(new App(), karpenter.name, { env })]);
   charts.push(['storage', new StorageChart(new App(), 'storage', { env, outputs })]);
-  if (env.addons.yunikorn)
-    charts.push([yunikorn.app.name, new YunikornChart(new App(), yunikorn.app.name, { env })]);
-  for (const team of env.teams) {
+  const yunikorn = appOf('yunikorn');
+  if (yunikorn) charts.push([yunikorn.name, new YunikornChart(new App(), yunikorn.name, { env })]);
+  for (const team of model.teams) {
     charts.push([`team-${team.name}`, new TeamChart(new App(), `team-${team.name}`, { env, team })]);
   }
   return charts.map(([name, chart]) => ({

@@ -15,6 +15,7 @@ import { ConfigError } from '../config/errors';
 import { JOB_FILE_EXTENSION, JOBS_FOLDER, readJobDefinition } from '../config/job-files';
 import { InputFileError, parseYamlInput, type YamlInput } from '../config/input-file';
 import { closest } from '../config/suggest';
+import { DNS_LABEL } from '../lib/dns';
 
 /**
  * Running a job again (decision 5, docs/decisions.md): a JobRun runs once per name, and its name hashes the
@@ -39,8 +40,6 @@ export interface RerunEdit {
 export class RerunError extends Error {
   override readonly name = 'RerunError';
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `<team>/<job>` or `jobs/<team>/<job>.yaml` (what tab completion gives) → team and job. */
 export function parseJobRef(ref: string): { team: string; job: string } {

@@ -1,9 +1,8 @@
-import type { WaitingFeature } from '../config/two-phase';
 import { teamNamespace, versions, virtualClusterName, type Environment } from '../config';
 import { chartAddon, OWNER_GROUPS, type OwnerGroup } from '../config/addons';
 import { charts } from '../config/versions';
-import { effectiveJob } from '../config/jobs';
 import type { K8sApp } from '../manifests/render';
+import type { EnvironmentModel } from '../model/platform-model';
 
 /** Whether the add-on that installs a pinned chart is on. */
 function chartEnabled(env: Environment, chart: keyof typeof charts): boolean {
@@ -48,12 +47,8 @@ function mermaid(env: Environment): string[] {
  * `dist/<env>/README.md`: what this environment is, generated on every synth so reviewers see
  * teams, node pools, jobs and add-ons next to the manifests, with a diagram GitHub renders.
  */
-export function environmentOverview(
-  env: Environment,
-  apps: readonly K8sApp[],
-  waiting: readonly WaitingFeature[] = [],
-): string {
-  const waitingJobs = new Set(waiting.flatMap((w) => w.jobs));
+export function environmentOverview(model: EnvironmentModel, apps: readonly K8sApp[]): string {
+  const { config: env, waiting } = model;
   const jobRuns = new Map<string, string>();
   for (const app of apps) {
     for (const { object } of app.objects) {
@@ -108,16 +103,20 @@ export function environmentOverview(
     '| team | job | node pool | storage | executors | rerun | JobRun |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const team of env.teams) {
-    for (const job of team.jobs) {
-      const effective = effectiveJob(env, team, job);
+  for (const team of model.teams) {
+    const effectiveJobs = new Map(
+      [...team.jobs, ...team.waitingJobs.map((w) => w.job)].map((job) => [job.name, job]),
+    );
+    for (const job of env.teams.find((t) => t.name === team.name)?.jobs ?? []) {
+      const effective = effectiveJobs.get(job.name);
+      if (effective === undefined) continue;
       const executors =
         effective.executors.kind === 'fixed'
           ? String(effective.executors.instances)
           : `${effective.executors.min}-${effective.executors.max}`;
-      const run = waitingJobs.has(`${team.name}/${job.name}`)
+      const run = team.waitingJobs.some((w) => w.job.name === job.name)
         ? 'waits for Terraform outputs'
-        : (jobRuns.get(`${teamNamespace(team)}/${job.name}`) ?? '-');
+        : (jobRuns.get(`${team.namespace}/${job.name}`) ?? '-');
       lines.push(
         `| ${[team.name, job.name, effective.nodePool.name, effective.storage, executors, String(effective.rerun), run].map(cell).join(' | ')} |`,
       );

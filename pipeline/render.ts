@@ -1,14 +1,13 @@
 import { tmpdir } from 'node:os';
 import { App } from '../cdktf/framework';
 import { environmentStacks } from '../cdktf/app';
-import type { Environment, Platform } from '../config';
-import { loadOutputs } from '../config/outputs';
-import { inClusterView, waitingNotice } from '../config/two-phase';
+import { waitingNotice } from '../config/two-phase';
+import type { EnvironmentModel, PlatformModel } from '../model/platform-model';
 import { renderArgoCd } from '../argocd/render';
 import { withSyncWaves } from '../argocd/sync-waves';
 import { renderManifests } from '../manifests/render';
 import { environmentOverview } from './overview';
-import { toJson, toYaml } from './serialize';
+import { toJson, toYaml } from '../lib/serialize';
 import { countStack, stackToJson } from './terraform';
 
 /** What one environment rendered, for the summary table. */
@@ -31,8 +30,8 @@ export interface RenderResult {
   readonly notices: readonly string[];
 }
 
-/** Renders every environment (or only `only`) without touching the disk. */
-export function renderPlatform(platform: Platform, only?: readonly string[]): RenderResult {
+/** Renders every environment of the model (or only `only`) without touching the disk. */
+export function renderPlatform(platform: PlatformModel, only?: readonly string[]): RenderResult {
   const files = new Map<string, string>();
   const objects = new Map<string, unknown>();
   const notices: string[] = [];
@@ -43,16 +42,17 @@ export function renderPlatform(platform: Platform, only?: readonly string[]): Re
 }
 
 function renderEnvironment(
-  env: Environment,
+  model: EnvironmentModel,
   files: Map<string, string>,
   objects: Map<string, unknown>,
   notices: string[],
 ): EnvironmentSummary {
   const started = performance.now();
+  const env = model.config;
   // CDKTF's App wants an output directory that exists; nothing is written to it.
   const app = new App({ outdir: tmpdir(), stackTraces: false, skipValidation: true });
   let resources = 0;
-  const stacks = environmentStacks(app, env);
+  const stacks = environmentStacks(app, model);
   for (const stack of stacks) {
     const json = stackToJson(stack);
     resources += countStack(json).resources;
@@ -60,10 +60,8 @@ function renderEnvironment(
   }
   const k8sObjects: Record<string, number> = {};
   // Terraform renders what the config enables; the cluster side waits for outputs it needs.
-  const outputs = loadOutputs(env.name);
-  const view = inClusterView(env, outputs);
-  notices.push(...view.waiting.map((waiting) => waitingNotice(env.name, waiting)));
-  const apps = withSyncWaves(renderManifests(view.env, outputs));
+  notices.push(...model.waiting.map((waiting) => waitingNotice(env.name, waiting)));
+  const apps = withSyncWaves(renderManifests(model));
   for (const k8sApp of apps) {
     k8sObjects[k8sApp.name] = k8sApp.objects.length;
     for (const { path, object } of k8sApp.objects) {
@@ -71,12 +69,12 @@ function renderEnvironment(
       objects.set(`${env.name}/k8s/${path}`, object);
     }
   }
-  const argocd = renderArgoCd(view.env, apps);
+  const argocd = renderArgoCd(model, apps);
   k8sObjects.argocd = argocd.length;
   for (const { path, object } of argocd) {
     files.set(`${env.name}/argocd/${path}`, toYaml(object));
     objects.set(`${env.name}/argocd/${path}`, object);
   }
-  files.set(`${env.name}/README.md`, environmentOverview(env, apps, view.waiting));
+  files.set(`${env.name}/README.md`, environmentOverview(model, apps));
   return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
 }

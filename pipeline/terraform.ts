@@ -1,6 +1,6 @@
 import type { PlatformStack } from '../cdktf/stacks/platform-stack';
-import type { Json } from './serialize';
-import { sortKeys } from './serialize';
+import type { Json } from '../lib/serialize';
+import { sortKeys } from '../lib/serialize';
 
 /** Counts of what a stack declares, for the synth summary. */
 export interface StackCounts {

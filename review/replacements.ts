@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash';
 import { asObject, isObject } from '../validation/json';
 import { indexKey, type Change, type Entry, type Index } from './model';
 import { jobRunSettings } from './spark-conf';
@@ -136,8 +136,6 @@ function artifactsOf(view: JobRunView): Map<string, string> {
   for (const file of ambiguous) found.delete(file);
   return found;
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The text of an artifact: the entry of a ConfigMap in the JobRun's namespace with that content address. */
 function artifactText(index: Index, job: Entry, file: string, hash: string): string | undefined {

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { defaultPlatform, loadPlatform } from '../config';
 import { NO_JOB_FILES } from '../config/job-files';
 import { generatedPlatform } from '../pipeline/generate';
+import { loadModel } from '../pipeline/load-model';
 import { renderPlatform } from '../pipeline/render';
 import { validateRender } from '../pipeline/validate-render';
 import { replaceDirectory } from '../pipeline/write';
@@ -33,7 +34,7 @@ if (mode === 'synth') {
   // work, so it is never timed.
   const given = process.env.EMR_EKS_GITOPS_BENCH_OUT;
   const out = given !== undefined && given !== '' ? given : mkdtempSync(join(tmpdir(), 'bench-'));
-  const { files, objects } = renderPlatform(platform);
+  const { files, objects } = renderPlatform(loadModel(platform));
   // As synth does: validation runs while the new tree is written on another thread.
   let findings: readonly unknown[] = [];
   replaceDirectory(join(out, 'dist'), files, {
@@ -47,7 +48,7 @@ if (mode === 'synth') {
   if (findings.length > 0)
     throw new Error(`${findings.length} validation findings, e.g. ${JSON.stringify(findings[0])}`);
 } else if (mode === 'validate') {
-  const { files, objects } = renderPlatform(loadPlatform(defaultPlatform));
+  const { files, objects } = renderPlatform(loadModel(loadPlatform(defaultPlatform)));
   cpu = process.cpuUsage();
   const started = performance.now();
   const { findings } = validateRender(files, resolve(__dirname, '..', 'dist'), objects);

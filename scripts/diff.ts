@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { loadPlatform } from '../config';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { readPlatformInput } from '../pipeline/config-file';
+import { loadModel } from '../pipeline/load-model';
 import { renderPlatform } from '../pipeline/render';
 import { diffTrees, isDestructive } from '../review/diff';
 import { markdownReport } from '../review/markdown';
@@ -86,7 +87,7 @@ export function run(args: readonly string[]): number {
   else {
     process.stderr.write('diff: rendering the platform\n');
     headTree = new Map(
-      [...renderPlatform(loadPlatform(readPlatformInput(values.config))).files].filter(
+      [...renderPlatform(loadModel(loadPlatform(readPlatformInput(values.config)))).files].filter(
         ([path]) => !path.endsWith('.md'),
       ),
     );

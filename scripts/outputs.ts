@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { parseJsonInput, readInputText } from '../config/input-file';
-import { OUTPUTS_DIR } from '../config/outputs';
+import { outputsDir } from '../config/outputs';
+import { repoRoot } from '../config/repo-root';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
-import { toJson } from '../pipeline/serialize';
+import { toJson } from '../lib/serialize';
 import { writeFileAtomic } from '../pipeline/safe-output';
 import { table } from '../pipeline/summary';
 import { contractFromTerraform, FEATURES, waitingFeatures } from '../ops/outputs';
@@ -54,7 +55,7 @@ export function run(args: readonly string[]): number {
   }
   const json = parseJsonInput(source, text, what, fix);
   const contract = contractFromTerraform(env, json, source);
-  const file = join(OUTPUTS_DIR, `${env.name}.json`);
+  const file = join(outputsDir(repoRoot()), `${env.name}.json`);
   writeFileAtomic(file, toJson(contract));
   const rows = Object.entries(FEATURES).map(([field, feature]) => [
     field,

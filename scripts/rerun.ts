@@ -1,4 +1,4 @@
-import { REPO_ROOT } from '../config/jobs';
+import { repoRoot } from '../config/repo-root';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { table } from '../pipeline/summary';
 import { planRerun, RerunError, rerunJob, type RerunEdit } from '../ops/rerun';
@@ -33,11 +33,12 @@ export function run(args: readonly string[]): number {
   // Check every job before writing any file; then bump each under its lock, from the file as it
   // is then (a concurrent rerun of the same job may have bumped it meanwhile).
   const planned = new Map<string, string>();
+  const root = repoRoot();
   for (const ref of positionals) {
-    const edit = attempt(() => planRerun(REPO_ROOT, ref));
+    const edit = attempt(() => planRerun(root, ref));
     if (!planned.has(edit.path)) planned.set(edit.path, ref);
   }
-  const all = [...planned.values()].map((ref) => attempt(() => rerunJob(REPO_ROOT, ref)));
+  const all = [...planned.values()].map((ref) => attempt(() => rerunJob(root, ref)));
   const files = all.map((edit) => edit.path).join(' ');
   const jobs = all.map((edit) => edit.job).join(', ');
   process.stdout.write(

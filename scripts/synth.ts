@@ -71,14 +71,16 @@ export async function run(args: readonly string[]): Promise<number> {
     if (!values.quiet) process.stderr.write(`${line}\n`);
   };
   // The renderer and the validator load CDKTF, cdk8s and the schemas: only once input is good.
-  const [{ renderPlatform }, { validateRender }, { synthSummary }, { formatFinding }] = await Promise.all([
-    import('../pipeline/render.js'),
-    import('../pipeline/validate-render.js'),
-    import('../pipeline/summary.js'),
-    import('../validation/findings.js'),
-  ]);
+  const [{ renderPlatform }, { loadModel }, { validateRender }, { synthSummary }, { formatFinding }] =
+    await Promise.all([
+      import('../pipeline/render.js'),
+      import('../pipeline/load-model.js'),
+      import('../pipeline/validate-render.js'),
+      import('../pipeline/summary.js'),
+      import('../validation/findings.js'),
+    ]);
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
-  const result = renderPlatform(platform, values.env);
+  const result = renderPlatform(loadModel(platform), values.env);
   // A Ctrl-C during the render, or while another synth holds the lock, stops synth before it
   // writes anything: both waits let the signal handler run.
   await checkpoint();

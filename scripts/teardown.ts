@@ -6,10 +6,10 @@ import { environmentStacks } from '../cdktf/app';
 import { renderArgoCd } from '../argocd/render';
 import { withSyncWaves } from '../argocd/sync-waves';
 import { ROOT_APPLICATION } from '../cdktf/constructs/helm-argocd';
-import { loadOutputs } from '../config/outputs';
 import { renderManifests } from '../manifests/render';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
+import { loadModel } from '../pipeline/load-model';
 import { runStep, shellLine } from '../ops/command-step';
 import { EmptyBucketError, emptyBucket } from '../ops/empty-bucket';
 import { refusal, readLine, unattended } from '../ops/confirm';
@@ -140,10 +140,12 @@ export function run(args: readonly string[]): number {
     emptyOneBucket(env, only, values);
     return 0;
   }
-  const stacks = environmentStacks(new App({ outdir: tmpdir(), skipValidation: true }), env).map(
+  const [model] = loadModel({ environments: [env] }).environments;
+  if (model === undefined) throw new Error(`teardown: no model for environment ${env.name}`);
+  const stacks = environmentStacks(new App({ outdir: tmpdir(), skipValidation: true }), model).map(
     (s) => s.stackName,
   );
-  const applications = renderArgoCd(env, withSyncWaves(renderManifests(env, loadOutputs(env.name))))
+  const applications = renderArgoCd(model, withSyncWaves(renderManifests(model)))
     .filter(({ object }) => object.kind === 'Application')
     .map(({ object }) => object.metadata.name);
   const steps = teardownPlan(env, stacks, env.addons.argocd ? [ROOT_APPLICATION, ...applications] : [], {

@@ -4,6 +4,7 @@ import type { KeywordErrorCxt } from 'ajv/dist/types';
 import { usePattern } from 'ajv/dist/vocabularies/code';
 import type { JsonSchema } from './json-schema';
 import { QUANTITY } from './formats';
+import { DNS_LABEL_PATTERN as DNS_LABEL } from '../lib/dns';
 
 /**
  * Checks the API server makes in Go, which the Kubernetes OpenAPI documents do not carry
@@ -18,7 +19,6 @@ export interface GoRule {
   readonly expected: string;
 }
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const HOST_PATH_TYPES = [
   '',
   'DirectoryOrCreate',

@@ -1,4 +1,5 @@
 import type { PolicyStatement } from './iam-policy';
+import { arn, iamArn } from '../../lib/arn';
 
 /** Inputs for {@link ackEmrContainersPolicy}. */
 export interface AckEmrContainersPolicyScope {
@@ -25,7 +26,7 @@ export const EMR_CONTAINERS_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAmazonEMRCon
  */
 export function ackEmrContainersPolicy(scope: AckEmrContainersPolicyScope): PolicyStatement[] {
   const { clusterName, region, accountId } = scope;
-  const eks = (resource: string) => `arn:aws:eks:${region}:${accountId}:${resource}`;
+  const eks = (resource: string) => arn(scope, 'eks', resource);
   return [
     {
       Sid: 'CreateAndListVirtualClusters',
@@ -48,7 +49,7 @@ export function ackEmrContainersPolicy(scope: AckEmrContainersPolicyScope): Poli
         'emr-containers:UntagResource',
         'emr-containers:ListTagsForResource',
       ],
-      Resource: `arn:aws:emr-containers:${region}:${accountId}:/virtualclusters/*`,
+      Resource: arn(scope, 'emr-containers', '/virtualclusters/*'),
     },
     {
       Sid: 'PassTeamExecutionRoles',
@@ -60,7 +61,10 @@ export function ackEmrContainersPolicy(scope: AckEmrContainersPolicyScope): Poli
       Sid: 'CreateEmrServiceLinkedRole',
       Effect: 'Allow',
       Action: 'iam:CreateServiceLinkedRole',
-      Resource: `arn:aws:iam::${accountId}:role/aws-service-role/emr-containers.amazonaws.com/${EMR_CONTAINERS_SERVICE_LINKED_ROLE}`,
+      Resource: iamArn(
+        scope,
+        `role/aws-service-role/emr-containers.amazonaws.com/${EMR_CONTAINERS_SERVICE_LINKED_ROLE}`,
+      ),
       Condition: { StringEquals: { 'iam:AWSServiceName': 'emr-containers.amazonaws.com' } },
     },
     {

@@ -52,7 +52,7 @@ export class CoreNodeGroup extends Construct {
       (policy) =>
         new IamRolePolicyAttachment(this, `role-${policy}`, {
           role: this.role.name,
-          policyArn: managedPolicy(policy),
+          policyArn: managedPolicy(clusterConfig, policy),
         }),
     );
 

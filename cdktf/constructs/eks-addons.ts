@@ -102,7 +102,7 @@ export class EksAddons extends Construct {
     });
     new IamRolePolicyAttachment(this, 'ebs-csi-role-policy', {
       role: role.name,
-      policyArn: managedPolicy('service-role/AmazonEBSCSIDriverPolicy'),
+      policyArn: managedPolicy(env.cluster, 'service-role/AmazonEBSCSIDriverPolicy'),
     });
     return role;
   }
@@ -119,7 +119,7 @@ export class EksAddons extends Construct {
     });
     new IamRolePolicyAttachment(this, 'cloudwatch-agent-role-policy', {
       role: role.name,
-      policyArn: managedPolicy('CloudWatchAgentServerPolicy'),
+      policyArn: managedPolicy(env.cluster, 'CloudWatchAgentServerPolicy'),
     });
     new EksPodIdentityAssociation(this, 'cloudwatch-agent-identity', {
       clusterName: cluster.name,

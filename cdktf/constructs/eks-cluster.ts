@@ -12,6 +12,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { clusterRoleName, type Environment } from '../../config';
 import { managedPolicy, policyJson, serviceTrust } from './iam-policy';
+import { arn, iamArn } from '../../lib/arn';
 
 /** Props for {@link EksCluster}. */
 export interface EksClusterProps {
@@ -47,7 +48,7 @@ export class EksCluster extends Construct {
     });
     new IamRolePolicyAttachment(this, 'role-cluster-policy', {
       role: role.name,
-      policyArn: managedPolicy('AmazonEKSClusterPolicy'),
+      policyArn: managedPolicy(cluster, 'AmazonEKSClusterPolicy'),
     });
 
     this.secretsKey = new KmsKey(this, 'secrets-key', {
@@ -59,7 +60,7 @@ export class EksCluster extends Construct {
           {
             Sid: 'AccountAdministers',
             Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${cluster.accountId}:root` },
+            Principal: { AWS: iamArn(cluster, 'root') },
             Action: 'kms:*',
             Resource: '*',
           },
@@ -125,7 +126,10 @@ export class EksCluster extends Construct {
       new EksAccessPolicyAssociation(this, `${id}-policy`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
-        policyArn: CLUSTER_ADMIN_POLICY,
+        policyArn: arn(cluster, 'eks', 'cluster-access-policy/AmazonEKSClusterAdminPolicy', {
+          region: '',
+          account: 'aws',
+        }),
         accessScope: { type: 'cluster' },
       });
     };
@@ -136,9 +140,6 @@ export class EksCluster extends Construct {
     }
   }
 }
-
-/** EKS's cluster-wide admin access policy (what Helm needs to install CRDs and cluster RBAC). */
-export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
 /** Construct id of an addons applier's access entry: `addons-applier-<account>-<role|user>-<name>`. */
 export function addonsApplierId(principalArn: string): string {

@@ -18,6 +18,7 @@ import {
   type Team,
 } from '../../config';
 import { policyJson, type PolicyStatement } from './iam-policy';
+import { arn } from '../../lib/arn';
 
 /** Props for {@link EmrTeamIdentity}. */
 export interface EmrTeamIdentityProps {
@@ -48,7 +49,7 @@ export class EmrTeamIdentity extends Construct {
   constructor(scope: Construct, id: string, props: EmrTeamIdentityProps) {
     super(scope, id);
     const { env, team } = props;
-    const { accountId, region } = env.cluster;
+    const { accountId } = env.cluster;
     const namespace = teamNamespace(team);
     const bucketArn = teamBucketArn(env, team);
 
@@ -110,7 +111,7 @@ export class EmrTeamIdentity extends Construct {
             Sid: 'FindLogGroups',
             Effect: 'Allow',
             Action: 'logs:DescribeLogGroups',
-            Resource: `arn:aws:logs:${region}:${accountId}:log-group:*`,
+            Resource: arn(env.cluster, 'logs', 'log-group:*'),
           },
         ],
       }),

@@ -5,6 +5,7 @@ import { ADDONS } from '../../config/addons';
 import { charts, versions } from '../../config/versions';
 import { CORE_NODE_SELECTOR, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
+import { arn } from '../../lib/arn';
 
 export const CLUSTER_AUTOSCALER_NAMESPACE = ADDONS.clusterAutoscaler.namespace;
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
@@ -44,7 +45,7 @@ export class HelmClusterAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: HelmClusterAutoscalerProps) {
     super(scope, id);
     const { env } = props;
-    const { region, accountId, name } = env.cluster;
+    const { region, name } = env.cluster;
     this.role = new PodIdentityRole(this, 'role', {
       env,
       clusterName: props.clusterName,
@@ -58,7 +59,11 @@ export class HelmClusterAutoscaler extends Construct {
           Sid: 'ScaleCoreNodeGroup',
           Effect: 'Allow',
           Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
-          Resource: `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-${CORE_NODE_GROUP_NAME}-*`,
+          Resource: arn(
+            env.cluster,
+            'autoscaling',
+            `autoScalingGroup:*:autoScalingGroupName/eks-${CORE_NODE_GROUP_NAME}-*`,
+          ),
           Condition: {
             StringEquals: {
               [`aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'owned',
@@ -70,7 +75,7 @@ export class HelmClusterAutoscaler extends Construct {
           Sid: 'DescribeCoreNodeGroup',
           Effect: 'Allow',
           Action: 'eks:DescribeNodegroup',
-          Resource: `arn:aws:eks:${region}:${accountId}:nodegroup/${name}/${CORE_NODE_GROUP_NAME}/*`,
+          Resource: arn(env.cluster, 'eks', `nodegroup/${name}/${CORE_NODE_GROUP_NAME}/*`),
         },
         {
           Sid: 'DescribeScalingInputs',

@@ -6,6 +6,7 @@ import { ADDONS } from '../../config/addons';
 import { charts } from '../../config/versions';
 import { TOLERATE_ALL_TAINTS, pinnedRelease } from './helm-release';
 import { PodIdentityRole } from './pod-identity-role';
+import { s3Arn } from '../../lib/arn';
 
 export const FLUENT_BIT_NAMESPACE = ADDONS.fluentBit.namespace;
 export const FLUENT_BIT_SERVICE_ACCOUNT = 'aws-for-fluent-bit';
@@ -85,7 +86,7 @@ export class HelmFluentBit extends Construct {
           Sid: 'WriteLogObjects',
           Effect: 'Allow',
           Action: 's3:PutObject',
-          Resource: `arn:aws:s3:::${bucket}/${FLUENT_BIT_S3_PREFIX}*`,
+          Resource: s3Arn(env.cluster, `${bucket}/${FLUENT_BIT_S3_PREFIX}*`),
         },
       ],
     });

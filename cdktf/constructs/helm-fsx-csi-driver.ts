@@ -6,6 +6,7 @@ import { charts } from '../../config/versions';
 import { CORE_NODE_SELECTOR, TOLERATE_ALL_TAINTS, pinnedRelease } from './helm-release';
 import type { PolicyStatement } from './iam-policy';
 import { PodIdentityRole } from './pod-identity-role';
+import { arn, iamArn } from '../../lib/arn';
 
 export const FSX_CSI_NAMESPACE = ADDONS.fsxCsiDriver.namespace;
 export const FSX_CSI_CONTROLLER_SERVICE_ACCOUNT = 'fsx-csi-controller-sa';
@@ -44,8 +45,8 @@ export class HelmFsxCsiDriver extends Construct {
   constructor(scope: Construct, id: string, props: HelmFsxCsiDriverProps) {
     super(scope, id);
     const { env } = props;
-    const { region, accountId, name } = env.cluster;
-    const fileSystems = `arn:aws:fsx:${region}:${accountId}:file-system/*`;
+    const { region, name } = env.cluster;
+    const fileSystems = arn(env.cluster, 'fsx', 'file-system/*');
     const dynamic: PolicyStatement[] = [
       {
         Sid: 'CreateTaggedFileSystems',
@@ -65,7 +66,7 @@ export class HelmFsxCsiDriver extends Construct {
         Sid: 'CreateFsxServiceLinkedRole',
         Effect: 'Allow',
         Action: 'iam:CreateServiceLinkedRole',
-        Resource: `arn:aws:iam::${accountId}:role/aws-service-role/fsx.amazonaws.com/*`,
+        Resource: iamArn(env.cluster, 'role/aws-service-role/fsx.amazonaws.com/*'),
         Condition: { StringEquals: { 'iam:AWSServiceName': 'fsx.amazonaws.com' } },
       },
     ];

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from '../framework';
 import type { ChartPin } from '../../config/versions';
+import { sortKeys } from '../../lib/serialize';
 
 /** A Helm values document: plain JSON data, built as a typed object (never dot-path strings). */
 export type HelmValues = { readonly [key: string]: HelmValue };
@@ -59,19 +60,6 @@ export function helmValuesJson(values: HelmValues): string {
     );
   }
   return json;
-}
-
-function sortKeys(value: HelmValue): HelmValue {
-  if (Array.isArray(value)) return value.map((item: HelmValue) => sortKeys(item));
-  if (value !== null && typeof value === 'object') {
-    const object = value as HelmValues;
-    return Object.fromEntries(
-      Object.keys(object)
-        .sort()
-        .map((key) => [key, sortKeys(object[key] ?? null)]),
-    );
-  }
-  return value;
 }
 
 /**

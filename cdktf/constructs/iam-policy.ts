@@ -1,3 +1,4 @@
+import { awsManagedPolicyArn, type ArnScope } from '../../lib/arn';
 /** Typed IAM policy documents, serialized deterministically (no data sources, visible in review). */
 
 export type Principal =
@@ -67,7 +68,7 @@ export function podIdentityTrust(scope: PodIdentityScope): string {
   });
 }
 
-/** AWS managed policy ARN. */
-export function managedPolicy(name: string): string {
-  return `arn:aws:iam::aws:policy/${name}`;
+/** AWS managed policy ARN, in the cluster's partition. */
+export function managedPolicy(scope: ArnScope, name: string): string {
+  return awsManagedPolicyArn(scope, name);
 }

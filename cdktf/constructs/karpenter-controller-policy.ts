@@ -1,4 +1,5 @@
 import type { PolicyDocument } from './iam-policy';
+import { arn, iamArn } from '../../lib/arn';
 
 /** Inputs for {@link karpenterControllerPolicy}. */
 export interface KarpenterPolicyScope {
@@ -19,14 +20,14 @@ export interface KarpenterPolicyScope {
  * conformance` compares it statement by statement with the upstream file.
  */
 export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDocument {
-  const { clusterName: name, region, accountId } = scope;
-  const ec2 = (resource: string) => `arn:aws:ec2:${region}:*:${resource}`;
+  const { clusterName: name, region } = scope;
+  const ec2 = (resource: string) => arn(scope, 'ec2', resource, { account: '*' });
   const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${name}`]: 'owned' };
   const requestOwned = {
     [`aws:RequestTag/kubernetes.io/cluster/${name}`]: 'owned',
     'aws:RequestTag/eks:eks-cluster-name': name,
   };
-  const instanceProfiles = `arn:aws:iam::${accountId}:instance-profile/*`;
+  const instanceProfiles = iamArn(scope, 'instance-profile/*');
   const launchActions = ['ec2:RunInstances', 'ec2:CreateFleet'];
   const taggedOnCreate = [
     'fleet/*',
@@ -43,8 +44,8 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
         Effect: 'Allow',
         Action: launchActions,
         Resource: [
-          `arn:aws:ec2:${region}::image/*`,
-          `arn:aws:ec2:${region}::snapshot/*`,
+          arn(scope, 'ec2', 'image/*', { account: '' }),
+          arn(scope, 'ec2', 'snapshot/*', { account: '' }),
           ec2('security-group/*'),
           ec2('subnet/*'),
           ec2('capacity-reservation/*'),
@@ -126,7 +127,7 @@ export function karpenterControllerPolicy(scope: KarpenterPolicyScope): PolicyDo
         Sid: 'AllowSSMReadActions',
         Effect: 'Allow',
         Action: 'ssm:GetParameter',
-        Resource: `arn:aws:ssm:${region}::parameter/aws/service/*`,
+        Resource: arn(scope, 'ssm', 'parameter/aws/service/*', { account: '' }),
       },
       { Sid: 'AllowPricingReadActions', Effect: 'Allow', Action: 'pricing:GetProducts', Resource: '*' },
       {

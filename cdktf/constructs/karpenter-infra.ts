@@ -75,7 +75,7 @@ export class KarpenterInfra extends Construct {
     for (const policy of WORKER_NODE_POLICIES) {
       new IamRolePolicyAttachment(this, `node-role-${policy}`, {
         role: this.nodeRole.name,
-        policyArn: managedPolicy(policy),
+        policyArn: managedPolicy(cluster, policy),
       });
     }
     new EksAccessEntry(this, 'node-access-entry', {

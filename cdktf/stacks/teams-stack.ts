@@ -2,7 +2,8 @@ import type { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { Fn, TerraformLocal, TerraformOutput } from '../framework';
-import { LOG_KEY_PREFIXES, teamBucketName, type Environment } from '../../config';
+import { LOG_KEY_PREFIXES } from '../../config';
+import type { EnvironmentModel } from '../../model/platform-model';
 import { EmrTeamIdentity } from '../constructs/emr-team-identity';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { awsProvider } from './aws-provider';
@@ -14,7 +15,8 @@ import { PlatformStack } from './platform-stack';
  * `base`). Removing a team destroys its bucket only when it is empty (or `forceDestroyBuckets`).
  */
 export class TeamsStack extends PlatformStack {
-  constructor(scope: Construct, env: Environment) {
+  constructor(scope: Construct, model: EnvironmentModel) {
+    const env = model.config;
     super(scope, { env, stackName: 'teams' });
     awsProvider(this, env);
 
@@ -25,9 +27,9 @@ export class TeamsStack extends PlatformStack {
     const oidcIssuerHost = new TerraformLocal(this, 'oidc_issuer_host', Fn.replace(issuer, 'https://', ''))
       .asString;
 
-    const teams = env.teams.map((team) => {
+    const teams = model.teams.map(({ config: team, bucket: { name } }) => {
       const bucket = new SecureBucket(this, `team-${team.name}-bucket`, {
-        name: teamBucketName(env, team),
+        name,
         forceDestroy: env.forceDestroyBuckets,
         expiringPrefixes: LOG_KEY_PREFIXES.map((prefix) => ({
           id: `expire-${prefix.replace(/\/$/, '')}`,

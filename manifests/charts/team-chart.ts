@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { KubeConfigMap, KubePersistentVolumeClaim, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
-import { teamNamespace, virtualClusterName, type Environment, type Team } from '../../config';
-import { teamJobs } from '../../config/jobs';
+import type { Environment } from '../../config';
+import type { TeamModel } from '../../model/team-model';
 import { ArtifactUploadJob } from '../constructs/artifact-upload-job';
 import { EmrJobRun } from '../constructs/emr-job-run';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
@@ -21,8 +21,9 @@ import {
 
 /** Props for {@link TeamChart}. */
 export interface TeamChartProps {
+  /** The environment as the cluster side renders it. */
   readonly env: Environment;
-  readonly team: Team;
+  readonly team: TeamModel;
 }
 
 /**
@@ -34,15 +35,16 @@ export interface TeamChartProps {
 export class TeamChart extends Chart {
   constructor(scope: Construct, id: string, props: TeamChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { env, team } = props;
-    const namespace = teamNamespace(team);
+    const { env } = props;
+    const model = props.team;
+    const { config: team, namespace } = model;
 
     new EmrTeamNamespace(this, 'namespace', { env, team });
     new TeamNetworkPolicies(this, 'network', { env, team });
     new VirtualCluster(this, 'virtual-cluster', {
-      metadata: { name: virtualClusterName(env, team), namespace },
+      metadata: { name: model.virtualCluster, namespace },
       spec: {
-        name: virtualClusterName(env, team),
+        name: model.virtualCluster,
         containerProvider: { id: env.cluster.name, type_: 'EKS', info: { eksInfo: { namespace } } },
         tags: { team: team.name },
       },
@@ -72,7 +74,7 @@ export class TeamChart extends Chart {
     }
     if (env.storage.fsx.dynamic.enabled) claim(FSX_DYNAMIC_PVC, FSX_STORAGE_CLASS, '1200Gi', true);
 
-    const artifacts = teamArtifacts(env, team);
+    const artifacts = teamArtifacts(env, model);
     const configMap = (id: string, name: string, files: ReadonlyMap<string, Artifact>) =>
       new KubeConfigMap(this, id, {
         metadata: { name, namespace },
@@ -83,7 +85,7 @@ export class TeamChart extends Chart {
     new ArtifactUploadJob(this, 'artifact-upload', { env, team, artifacts });
     if (team.inputData.length > 0) new InputSeedJob(this, 'input-seed', { env, team });
 
-    for (const job of teamJobs(env, team)) {
+    for (const job of model.jobs) {
       new EmrJobRun(this, `job-${job.name}`, { env, job, artifacts });
     }
   }

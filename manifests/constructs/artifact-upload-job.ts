@@ -15,7 +15,7 @@ import {
 } from '../../config';
 import { allArtifacts, type TeamArtifacts } from '../jobs/artifacts';
 import { awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 import { HOOK_JOB_TTL_SECONDS, SYNC_HOOK_ANNOTATIONS } from '../jobs/sync-hook';
 import { ARTIFACT_UPLOAD_JOB_PREFIX } from '../names';
 

@@ -7,7 +7,7 @@ import {
   virtualClusterName,
   type Environment,
 } from '../../config';
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import { JobRun, type JobRunSpec } from '../imports/emrcontainers.services.k8s.aws';
 import type { TeamArtifacts } from '../jobs/artifacts';
 import {
@@ -15,7 +15,7 @@ import {
   serializeConfigurationOverrides,
   type ConfigurationOverrides,
 } from '../jobs/configuration-overrides';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';

@@ -18,7 +18,7 @@ import {
   type Team,
 } from '../../config';
 import { AWS_CLI_UID, awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
-import { contentHash } from '../jobs/content-hash';
+import { contentHash } from '../../lib/hash';
 import { HOOK_JOB_TTL_SECONDS, SYNC_HOOK_ANNOTATIONS } from '../jobs/sync-hook';
 
 /** Props for {@link InputSeedJob}. */

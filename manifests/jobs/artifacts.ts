@@ -1,9 +1,10 @@
-import { artifactKey, teamBucketName, type Environment, type Team } from '../../config';
-import { jobFile, readJobFile, storageVariants, type JobFile } from '../../config/jobs';
-import { toYaml } from '../../pipeline/serialize';
+import { artifactKey, type Environment, type Team } from '../../config';
+import { storageVariants } from '../../config/jobs';
+import type { TeamModel } from '../../model/team-model';
+import { toYaml } from '../../lib/serialize';
 import { sparkPodTemplate, type SparkPodTemplate } from '../constructs/spark-pod-template';
 import { JOB_FILES_CONFIG_MAP, POD_TEMPLATES_CONFIG_MAP, podTemplateFile } from '../names';
-import { sha256 } from './content-hash';
+import { sha256 } from '../../lib/hash';
 
 /**
  * A team's job artifacts (decision 6, docs/decisions.md): its Spark pod templates and the files its jobs ship
@@ -40,10 +41,15 @@ export interface TeamArtifacts {
   readonly jobFiles: ReadonlyMap<string, Artifact>;
 }
 
-function artifact(env: Environment, team: Team, configMap: string, file: string, content: string): Artifact {
-  const hash = sha256(content);
+function artifact(
+  team: TeamModel,
+  configMap: string,
+  file: string,
+  content: string,
+  hash = sha256(content),
+): Artifact {
   const key = artifactKey(hash, file);
-  return { file, configMap, content, sha256: hash, key, uri: `s3://${teamBucketName(env, team)}/${key}` };
+  return { file, configMap, content, sha256: hash, key, uri: `s3://${team.bucket.name}/${key}` };
 }
 
 /** Every pod template a team may use: (its node pools) × (storage variants) × (driver, executor). */
@@ -59,31 +65,19 @@ export function teamPodTemplates(env: Environment, team: Team): Map<string, Spar
   return templates;
 }
 
-/** The files a team's jobs ship from `jobs/<team>/`, each once, by file name. */
-export function teamJobFiles(team: Team): JobFile[] {
-  const byFile = new Map<string, JobFile>();
-  for (const job of team.jobs) {
-    for (const path of [job.script, ...job.files]) {
-      const found = jobFile(team, path);
-      if (found) byFile.set(found.file, found);
-    }
-  }
-  return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
 /** A team's pod templates and job files with their content addresses. */
-export function teamArtifacts(env: Environment, team: Team): TeamArtifacts {
+export function teamArtifacts(env: Environment, team: TeamModel): TeamArtifacts {
   const podTemplates = new Map<string, PodTemplateArtifact>();
-  for (const [file, template] of teamPodTemplates(env, team)) {
+  for (const [file, template] of teamPodTemplates(env, team.config)) {
     podTemplates.set(file, {
-      ...artifact(env, team, POD_TEMPLATES_CONFIG_MAP, file, toYaml(template)),
+      ...artifact(team, POD_TEMPLATES_CONFIG_MAP, file, toYaml(template)),
       template,
     });
   }
   const jobFiles = new Map(
-    teamJobFiles(team).map((source) => [
+    team.jobFiles.map((source) => [
       source.file,
-      artifact(env, team, JOB_FILES_CONFIG_MAP, source.file, readJobFile(source.path)),
+      artifact(team, JOB_FILES_CONFIG_MAP, source.file, source.content, source.sha256),
     ]),
   );
   return { podTemplates, jobFiles };

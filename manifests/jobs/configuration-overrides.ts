@@ -1,4 +1,4 @@
-import { sortKeys } from '../../pipeline/serialize';
+import { sortKeys } from '../../lib/serialize';
 import type { Classification } from '../../validation/overrides-shape';
 
 /**

@@ -1,11 +1,6 @@
 import { inputDataUri, teamBucketName, teamS3Uri, type Environment } from '../../config';
-import {
-  ARTIFACT_PLACEHOLDER,
-  INPUT_PLACEHOLDER,
-  PLACEHOLDER,
-  type EffectiveJob,
-  type PLACEHOLDERS,
-} from '../../config/jobs';
+import { ARTIFACT_PLACEHOLDER, INPUT_PLACEHOLDER, PLACEHOLDER, type PLACEHOLDERS } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import type { TeamArtifacts } from './artifacts';
 
 /**

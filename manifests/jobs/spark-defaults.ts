@@ -1,5 +1,5 @@
 import { teamNamespace, type Environment } from '../../config';
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import { SPARK_LOCAL_DIR, type SparkPodTemplate } from '../constructs/spark-pod-template';
 import { SPARK_UI_PORT } from '../constructs/team-network-policies';
 import { EBS_SCRATCH_VOLUME_SIZE, SPARK_EBS_STORAGE_CLASS, podTemplateFile } from '../names';

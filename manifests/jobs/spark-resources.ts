@@ -1,4 +1,4 @@
-import type { EffectiveJob } from '../../config/jobs';
+import type { EffectiveJob } from '../../model/effective-job';
 import {
   SPARK_CONTAINER,
   type SparkPodTemplate,

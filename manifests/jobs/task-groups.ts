@@ -1,6 +1,6 @@
 import type { Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
-import type { EffectiveJob } from '../../config/jobs';
-import { sortKeys } from '../../pipeline/serialize';
+import type { EffectiveJob } from '../../model/effective-job';
+import { sortKeys } from '../../lib/serialize';
 import type { SparkPodTemplate } from '../constructs/spark-pod-template';
 import { cpuQuantity, memoryQuantity } from './emr-containers';
 import { jobPodRequest, sparkPodRequest } from './spark-resources';

@@ -7,6 +7,7 @@ import { POD_TEMPLATES_CONFIG_MAP } from '../../manifests/names';
 import { seedEnvironmentInput } from '../fixtures';
 import { fixturePlatform, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
+import { environmentModel } from '../helpers/model';
 
 /**
  * The default environment with both FSx variants on: the only one whose team apps hold claims.
@@ -88,7 +89,7 @@ export function sampleJobObjects(env: Environment, teamIndex = 0): K8sObject[] {
 /** The apps of an environment, with {@link sampleJobObjects} added to its first team's app. */
 export function appsWithJobs(env: Environment): K8sApp[] {
   const team = env.teams[0];
-  return renderManifests(env, SAMPLE_OUTPUTS).map((app) =>
+  return renderManifests(environmentModel(env, SAMPLE_OUTPUTS)).map((app) =>
     team === undefined || app.name !== `team-${team.name}`
       ? app
       : {

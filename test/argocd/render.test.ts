@@ -5,16 +5,20 @@ import type { Application, AppProject } from '../../argocd/types';
 import { teamNamespace } from '../../config/naming';
 import type { Environment } from '../../config/schema';
 import { renderManifests, type K8sApp, type K8sObject } from '../../manifests/render';
-import { toYaml } from '../../pipeline/serialize';
+import { toYaml } from '../../lib/serialize';
 import { validateSet } from '../../validation/validate';
 import { SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { appsWithJobs, ENVIRONMENTS } from './helpers';
+import { environmentModel } from '../helpers/model';
 
 const [defaultEnv] = ENVIRONMENTS;
 if (defaultEnv === undefined) throw new Error('no default environment');
 
-function render(env: Environment, apps: readonly K8sApp[] = renderManifests(env, SAMPLE_OUTPUTS)) {
-  return renderArgoCd(env, apps);
+function render(
+  env: Environment,
+  apps: readonly K8sApp[] = renderManifests(environmentModel(env, SAMPLE_OUTPUTS)),
+) {
+  return renderArgoCd(environmentModel(env, SAMPLE_OUTPUTS), apps);
 }
 
 const applications = (env: Environment, apps?: readonly K8sApp[]) =>
@@ -167,7 +171,7 @@ describe('renderArgoCd for the default environment', () => {
 
   it('is valid against the pinned Argo CD CRDs and the project checks', () => {
     const documents = [
-      ...withSyncWaves(renderManifests(defaultEnv, SAMPLE_OUTPUTS)).flatMap((app) =>
+      ...withSyncWaves(renderManifests(environmentModel(defaultEnv, SAMPLE_OUTPUTS))).flatMap((app) =>
         app.objects.map(({ path, object }) => ({ file: `dist/default/k8s/${path}`, object })),
       ),
       ...files.map(({ path, object }) => ({ file: `dist/default/argocd/${path}`, object })),
@@ -178,9 +182,9 @@ describe('renderArgoCd for the default environment', () => {
 
   it('does not depend on anything but its inputs', () => {
     expect(render(defaultEnv)).toEqual(files);
-    const apps = renderManifests(defaultEnv, SAMPLE_OUTPUTS);
+    const apps = renderManifests(environmentModel(defaultEnv, SAMPLE_OUTPUTS));
     const before = structuredClone(apps);
-    renderArgoCd(defaultEnv, apps);
+    renderArgoCd(environmentModel(defaultEnv, SAMPLE_OUTPUTS), apps);
     expect(apps).toEqual(before);
   });
 });
@@ -202,7 +206,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('environment 
 
   it('points every Application at a folder of the render, and every folder has one', () => {
     const folders = new Set(
-      renderManifests(env, SAMPLE_OUTPUTS).flatMap((app) =>
+      renderManifests(environmentModel(env, SAMPLE_OUTPUTS)).flatMap((app) =>
         app.objects.map(({ path }) => `dist/${env.name}/k8s/${path.split('/')[0] ?? ''}`),
       ),
     );
@@ -245,7 +249,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('environment 
 });
 
 describe('renderArgoCd refuses', () => {
-  const apps = renderManifests(defaultEnv, SAMPLE_OUTPUTS);
+  const apps = renderManifests(environmentModel(defaultEnv, SAMPLE_OUTPUTS));
 
   it('a team app with a kind its project does not allow', () => {
     const withSecret = apps.map((app) =>
@@ -266,7 +270,7 @@ describe('renderArgoCd refuses', () => {
             ],
           },
     );
-    expect(() => renderArgoCd(defaultEnv, withSecret)).toThrow(
+    expect(() => renderArgoCd(environmentModel(defaultEnv, SAMPLE_OUTPUTS), withSecret)).toThrow(
       'AppProject team-emr-data-team-a does not permit app team-emr-data-team-a: v1 Secret x in emr-data-team-a. Allow the kind in argocd/projects.ts or move the object to another app.',
     );
   });
@@ -290,7 +294,7 @@ describe('renderArgoCd refuses', () => {
             ],
           },
     );
-    expect(() => renderArgoCd(defaultEnv, crossing)).toThrow(
+    expect(() => renderArgoCd(environmentModel(defaultEnv, SAMPLE_OUTPUTS), crossing)).toThrow(
       'AppProject team-emr-data-team-a does not permit app team-emr-data-team-a: v1 ConfigMap x in emr-data-team-b.',
     );
   });
@@ -314,7 +318,7 @@ describe('renderArgoCd refuses', () => {
             ],
           },
     );
-    expect(() => renderArgoCd(defaultEnv, spread)).toThrow(
+    expect(() => renderArgoCd(environmentModel(defaultEnv, SAMPLE_OUTPUTS), spread)).toThrow(
       'App yunikorn spans several namespaces (yunikorn, kube-system); an Application deploys to one.',
     );
   });
@@ -322,7 +326,7 @@ describe('renderArgoCd refuses', () => {
   it('a team without an app', () => {
     expect(() =>
       renderArgoCd(
-        defaultEnv,
+        environmentModel(defaultEnv, SAMPLE_OUTPUTS),
         apps.filter((app) => app.name !== 'team-emr-data-team-b'),
       ),
     ).toThrow('Team emr-data-team-b has no app team-emr-data-team-b to deploy.');

@@ -12,7 +12,6 @@ import { CORE_NODE_SELECTOR, helmValuesJson } from '../../cdktf/constructs/helm-
 import { ADDONS, chartAddon, fluentBitNamespaces, type AddonSpec } from '../../config/addons';
 import { jobExecutionRoleArn } from '../../config/naming';
 import type { Environment } from '../../config/schema';
-import { loadOutputs } from '../../config/outputs';
 import { charts, versions, type ChartPin } from '../../config/versions';
 import { admissionNamespaces } from '../../manifests/constructs/yunikorn-queues';
 import { renderManifests } from '../../manifests/render';
@@ -24,6 +23,7 @@ import {
   synthStacks,
   type TerraformJson,
 } from '../helpers/terraform';
+import { environmentModel } from '../helpers/model';
 
 type Args = Record<string, unknown>;
 type Statement = Record<string, unknown>;
@@ -556,7 +556,7 @@ describe('addons stack', () => {
     const root = rootApplication(env);
     expect(isSourcePermitted(project, root.source.repoURL)).toBe(true);
     expect(isDestinationPermitted(project, root.destination)).toBe(true);
-    const synced = renderArgoCd(env, withSyncWaves(renderManifests(env, loadOutputs(env.name))));
+    const synced = renderArgoCd(environmentModel(env), withSyncWaves(renderManifests(environmentModel(env))));
     expect(synced.length).toBeGreaterThan(0);
     for (const { object } of synced) {
       expect(

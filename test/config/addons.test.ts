@@ -17,6 +17,7 @@ import { renderManifests } from '../../manifests/render';
 import { environmentOverview } from '../../pipeline/overview';
 import { seedEnvironmentInput, seedJobFiles } from '../fixtures';
 import { environment } from '../helpers/terraform';
+import { environmentModel } from '../helpers/model';
 
 /** The problems loading the seed platform gives once its second team is changed. */
 function problemsWithTeamB(change: (team: EnvironmentInput['teams'][number]) => void): string[] {
@@ -120,7 +121,7 @@ describe('the add-ons table', () => {
   });
 
   it("names Argo CD apps that exist, whose sync wave is their phase's position", () => {
-    const apps = new Map(renderManifests(everything(), {}).map((app) => [app.name, app]));
+    const apps = new Map(renderManifests(environmentModel(everything())).map((app) => [app.name, app]));
     const withApps = ADDON_ROWS.flatMap(([key, spec]) => (spec.app ? [[key, spec.app] as const] : []));
     expect(withApps.map(([key]) => key)).toEqual(['karpenter', 'yunikorn']);
     for (const [key, app] of withApps) {
@@ -162,7 +163,7 @@ describe("the README's ownership table", () => {
     ['the seed', environment()],
     ['every add-on on', everything()],
   ])('lists the owner of every enabled add-on (%s)', (_, env) => {
-    const listed = owners(environmentOverview(env, renderManifests(env, {})));
+    const listed = owners(environmentOverview(environmentModel(env), renderManifests(environmentModel(env))));
     expect(listed.length).toBeGreaterThan(0);
     for (const [key, spec] of ADDON_ROWS.filter(([key]) => env.addons[key])) {
       for (const group of ownerGroups(spec)) expect(listed, `owner of ${key}`).toContain(group);
@@ -171,7 +172,7 @@ describe("the README's ownership table", () => {
 
   it('marks a chart installed exactly when its add-on is on', () => {
     const env = { ...environment(), addons: { ...environment().addons, kubecost: false } };
-    const readme = environmentOverview(env, renderManifests(env, {}));
+    const readme = environmentOverview(environmentModel(env), renderManifests(environmentModel(env)));
     expect(readme).toContain(`| ${charts.kubecost.chart} | ${charts.kubecost.version} | no |`);
     expect(readme).toContain(`| ${charts.karpenter.chart} | ${charts.karpenter.version} | yes |`);
   });

@@ -95,7 +95,8 @@ describe('job files', () => {
   });
 
   it('are none in a repository without a jobs/ folder', () => {
-    expect(readJobFiles(repo({ 'README.md': 'no jobs\n' }))).toEqual(NO_JOB_FILES);
+    const root = repo({ 'README.md': 'no jobs\n' });
+    expect(readJobFiles(root)).toEqual({ ...NO_JOB_FILES, root });
   });
 
   /** The default platform with one job in TypeScript, as a generated job would be. */

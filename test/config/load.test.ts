@@ -344,3 +344,23 @@ describe('loadPlatform', () => {
     for (const line of problems) expect(line).toMatch(/^Invalid config at \S+: .+\.$/);
   });
 });
+
+describe('regions', () => {
+  it('refuses a region outside the commercial partition, saying why', () => {
+    for (const region of ['us-gov-west-1', 'cn-north-1']) {
+      const problems = problemsOf(platformWith((env) => (env.cluster.region = region)));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('cluster.region');
+      expect(problems[0]).toContain('outside the commercial partition');
+    }
+  });
+
+  it('accepts a commercial region', () => {
+    const input = platformWith((env) => {
+      env.cluster.region = 'eu-central-1';
+      env.cluster.vpc = { ...env.cluster.vpc, azs: ['eu-central-1a', 'eu-central-1b'] };
+      for (const pool of env.nodePools ?? []) if (pool.zones) pool.zones = ['eu-central-1a'];
+    });
+    expect(problemsOf(input)).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { validateRender } from '../../pipeline/validate-render';
 import { loadPlatform } from '../../config/load';
 import { seedPlatformInput } from '../fixtures';
 import { SAMPLE_OUTPUTS } from '../helpers/manifests';
+import { platformModel } from '../helpers/model';
 
 /** The seed with both FSx variants on, and team a's taxi job on each (the seed's FSx examples). */
 function fsxPlatform(): { environments: EnvironmentInput[] } {
@@ -49,7 +50,7 @@ describe('features that need Terraform outputs render in two phases', () => {
   });
 
   it('synth renders the FSx filesystem in Terraform at once, and the rest of the cluster side, valid', () => {
-    const result = renderPlatform(loadPlatform(fsxPlatform()));
+    const result = renderPlatform(platformModel(loadPlatform(fsxPlatform())));
     const base = result.files.get('default/terraform/base/cdk.tf.json') ?? '';
     expect(base).toContain('"aws_fsx_lustre_file_system"');
     const paths = [...result.files.keys()];

@@ -6,6 +6,7 @@ import type { Environment } from '../../config/schema';
 import { NO_JOB_FILES } from '../../config/job-files';
 import type { TerraformOutputs } from '../../config/outputs';
 import { renderManifests, type K8sApp, type K8sObject } from '../../manifests/render';
+import { environmentModel } from './model';
 
 /**
  * The two-environment test platform (dev: eu-west-1; prod: three zones, three teams), without
@@ -27,7 +28,7 @@ export const SAMPLE_OUTPUTS: TerraformOutputs = {
 };
 
 export function apps(env: Environment, outputs: TerraformOutputs = {}): Map<string, K8sApp> {
-  return new Map(renderManifests(env, outputs).map((app) => [app.name, app]));
+  return new Map(renderManifests(environmentModel(env, outputs)).map((app) => [app.name, app]));
 }
 
 /** Objects of an app, by `<Kind>/<name>`. */

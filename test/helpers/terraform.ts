@@ -5,6 +5,7 @@ import { loadPlatform } from '../../config/load';
 import type { Environment, PlatformInput } from '../../config/schema';
 import { seedPlatformInput } from '../fixtures';
 import { stackToJson } from '../../pipeline/terraform';
+import { environmentModel } from './model';
 
 /** A synthesized stack as plain Terraform JSON. */
 export interface TerraformJson {
@@ -25,7 +26,10 @@ export function environment(input: PlatformInput = seedPlatformInput(), index = 
 export function synthStacks(env: Environment = environment()): Record<string, TerraformJson> {
   const app = new App({ outdir: tmpdir(), stackTraces: false, skipValidation: true });
   return Object.fromEntries(
-    environmentStacks(app, env).map((stack) => [stack.stackName, stackToJson(stack) as TerraformJson]),
+    environmentStacks(app, environmentModel(env)).map((stack) => [
+      stack.stackName,
+      stackToJson(stack) as TerraformJson,
+    ]),
   );
 }
 

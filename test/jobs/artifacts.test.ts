@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { versions } from '../../config/versions';
-import { REPO_ROOT } from '../../config/jobs';
+import { SEED_ROOT } from '../fixtures';
 import type { K8sObject } from '../../manifests/render';
 import { get } from '../helpers/manifests';
 import { policy, resource, synthStacks } from '../helpers/terraform';
@@ -96,7 +96,7 @@ describe('job artifacts', () => {
       'spark-job-files/taxi-trip.py',
     ]);
     expect(files.get('spark-job-files/taxi-trip.py')).toBe(
-      readFileSync(join(REPO_ROOT, 'jobs', 'emr-data-team-a', 'taxi-trip.py'), 'utf8'),
+      readFileSync(join(SEED_ROOT, 'jobs', 'emr-data-team-a', 'taxi-trip.py'), 'utf8'),
     );
   });
 

@@ -7,7 +7,7 @@ import {
   type ConfigurationOverrides,
   type OverridesShape,
 } from '../../manifests/jobs/configuration-overrides';
-import { sortKeys } from '../../pipeline/serialize';
+import { sortKeys } from '../../lib/serialize';
 import { jobRuns, loaded, overridesOf, platformWith, sparkDefaultsOf, specOf, teamObjects } from './helpers';
 
 const runs = jobRuns(teamObjects(loaded()));

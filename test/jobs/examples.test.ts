@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { inputDataUri } from '../../config/naming';
 import { versions } from '../../config/versions';
-import { SAMPLE_OUTPUTS, apps } from '../helpers/manifests';
+import { SAMPLE_OUTPUTS } from '../helpers/manifests';
+import { environmentModel } from '../helpers/model';
 import { fsxPlatform, jobRuns, loaded, problemsOf, sparkDefaultsOf, specOf, teamObjects } from './helpers';
 
 const env = loaded();
@@ -120,9 +121,15 @@ describe('the FSx examples', () => {
   it('need FSx enabled, which needs Terraform outputs: the default keeps it off and still renders', () => {
     expect(env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled).toBe(false);
     expect(runs.has('taxi-fsx-static')).toBe(false);
-    expect(() => apps(loaded(fsxPlatform()))).toThrow(
-      'Invalid config at storage.fsx.dynamic: true needs fsxSubnetId, fsxSecurityGroupId from Terraform: apply dist/default/terraform/base, then run `npm run outputs -- --env default` to record them in config/outputs/default.json.',
-    );
+    // FSx on without outputs: the cluster side renders, and the FSx jobs wait for the outputs.
+    const waiting = environmentModel(loaded(fsxPlatform())).waiting;
+    expect(waiting.map((w) => [w.feature, w.jobs])).toEqual([
+      ['storage.fsx.static', ['emr-data-team-a/taxi-fsx-static']],
+      ['storage.fsx.dynamic', ['emr-data-team-a/taxi-fsx-dynamic']],
+    ]);
+    const withoutOutputs = jobRuns(teamObjects(loaded(fsxPlatform()), 'emr-data-team-a'));
+    expect(withoutOutputs.has('taxi-fsx-static') || withoutOutputs.has('taxi-fsx-dynamic')).toBe(false);
+    expect(withoutOutputs.has('taxi-ebs')).toBe(true);
   });
 
   it('render on the shared claims with Spark scratch on Lustre once FSx is on', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { effectiveJob, type JobInput } from '../../config/jobs';
+import type { JobInput } from '../../config/jobs';
+import { effectiveJob } from '../../model/effective-job';
 import { loaded, platformWith, problemsOf, type EnvironmentDraft } from './helpers';
 import { seedPlatformInput } from '../fixtures';
 

@@ -11,6 +11,7 @@ import {
   type EnvironmentDraft,
 } from './helpers';
 import { seedPlatformInput } from '../fixtures';
+import { platformModel } from '../helpers/model';
 
 const env = loaded();
 const objects = teamObjects(env);
@@ -93,9 +94,9 @@ describe('JobRun', () => {
   });
 
   it('changes exactly one file pair in dist/ when one job changes its executor count', () => {
-    const before = renderPlatform(loadPlatform(seedPlatformInput())).files;
+    const before = renderPlatform(platformModel(loadPlatform(seedPlatformInput()))).files;
     const changed8 = platformWith((d) => void (jobOf(d, 'taxi-ebs').executor = { instances: 8 }));
-    const after = renderPlatform(loadPlatform(changed8, jobFilesFor(changed8))).files;
+    const after = renderPlatform(platformModel(loadPlatform(changed8, jobFilesFor(changed8)))).files;
     const removed = [...before.keys()].filter((path) => !after.has(path));
     const added = [...after.keys()].filter((path) => !before.has(path));
     const changed = [...before.keys()].filter(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveJob, jobSchema, type JobInput } from '../../config/jobs';
+import { jobSchema, type JobInput } from '../../config/jobs';
+import { effectiveJob } from '../../model/effective-job';
 import { sparkPodTemplate } from '../../manifests/constructs/spark-pod-template';
 import { yunikornQueues } from '../../manifests/constructs/yunikorn-queues';
 import { sparkPodRequest } from '../../manifests/jobs/spark-resources';

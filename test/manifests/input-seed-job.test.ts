@@ -7,7 +7,7 @@ import { loadPlatform } from '../../config/load';
 import { inputDataKeys, inputDataUri } from '../../config/naming';
 import type { Environment } from '../../config/schema';
 import { syncWave } from '../../argocd/sync-waves';
-import { sha256 } from '../../manifests/jobs/content-hash';
+import { sha256 } from '../../lib/hash';
 import type { K8sObject } from '../../manifests/render';
 import { apps, objectsOf } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';

@@ -5,11 +5,12 @@ import { CLUSTER_SCOPED_KINDS, renderManifests, type K8sObject } from '../../man
 import { load } from 'js-yaml';
 import { fixturePlatform, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environment } from '../helpers/terraform';
+import { environmentModel } from '../helpers/model';
 
 /** Invariants over every object of every environment we know (default + the two-env fixture). */
 const environments: Environment[] = [environment(), ...fixturePlatform()];
 const rendered = environments.flatMap((env) =>
-  renderManifests(env, SAMPLE_OUTPUTS).flatMap((app) =>
+  renderManifests(environmentModel(env, SAMPLE_OUTPUTS)).flatMap((app) =>
     app.objects.map((o) => ({ env, app: app.name, ...o })),
   ),
 );

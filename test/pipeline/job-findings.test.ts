@@ -8,6 +8,7 @@ import { placeJobFindings } from '../../pipeline/job-findings';
 import { renderPlatform } from '../../pipeline/render';
 import { validateRender } from '../../pipeline/validate-render';
 import { SEED_ROOT, seedPlatformInput } from '../fixtures';
+import { platformModel } from '../helpers/model';
 
 const root = mkdtempSync(join(tmpdir(), 'job-findings-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ describe('a finding on a JobRun', () => {
     ].join('\n'),
   );
   const jobFiles = readJobFiles(root);
-  const result = renderPlatform(loadPlatform(seedPlatformInput(), jobFiles));
+  const result = renderPlatform(platformModel(loadPlatform(seedPlatformInput(), jobFiles)));
   const { findings } = validateRender(result.files, 'dist', result.objects);
   const placed = placeJobFindings(findings, result.objects, jobFiles, 'dist');
 

@@ -17,6 +17,7 @@ import { renderPlatform } from '../../pipeline/render';
 import { replaceDirectory } from '../../pipeline/write';
 import { ROOT, runScriptAsync } from '../helpers/run';
 import { seedPlatformInput } from '../fixtures';
+import { platformModel } from '../helpers/model';
 
 /** The table, through the real command: each case that used to destroy or mislead. */
 
@@ -80,7 +81,7 @@ describe("synth keeps Terraform's working files and runs one at a time", () => {
 
   it('after terraform init and apply in the stack folders, two synths at once both succeed', async () => {
     // The first render in-process (a third synth process would only cost time).
-    replaceDirectory(out, renderPlatform(loadPlatform(seedPlatformInput())).files);
+    replaceDirectory(out, renderPlatform(platformModel(loadPlatform(seedPlatformInput()))).files);
     const rendered = snapshot(out);
     for (const [path, content] of Object.entries(working)) {
       mkdirSync(dirname(join(out, path)), { recursive: true });

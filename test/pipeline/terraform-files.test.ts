@@ -9,6 +9,7 @@ import { loadPlatform } from '../../config/load';
 import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from '../../pipeline/terraform-files';
 import { stackToJson } from '../../pipeline/terraform';
 import { seedPlatformInput } from '../fixtures';
+import { environmentModel } from '../helpers/model';
 
 const work = mkdtempSync(join(tmpdir(), 'terraform-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -17,7 +18,7 @@ function backends(context: Record<string, string> = {}): unknown[] {
   const app = new App({ outdir: work, skipValidation: true, context });
   const env = loadPlatform(seedPlatformInput()).environments[0];
   if (env === undefined) throw new Error('no environment');
-  return environmentStacks(app, env).map(
+  return environmentStacks(app, environmentModel(env)).map(
     (stack) => (stackToJson(stack) as { terraform: { backend: unknown } }).terraform.backend,
   );
 }

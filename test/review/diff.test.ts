@@ -12,6 +12,7 @@ import { textReport } from '../../review/report';
 import { treeAt } from '../../validation/sources';
 import { runScript } from '../helpers/run';
 import { seedPlatformInput } from '../fixtures';
+import { platformModel } from '../helpers/model';
 
 type Tree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
@@ -71,7 +72,7 @@ beforeAll(() => {
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'test@example.com');
   git('config', 'user.name', 'test');
-  for (const [path, content] of renderPlatform(loadPlatform(seedPlatformInput())).files) {
+  for (const [path, content] of renderPlatform(platformModel(loadPlatform(seedPlatformInput()))).files) {
     mkdirSync(dirname(join(dist, path)), { recursive: true });
     writeFileSync(join(dist, path), content);
   }
@@ -90,7 +91,7 @@ const reasons = (report: DiffReport) => report.warnings.map((w) => `${w.subject}
 describe('npm run diff', () => {
   it('shows no change for a pure re-render', () => {
     const report = caseBranch('rerender', () => {
-      for (const [path, content] of renderPlatform(loadPlatform(seedPlatformInput())).files)
+      for (const [path, content] of renderPlatform(platformModel(loadPlatform(seedPlatformInput()))).files)
         writeFileSync(join(dist, path), content);
     });
     expect(report.changes).toEqual([]);

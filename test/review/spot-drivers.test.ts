@@ -8,6 +8,7 @@ import type { PlatformInput } from '../../config/schema';
 import type { SparkPodTemplate } from '../../manifests/constructs/spark-pod-template';
 import { renderPlatform } from '../../pipeline/render';
 import { diffTrees } from '../../review/diff';
+import { platformModel } from '../helpers/model';
 
 const fixture = load(
   readFileSync(join(__dirname, '..', 'pipeline', 'fixtures', 'platform.yaml'), 'utf8'),
@@ -18,7 +19,7 @@ function render(driverOnDemand?: boolean): ReadonlyMap<string, string> {
   const input = structuredClone(fixture);
   if (driverOnDemand !== undefined)
     for (const env of input.environments) env.nodePools[0]!.driverOnDemand = driverOnDemand;
-  return renderPlatform(loadPlatform(input, NO_JOB_FILES)).files;
+  return renderPlatform(platformModel(loadPlatform(input, NO_JOB_FILES))).files;
 }
 
 const TEMPLATES = 'dev/k8s/team-emr-data-team-a/emr-data-team-a/ConfigMap.spark-pod-templates.yaml';

@@ -16,6 +16,7 @@ import type { Finding } from '../../validation/findings';
 import { validateSet, type SourceDocument, type ValidationSet } from '../../validation/validate';
 import { fixturePlatform, SAMPLE_OUTPUTS } from '../helpers/manifests';
 import type { Tree } from './helpers';
+import { environmentModel } from '../helpers/model';
 
 /**
  * Validation sets of the test platform (test/pipeline/fixtures/platform.yaml), rendered as synth
@@ -32,13 +33,16 @@ export function devEnvironment(): Environment {
 
 /** One environment as the validator sees it after synth. */
 export function fixtureSet(env: Environment, extra: readonly SourceDocument[] = []): ValidationSet {
-  const apps = withSyncWaves(renderManifests(env, SAMPLE_OUTPUTS));
+  const apps = withSyncWaves(renderManifests(environmentModel(env, SAMPLE_OUTPUTS)));
   return {
     documents: [
       ...apps.flatMap((app) =>
         app.objects.map(({ path, object }) => ({ file: `${env.name}/k8s/${path}`, object })),
       ),
-      ...renderArgoCd(env, apps).map(({ path, object }) => ({ file: `${env.name}/argocd/${path}`, object })),
+      ...renderArgoCd(environmentModel(env, SAMPLE_OUTPUTS), apps).map(({ path, object }) => ({
+        file: `${env.name}/argocd/${path}`,
+        object,
+      })),
       ...extra,
     ],
   };

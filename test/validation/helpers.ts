@@ -6,6 +6,7 @@ import { renderPlatform } from '../../pipeline/render';
 import type { Finding } from '../../validation/findings';
 import { validationSets } from '../../validation/sources';
 import { validateSet, type SourceDocument, type ValidationSet } from '../../validation/validate';
+import { platformModel } from '../helpers/model';
 
 type Json = Record<string, unknown>;
 /** An arbitrary YAML tree the corpus edits in place. */
@@ -15,7 +16,7 @@ let rendered: ReadonlyMap<string, string> | undefined;
 
 /** The default environment's rendered files (dist-relative path → content), rendered once. */
 export function defaultFiles(): ReadonlyMap<string, string> {
-  rendered ??= renderPlatform(loadPlatform(seedPlatformInput())).files;
+  rendered ??= renderPlatform(platformModel(loadPlatform(seedPlatformInput()))).files;
   return rendered;
 }
 

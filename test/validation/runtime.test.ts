@@ -17,6 +17,7 @@ import { ENVIRONMENTS } from '../argocd/helpers';
 import { SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { synthStacks } from '../helpers/terraform';
 import { defaultSet, fileEnding, findings, mutate, type Tree } from './helpers';
+import { environmentModel } from '../helpers/model';
 
 const MI = 2 ** 20;
 const RUNTIME_RULES = /^(sync|admission|content|pod|cross\.fit|yunikorn\.task-groups-overhead)/;
@@ -127,12 +128,15 @@ function validateSetTemplates(set: ValidationSet): PodTemplate[] {
 
 /** One environment rendered as synth does (FSx outputs from the test sample), with its Terraform. */
 function environmentSet(env: Environment): ValidationSet {
-  const apps = withSyncWaves(renderManifests(env, SAMPLE_OUTPUTS));
+  const apps = withSyncWaves(renderManifests(environmentModel(env, SAMPLE_OUTPUTS)));
   const documents: SourceDocument[] = [
     ...apps.flatMap((app) =>
       app.objects.map(({ path, object }) => ({ file: `${env.name}/k8s/${path}`, object })),
     ),
-    ...renderArgoCd(env, apps).map(({ path, object }) => ({ file: `${env.name}/argocd/${path}`, object })),
+    ...renderArgoCd(environmentModel(env, SAMPLE_OUTPUTS), apps).map(({ path, object }) => ({
+      file: `${env.name}/argocd/${path}`,
+      object,
+    })),
   ];
   return { documents, terraform: Object.values(synthStacks(env)) };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/hash';
 import type { FindingSink } from '../findings';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
 import type { RuntimeObject, RuntimeObjects } from './objects';
@@ -31,10 +31,6 @@ export interface Upload {
 const UPLOAD_LINE = /^\s*upload '([^']+)' ([0-9a-f]{64}) '([^']+)'\s*$/gm;
 /** The key of a content-addressed artifact: `…/artifacts/<hex>/<file>`. */
 const ARTIFACT_KEY = /(?:^|\/)artifacts\/[0-9a-f]{8,64}\/[^/]+$/;
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 function containerText(container: Json): string {
   return [...arr(container.command), ...arr(container.args)].filter((x) => typeof x === 'string').join('\n');

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { sortKeys } from '../../pipeline/serialize';
+import { sortKeys } from './serialize';
 
-/** SHA-256 (hex) of a text's UTF-8 bytes: the address of an artifact in S3. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** SHA-256 (hex) of a text's UTF-8 bytes, or of raw bytes. */
+export function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /**

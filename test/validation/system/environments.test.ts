@@ -7,6 +7,7 @@ import { formatFinding } from '../../../validation/findings';
 import { validateSet, type SourceDocument } from '../../../validation/validate';
 import { ENVIRONMENTS } from '../../argocd/helpers';
 import { SAMPLE_OUTPUTS } from '../../helpers/manifests';
+import { environmentModel } from '../../helpers/model';
 import { synthStacks } from '../../helpers/terraform';
 import { defaultSet, findings as seedFindings } from '../helpers';
 
@@ -14,12 +15,13 @@ import { defaultSet, findings as seedFindings } from '../helpers';
 const SYSTEM_RULES = /^(system\.|helm\.)/;
 
 function findings(env: Environment): string[] {
-  const apps = withSyncWaves(renderManifests(env, SAMPLE_OUTPUTS));
+  const model = environmentModel(env, SAMPLE_OUTPUTS);
+  const apps = withSyncWaves(renderManifests(model));
   const documents: SourceDocument[] = [
     ...apps.flatMap((app) =>
       app.objects.map(({ path, object }) => ({ file: `${env.name}/k8s/${path}`, object })),
     ),
-    ...renderArgoCd(env, apps).map(({ path, object }) => ({ file: `${env.name}/argocd/${path}`, object })),
+    ...renderArgoCd(model, apps).map(({ path, object }) => ({ file: `${env.name}/argocd/${path}`, object })),
   ];
   const stacks = synthStacks(env);
   return validateSet({

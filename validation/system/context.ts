@@ -1,3 +1,4 @@
+import { load } from 'js-yaml';
 import type { Located, PodTemplate } from '../cross-checks';
 import type { FindingSink } from '../findings';
 import { asObject as obj, isObject, type Json } from '../json';
@@ -28,6 +29,10 @@ export interface TerraformResource {
   readonly path: string;
 }
 
+/** One `values` document of a Helm release: its parsed value, or why it is not YAML. */
+export type ParsedValues =
+  { readonly value: unknown; readonly error?: undefined } | { readonly error: string };
+
 /** One system model: a name for docs and errors, and its check. */
 export interface SystemModel {
   readonly name: string;
@@ -41,6 +46,7 @@ export class SystemContext {
   private readonly resources = new Map<string, TerraformResource[]>();
   private rolesByName: Map<string, TerraformResource> | undefined;
   private namespaces: Map<string, RuntimeObject> | undefined;
+  private readonly releaseValues = new Map<TerraformResource, ParsedValues[]>();
 
   constructor(set: SystemSet) {
     this.objects = new RuntimeObjects(set.objects);
@@ -81,6 +87,23 @@ export class SystemContext {
   namespace(name: string | undefined): RuntimeObject | undefined {
     this.namespaces ??= new Map(this.objects.ofKind('Namespace').map((n) => [n.name, n]));
     return name === undefined ? undefined : this.namespaces.get(name);
+  }
+
+  /** The parsed `values` documents of a `helm_release`, parsed once. */
+  helmValues(release: TerraformResource): readonly ParsedValues[] {
+    let parsed = this.releaseValues.get(release);
+    if (parsed === undefined) {
+      parsed = (Array.isArray(release.body.values) ? release.body.values : []).map((text: unknown) => {
+        if (typeof text !== 'string') return { value: undefined };
+        try {
+          return { value: load(text) };
+        } catch (error) {
+          return { error: (error as Error).message.split('\n')[0] ?? '' };
+        }
+      });
+      this.releaseValues.set(release, parsed);
+    }
+    return parsed;
   }
 
   /** The resource a `${type.id.attr}` reference names, if it is one. */

@@ -1,6 +1,5 @@
-import { load } from 'js-yaml';
 import { checkHelmValues } from '../helm-values';
-import { asArray as arr, asString as str, isObject } from '../json';
+import { asString as str, isObject } from '../json';
 import { address, type SystemModel } from './context';
 import { pinnedChartValues } from './data';
 
@@ -32,20 +31,17 @@ export const helmValues: SystemModel = {
         );
         continue;
       }
-      arr(release.body.values).forEach((text, index) => {
-        if (typeof text !== 'string') return;
-        let values: unknown;
-        try {
-          values = load(text);
-        } catch (error) {
+      context.helmValues(release).forEach((parsed, index) => {
+        if (parsed.error !== undefined) {
           sink.report(
             release.file,
             `${release.path}.values[${index}]`,
             'helm.values-yaml',
-            `${address(release)} values are not YAML: ${(error as Error).message.split('\n')[0] ?? ''}`,
+            `${address(release)} values are not YAML: ${parsed.error}; fix the release's values`,
           );
           return;
         }
+        const values = parsed.value;
         if (!isObject(values)) return;
         const seen = new Set<string>();
         chart.values.forEach((defaults, i) => {

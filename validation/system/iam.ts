@@ -1,6 +1,5 @@
-import { load } from 'js-yaml';
 import type { FindingSink } from '../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject } from '../json';
+import { asObject as obj, asString as str, isObject } from '../json';
 import { iamLike } from '../terraform-iam';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
 import { iamServiceActions, iamServices } from './data';
@@ -180,13 +179,8 @@ function serviceAccounts(context: SystemContext): Map<string, Map<string, string
   for (const sa of context.objects.ofKind('ServiceAccount')) add(sa.namespace ?? '', sa.name, named(sa));
   for (const release of context.terraform('helm_release')) {
     const namespace = str(release.body.namespace) ?? 'default';
-    for (const text of arr(release.body.values)) {
-      let values: unknown;
-      try {
-        values = typeof text === 'string' ? load(text) : undefined;
-      } catch {
-        continue;
-      }
+    for (const parsed of context.helmValues(release)) {
+      if (parsed.error !== undefined) continue;
       const walk = (node: unknown): void => {
         if (!isObject(node)) return;
         for (const [key, value] of Object.entries(node)) {
@@ -200,7 +194,7 @@ function serviceAccounts(context: SystemContext): Map<string, Map<string, string
           walk(value);
         }
       };
-      walk(values);
+      walk(parsed.value);
     }
   }
   return found;

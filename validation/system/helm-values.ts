@@ -1,7 +1,8 @@
 import { checkHelmValues } from '../helm-values';
 import { asString as str, isObject } from '../json';
 import { address, type SystemModel } from './context';
-import { pinnedChartValues } from './data';
+import { CHART_VALUES_FILE, pinnedChartValues } from './data';
+import { knownClean, rememberClean } from './verdicts';
 
 /**
  * Helm values against the pinned charts (class 5 of the system models), in every `validate` and
@@ -18,6 +19,9 @@ export const helmValues: SystemModel = {
   check(sink, context) {
     const releases = context.terraform('helm_release');
     if (releases.length === 0) return;
+    const inputs = releases.map((r) => [r.body.chart, r.body.version, r.body.values]);
+    if (knownClean('helm-values', CHART_VALUES_FILE, inputs)) return;
+    const before = sink.findings.length;
     const pinned = pinnedChartValues();
     for (const release of releases) {
       const pin = `${String(release.body.chart)}@${String(release.body.version)}`;
@@ -65,5 +69,6 @@ export const helmValues: SystemModel = {
         });
       });
     }
+    if (sink.findings.length === before) rememberClean('helm-values', CHART_VALUES_FILE, inputs);
   },
 };

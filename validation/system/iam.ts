@@ -2,7 +2,8 @@ import type { FindingSink } from '../findings';
 import { asObject as obj, asString as str, isObject } from '../json';
 import { iamLike } from '../terraform-iam';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
-import { iamServiceActions, iamServices } from './data';
+import { IAM_ACTIONS_FILE, iamServiceActions, iamServices } from './data';
+import { knownClean, rememberClean } from './verdicts';
 import { list, policyStatements, type Statement } from './iam-policy';
 
 /**
@@ -96,12 +97,20 @@ export function unknownAction(action: string): string | undefined {
 }
 
 function checkActions(sink: FindingSink, docs: readonly PolicyDocument[]): void {
+  const named = [
+    ...new Set(
+      docs.flatMap((doc) => doc.statements.flatMap((s) => [...list(s.Action), ...list(s.NotAction)])),
+    ),
+  ].sort();
+  if (knownClean('iam-actions', IAM_ACTIONS_FILE, named)) return;
+  let clean = true;
   for (const doc of docs) {
     doc.statements.forEach((statement, i) => {
       for (const key of ['Action', 'NotAction'] as const) {
         for (const action of list(statement[key])) {
           const problem = unknownAction(action);
           if (problem === undefined) continue;
+          clean = false;
           sink.report(
             doc.resource.file,
             `${doc.resource.path}.${doc.field}.Statement[${i}].${key}`,
@@ -112,6 +121,7 @@ function checkActions(sink: FindingSink, docs: readonly PolicyDocument[]): void 
       }
     });
   }
+  if (clean) rememberClean('iam-actions', IAM_ACTIONS_FILE, named);
 }
 
 /** The `:aud` values a role's web-identity trust admits, or undefined when it does not test `:aud`. */
@@ -169,7 +179,10 @@ function checkAudiences(sink: FindingSink, context: SystemContext): void {
 }
 
 /** Service accounts by namespace: rendered ones and those the Helm releases create. */
-function serviceAccounts(context: SystemContext): Map<string, Map<string, string>> {
+function serviceAccounts(
+  context: SystemContext,
+  namespaces: ReadonlySet<string>,
+): Map<string, Map<string, string>> {
   const found = new Map<string, Map<string, string>>();
   const add = (namespace: string, name: string, by: string): void => {
     const names = found.get(namespace) ?? new Map<string, string>();
@@ -179,6 +192,7 @@ function serviceAccounts(context: SystemContext): Map<string, Map<string, string
   for (const sa of context.objects.ofKind('ServiceAccount')) add(sa.namespace ?? '', sa.name, named(sa));
   for (const release of context.terraform('helm_release')) {
     const namespace = str(release.body.namespace) ?? 'default';
+    if (!namespaces.has(namespace)) continue;
     for (const parsed of context.helmValues(release)) {
       if (parsed.error !== undefined) continue;
       const walk = (node: unknown): void => {
@@ -201,8 +215,10 @@ function serviceAccounts(context: SystemContext): Map<string, Map<string, string
 }
 
 function checkPodIdentity(sink: FindingSink, context: SystemContext): void {
-  const accounts = serviceAccounts(context);
-  for (const association of context.terraform('aws_eks_pod_identity_association')) {
+  const associations = context.terraform('aws_eks_pod_identity_association');
+  if (associations.length === 0) return;
+  const accounts = serviceAccounts(context, new Set(associations.map((a) => str(a.body.namespace) ?? '')));
+  for (const association of associations) {
     const namespace = str(association.body.namespace) ?? '';
     const account = str(association.body.service_account) ?? '';
     const known = accounts.get(namespace);

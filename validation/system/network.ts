@@ -1,7 +1,7 @@
 import type { FindingSink } from '../findings';
 import { classificationProperties, parseOverrides } from '../jobrun-checks';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import { environmentPods, type ModelPod } from '../runtime/emr-pods';
+import { jobRunTemplate } from '../runtime/emr-pods';
 import type { RuntimeObject } from '../runtime/objects';
 import { jobRunConf } from '../spark-conf';
 import { named, type SystemContext, type SystemModel } from './context';
@@ -236,43 +236,96 @@ class Matrix {
   }
 }
 
-interface PlatformPod {
-  readonly pod: ModelPod;
+type Role = 'job-submitter' | 'driver' | 'executor' | 'workload';
+
+/** One kind of pod the platform runs, as the matrix sees it: who runs it and its labels. */
+interface NetworkPod {
+  readonly owner: RuntimeObject;
+  readonly role: Role;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
+}
+
+interface PlatformPod extends NetworkPod {
   readonly address: number;
   readonly what: string;
 }
 
-function podLabels(pod: ModelPod): Record<string, string> {
-  if (pod.role === 'workload') {
-    const spec = obj(pod.owner.object.spec);
-    const template =
-      pod.owner.kind === 'Pod'
-        ? pod.owner.object
-        : pod.owner.kind === 'CronJob'
-          ? obj(obj(obj(spec.jobTemplate).spec).template)
-          : obj(spec.template);
-    return { ...(obj(obj(template).metadata).labels as Record<string, string>) };
+const stringMap = (value: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(obj(value)).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+
+/** The pod template of a workload kind, or undefined for other kinds. */
+function workloadTemplate(o: RuntimeObject): Json | undefined {
+  const spec = obj(o.object.spec);
+  switch (o.kind) {
+    case 'Pod':
+      return o.object;
+    case 'CronJob':
+      return obj(obj(obj(spec.jobTemplate).spec).template);
+    case 'Job':
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+      return obj(spec.template);
+    default:
+      return undefined;
   }
-  const runSpec = obj(pod.owner.object.spec);
-  if (pod.role === 'job-submitter') {
-    const props = classificationProperties(parseOverrides(runSpec), 'emr-job-submitter');
-    return Object.fromEntries(
-      Object.entries(props)
-        .filter(([k]) => k.startsWith('jobsubmitter.label.'))
-        .map(([k, v]) => [k.slice('jobsubmitter.label.'.length), v]),
-    );
+}
+
+/**
+ * The pods of the environment with their labels: EMR's job submitter, driver and executors of
+ * each JobRun (the labels EMR and Spark give them: `jobsubmitter.label.*`; the pod template's,
+ * `spark.kubernetes.<role>.label.*` and `spark-role`), and each workload's pods.
+ */
+function networkPods(context: SystemContext): NetworkPod[] {
+  const pods: NetworkPod[] = [];
+  for (const o of context.objects.all) {
+    if (o.namespace === undefined) continue;
+    if (o.kind !== 'JobRun') {
+      const template = workloadTemplate(o);
+      if (template !== undefined)
+        pods.push({
+          owner: o,
+          role: 'workload',
+          namespace: o.namespace,
+          labels: stringMap(obj(template.metadata).labels),
+        });
+      continue;
+    }
+    const spec = obj(o.object.spec);
+    const submitter = classificationProperties(parseOverrides(spec), 'emr-job-submitter');
+    pods.push({
+      owner: o,
+      role: 'job-submitter',
+      namespace: o.namespace,
+      labels: Object.fromEntries(
+        Object.entries(submitter)
+          .filter(([k]) => k.startsWith('jobsubmitter.label.'))
+          .map(([k, v]) => [k.slice('jobsubmitter.label.'.length), v]),
+      ),
+    });
+    const { conf } = jobRunConf(spec);
+    for (const role of ['driver', 'executor'] as const) {
+      const template = jobRunTemplate(conf, role, o.namespace, context.podTemplates);
+      const prefix = `spark.kubernetes.${role}.label.`;
+      pods.push({
+        owner: o,
+        role,
+        namespace: o.namespace,
+        labels: {
+          ...stringMap(obj(template?.pod.metadata).labels),
+          ...Object.fromEntries(
+            [...conf].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
+          ),
+          'spark-role': role,
+        },
+      });
+    }
   }
-  const { conf } = jobRunConf(runSpec);
-  const prefix = `spark.kubernetes.${pod.role}.label.`;
-  return {
-    ...(obj(obj(pod.template?.pod.metadata).labels) as Record<string, string>),
-    ...Object.fromEntries(
-      [...conf].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
-    ),
-    'spark-role': pod.role,
-  };
+  return pods;
 }
 
 /** The first address of the first CIDR of the given subnets, plus an offset. */
@@ -310,18 +363,14 @@ export const network: SystemModel = {
     const subnets = clusterSubnets(context);
     const podAddress = subnetAddress(context, subnets, 10) ?? ip('100.64.0.10')!;
     const apiAddress = subnetAddress(context, subnets, 5) ?? ip('100.64.0.5')!;
-    const pods: PlatformPod[] = environmentPods(context.objects, context.podTemplates)
-      .filter((pod) => pod.namespace !== '')
-      .map((pod) => ({
-        pod,
-        namespace: pod.namespace,
-        labels: podLabels(pod),
-        address: podAddress,
-        what:
-          pod.role === 'workload'
-            ? `the pods of ${named(pod.owner)}`
-            : `the ${pod.role} of ${named(pod.owner)}`,
-      }));
+    const pods: PlatformPod[] = networkPods(context).map((pod) => ({
+      ...pod,
+      address: podAddress,
+      what:
+        pod.role === 'workload'
+          ? `the pods of ${named(pod.owner)}`
+          : `the ${pod.role} of ${named(pod.owner)}`,
+    }));
     const dns: Peer = {
       namespace: 'kube-system',
       labels: { 'k8s-app': 'kube-dns', 'eks.amazonaws.com/component': 'coredns' },
@@ -354,7 +403,7 @@ export const network: SystemModel = {
       if (evaluated.has(signature)) continue;
       evaluated.add(signature);
       const egress = matrix.egressPolicies(p);
-      const where = egress[0]?.object.file ?? p.pod.owner.file;
+      const where = egress[0]?.object.file ?? p.owner.file;
       for (const port of dnsPorts) {
         if (matrix.admits('Egress', p, dns, port) !== undefined) continue;
         const dnsPolicy = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('53'));
@@ -387,8 +436,8 @@ export const network: SystemModel = {
     }
     // Driver and executors of each JobRun, both ways, on Spark's ports.
     for (const run of context.objects.ofKind('JobRun')) {
-      const driver = pods.find((p) => p.pod.owner === run && p.pod.role === 'driver');
-      const executor = pods.find((p) => p.pod.owner === run && p.pod.role === 'executor');
+      const driver = pods.find((p) => p.owner === run && p.role === 'driver');
+      const executor = pods.find((p) => p.owner === run && p.role === 'executor');
       if (driver === undefined || executor === undefined) continue;
       const { conf } = jobRunConf(obj(run.object.spec));
       const number = (key: string, fallback: number): number => Number(conf.get(key) ?? fallback) || fallback;
@@ -431,11 +480,11 @@ export const network: SystemModel = {
         );
         const blocking = within ?? isolating[0];
         report(
-          `spark\0${run.namespace ?? ''}\0${from.pod.role}\0${to.pod.role}\0${portNumber}`,
+          `spark\0${run.namespace ?? ''}\0${from.role}\0${to.role}\0${portNumber}`,
           blocking?.object.file ?? run.file,
           out === undefined ? '$.spec.egress' : '$.spec.ingress',
           'system.network-spark',
-          `${from.pod.role} pods of ${named(run)} cannot reach its ${to.pod.role} pods on TCP ${portNumber}: ${field} of ${policyNames(isolating)} (namespace ${to.namespace}) admits no such peer, so the job hangs; allow the namespace's pods to reach each other on all ports (podSelector {} in both directions)`,
+          `${from.role} pods of ${named(run)} cannot reach its ${to.role} pods on TCP ${portNumber}: ${field} of ${policyNames(isolating)} (namespace ${to.namespace}) admits no such peer, so the job hangs; allow the namespace's pods to reach each other on all ports (podSelector {} in both directions)`,
         );
       }
     }
@@ -470,7 +519,7 @@ export const network: SystemModel = {
             const admitting = into === 'open' ? undefined : into;
             report(
               key,
-              admitting?.object.file ?? to.pod.owner.file,
+              admitting?.object.file ?? to.owner.file,
               '$.spec.ingress',
               'system.network-cross-team',
               `${describePod(from)} (team ${from.namespace}) can reach ${describePod(to)} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, problemsFromZod } from './errors';
 import { displayPath } from './display-path';
-import { parseJsonInput, readInputText } from './input-file';
+import { parseJsonInput } from '../lib/structured-input';
+import { readInputText } from './input-file';
 
 /**
  * Values only known after `terraform apply` (decision 7, docs/decisions.md), recorded per environment in

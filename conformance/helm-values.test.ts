@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { versions, type Environment } from '../config';
-import { checkHelmValues, type ChartDefaults } from '../validation/helm-values';
+import { charts } from '../config/versions';
+import { checkHelmValues, type ChartDefaults } from '../validation/kinds/helm-release/helm-values';
 import { environment, resourcesOfType, synthStacks } from '../test/helpers/terraform';
 import { referenceText, referenceYaml } from './reference';
 import { sharedPath } from './shared';
-import { charts } from '../config/versions';
 import { REFERENCES, type Reference } from '../scripts/chart-references';
 
 /**

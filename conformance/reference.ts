@@ -1,4 +1,5 @@
-import { readInputText, parseYamlInput, type InputLimits } from '../config/input-file';
+import { parseYamlInput, type InputLimits } from '../lib/structured-input';
+import { readInputText } from '../config/input-file';
 import { sharedPath } from './shared';
 
 /** Reference files are larger than user input; the limits still bound a broken copy. */

@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isScalar, type Scalar, type YAMLMap } from 'yaml';
 import { ConfigError } from '../config/errors';
 import { JOB_FILE_EXTENSION, JOBS_FOLDER, readJobDefinition } from '../config/job-files';
-import { InputFileError, parseYamlInput, type YamlInput } from '../config/input-file';
+import { InputFileError, parseYamlInput, type YamlInput } from '../lib/structured-input';
 import { closest } from '../config/suggest';
 import { DNS_LABEL } from '../lib/dns';
 

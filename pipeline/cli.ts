@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config/errors';
-import { InputFileError } from '../config/input-file';
+import { InputFileError } from '../lib/structured-input';
 import { SchemaFilesError } from '../validation/schema-files';
 import { OutputError } from './safe-output';
 

@@ -1,5 +1,6 @@
 import { defaultPlatform, loadPlatform, type Environment } from '../config';
-import { parseYamlInput, readInputText } from '../config/input-file';
+import { parseYamlInput } from '../lib/structured-input';
+import { readInputText } from '../config/input-file';
 import { UsageError } from './cli';
 
 /**

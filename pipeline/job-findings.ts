@@ -1,4 +1,4 @@
-import { locate } from '../config/input-file';
+import { locate } from '../lib/structured-input';
 import type { JobFileSet, LoadedJobFile } from '../config/job-files';
 import { JOB_LABEL, TEAM_LABEL } from '../manifests/constructs/emr-job-run';
 import type { Finding } from '../validation/findings';

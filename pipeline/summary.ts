@@ -1,15 +1,5 @@
+import { table } from '../lib/table';
 import type { EnvironmentSummary } from './render';
-
-/** Renders rows as a plain, aligned text table. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 /** The table `npm run synth` ends with. */
 export function synthSummary(

@@ -1,4 +1,4 @@
-import { quantityValue } from '../validation/formats';
+import { quantityValue } from '../lib/kubernetes-formats';
 import type { FieldChange } from './value-diff';
 
 /** A resource type every argument of which updates in place (only tags, or nothing, besides). */

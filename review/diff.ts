@@ -1,6 +1,6 @@
-import { InputFileError, parseYamlInput } from '../config/input-file';
-import { asObject } from '../validation/json';
-import type { FileTree } from '../validation/sources';
+import { InputFileError, parseYamlInput } from '../lib/structured-input';
+import { asObject } from '../lib/json';
+import type { FileTree } from '../lib/file-tree';
 import { applyChecklist } from './apply-checklist';
 import { indexKey, indexOf, type Change, type DiffReport, type Entry } from './model';
 import { summarizePodTemplates } from './pod-templates';

@@ -1,4 +1,4 @@
-import { InputFileError, parseYamlInput } from '../config/input-file';
+import { InputFileError, parseYamlInput } from '../lib/structured-input';
 
 /** How a string field holds a document. */
 export type DocumentFormat = 'json' | 'yaml';

@@ -1,4 +1,4 @@
-import { isObject, type Json } from '../validation/json';
+import { isObject, type Json } from '../lib/json';
 
 /**
  * The IAM model of the PR diff: which changes to a policy document grant more than before.

@@ -1,4 +1,4 @@
-import { isObject } from '../validation/json';
+import { isObject } from '../lib/json';
 import { commonSubsequence } from './lcs';
 
 /**

@@ -1,4 +1,4 @@
-import { asObject } from '../validation/json';
+import { asObject } from '../lib/json';
 import { parseDocument } from './embedded';
 import type { Change } from './model';
 import type { FieldChange } from './value-diff';

@@ -1,5 +1,5 @@
 import { sha256 } from '../lib/hash';
-import { asObject, isObject } from '../validation/json';
+import { asObject, isObject } from '../lib/json';
 import { indexKey, type Change, type Entry, type Index } from './model';
 import { jobRunSettings } from './spark-conf';
 import { valueDiff, type FieldChange } from './value-diff';

@@ -1,4 +1,4 @@
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 import type { ApplyStep, DiffReport, Warning } from './model';
 import {
   changeLines,

@@ -1,5 +1,5 @@
-import { asArray, asObject, isObject } from '../validation/json';
-import { shellWords } from '../validation/spark-conf';
+import { asArray, asObject, isObject } from '../lib/json';
+import { shellWords } from '../lib/shell-words';
 
 /**
  * A JobRun's settings as comparable keys: the Spark configuration it runs with, whichever of

@@ -1,4 +1,4 @@
-import { asArray, asObject, isObject } from '../validation/json';
+import { asArray, asObject, isObject } from '../lib/json';
 
 /** One comparable unit of a Terraform JSON file: a block, keyed by its Terraform address. */
 export interface TerraformEntry {

@@ -1,4 +1,4 @@
-import { isObject } from '../validation/json';
+import { isObject } from '../lib/json';
 import { documentFormat, parseDocument } from './embedded';
 import { matchItems } from './list-match';
 import { lineDiff, type DiffLine } from './text-diff';

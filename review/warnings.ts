@@ -1,5 +1,5 @@
-import { quantityValue as quantity } from '../validation/formats';
-import { asObject, isObject } from '../validation/json';
+import { quantityValue as quantity } from '../lib/kubernetes-formats';
+import { asObject, isObject } from '../lib/json';
 import { eksUpgradeProblem, replacementReason } from './destructive';
 import { parseDocument } from './embedded';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';

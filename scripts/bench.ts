@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 
 const HELP = `Usage: npm run bench [-- --runs N] [--large-runs N] [--cdktf-cli DIR | --skip-cdktf] [--json FILE]
 

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
-import { parseJsonInput, readInputText } from '../config/input-file';
+import { parseJsonInput } from '../lib/structured-input';
+import { readInputText } from '../config/input-file';
 import { outputsDir } from '../config/outputs';
 import { repoRoot } from '../config/repo-root';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { selectEnvironment } from '../pipeline/config-file';
 import { toJson } from '../lib/serialize';
 import { writeFileAtomic } from '../pipeline/safe-output';
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 import { contractFromTerraform, FEATURES, waitingFeatures } from '../ops/outputs';
 
 const HELP = `Usage: npm run outputs -- --env NAME [--from FILE] [--config FILE]

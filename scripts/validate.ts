@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseOptions, UsageError } from '../pipeline/cli';
 import { assertVersionsAgree } from '../pipeline/version-guards';
-import { table } from '../pipeline/summary';
+import { table } from '../lib/table';
 import { formatFinding, type Finding } from '../validation/findings';
 import {
   headTree,
@@ -9,8 +9,8 @@ import {
   NotAFileError,
   readTree,
   validationSets,
-  type FileTree,
 } from '../validation/sources';
+import type { FileTree } from '../lib/file-tree';
 import { validateSet } from '../validation/validate';
 
 const HELP = `Usage: npm run validate [-- DIR ...] [--format text|json]

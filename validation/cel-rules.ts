@@ -10,7 +10,7 @@ import {
 } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { CelRule, JsonSchema } from './json-schema';
-import { isObject } from './json';
+import { isObject } from '../lib/json';
 
 /** A `x-kubernetes-validations` rule that did not hold. */
 export interface CelViolation {

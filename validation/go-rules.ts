@@ -1,9 +1,7 @@
 import { _, str, stringify, type Code, type KeywordCxt } from 'ajv';
 import type Ajv from 'ajv';
-import type { KeywordErrorCxt } from 'ajv/dist/types';
-import { usePattern } from 'ajv/dist/vocabularies/code';
 import type { JsonSchema } from './json-schema';
-import { QUANTITY } from './formats';
+import { QUANTITY } from '../lib/kubernetes-formats';
 import { DNS_LABEL_PATTERN as DNS_LABEL } from '../lib/dns';
 
 /**
@@ -116,15 +114,25 @@ export function addGoRuleKeyword(ajv: Ajv): void {
     keyword: 'x-go-rule',
     schemaType: 'object',
     error: {
-      message: (cxt: KeywordErrorCxt) => str`is not ${(cxt.schema as GoRule).expected}`,
-      params: (cxt: KeywordErrorCxt) => _`{rule: ${(cxt.schema as GoRule).rule}, value: ${cxt.data}}`,
+      message: (cxt) => str`is not ${(cxt.schema as GoRule).expected}`,
+      params: (cxt) => _`{rule: ${(cxt.schema as GoRule).rule}, value: ${cxt.data}}`,
     },
     code(cxt: KeywordCxt) {
       const rule = cxt.schema as GoRule;
       const { data } = cxt;
       const checks: Code[] = [];
       if (rule.enum !== undefined) checks.push(_`!${stringify(rule.enum)}.includes(${data})`);
-      if (rule.pattern !== undefined) checks.push(_`!${usePattern(cxt, rule.pattern)}.test(${data})`);
+      if (rule.pattern !== undefined) {
+        // The pattern as a scope constant, written as code so a standalone module can rebuild it
+        // (what ajv's own `pattern` keyword does; ajv compiles patterns with the `u` flag).
+        const pattern = new RegExp(rule.pattern, 'u');
+        const name = cxt.gen.scopeValue('pattern', {
+          key: pattern.toString(),
+          ref: pattern,
+          code: _`new RegExp(${rule.pattern}, ${'u'})`,
+        });
+        checks.push(_`!${name}.test(${data})`);
+      }
       cxt.fail(_`typeof ${data} == "string" && (${checks.reduce((a, b) => _`${a} || ${b}`)})`);
     },
   });

@@ -4,9 +4,9 @@ import {
   labelValueProblem,
   pathSegmentProblem,
   qualifiedNameProblem,
-} from './formats';
+} from '../lib/kubernetes-formats';
 import type { FindingSink } from './findings';
-import { isObject, type Json } from './json';
+import { isObject, type Json } from '../lib/json';
 
 /** Kinds whose names are DNS-1123 labels rather than subdomains. */
 const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);

@@ -2,11 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadAll, YAMLException } from 'js-yaml';
+import type { FileTree } from '../lib/file-tree';
 import { gitBlobId } from './schema-files';
 import type { ValidationSet, SourceDocument } from './validate';
-
-/** Files under a directory: path relative to it → content. */
-export type FileTree = ReadonlyMap<string, string>;
 
 const MANIFEST = /\.ya?ml$/;
 const TERRAFORM = /(^|\/)cdk\.tf\.json$/;

@@ -1,17 +1,19 @@
-import { load } from 'js-yaml';
 import { celViolations } from './cel-rules';
 import { crossCheck, type Located, type PodTemplate } from './cross-checks';
 import { FindingSink, type Finding } from './findings';
-import { checkJobRun, parseOverrides } from './jobrun-checks';
+import type { JobRun } from './bindings/emrcontainers.services.k8s.aws';
+import { checkJobRunObject } from './kinds/jobrun/jobrun';
+import { narrowed } from './narrow';
 import { checkMetadata, checkPodSpec } from './object-checks';
-import { checkPlatformProperties } from './platform-properties';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
 import { checkSystem } from './system';
-import { checkPodIdentityTrust } from './terraform-iam';
-import { checkQueuesYaml, checkTaskGroups, type QueueIndex } from './yunikorn-checks';
-import { asObject as obj, isObject, type Json } from './json';
+import { checkPodIdentityTrust } from './kinds/iam-role/terraform-iam';
+import { checkTaskGroups } from './kinds/pod/task-groups';
+import { embeddedPod, validateEmbeddedPod } from './kinds/pod-template/embedded';
+import { checkQueuesYaml, type QueueIndex } from './kinds/yunikorn-queues/queues';
+import { asObject as obj, isObject } from '../lib/json';
 
 /** One parsed YAML document and where it came from. */
 export interface SourceDocument {
@@ -81,7 +83,6 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
       );
       continue;
     }
-    objects.push({ file, object });
     const namespace = obj(object.metadata).namespace;
     if (schema.namespaced && (typeof namespace !== 'string' || namespace === '')) {
       sink.report(
@@ -98,7 +99,10 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
         `${object.kind} is cluster-scoped: remove metadata.namespace`,
       );
     }
-    schema.validate(object);
+    // Whether the pinned schema accepts the object: only then do its kind's own rules read it
+    // through its generated type (validation/bindings/).
+    const located = { file, object, accepted: schema.validate(object) };
+    objects.push(located);
     for (const problem of structuralProblems(schema.validate.errors))
       sink.report(file, problem.path, problem.rule, problem.message);
     for (const violation of celViolations(schema.schema, object, previous.get(identity(object) ?? ''))) {
@@ -114,17 +118,8 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     checkPodSpec(sink, file, object.kind, object);
     if (object.kind === 'Pod')
       checkTaskGroups(sink, file, '$.metadata.annotations', obj(obj(object.metadata).annotations));
-    if (object.kind === 'JobRun') {
-      checkJobRun(sink, file, object);
-      const spec = obj(object.spec);
-      checkPlatformProperties(
-        sink,
-        file,
-        spec,
-        typeof namespace === 'string' ? namespace : '',
-        parseOverrides(spec),
-      );
-    }
+    const run = narrowed<JobRun>(located, 'JobRun');
+    if (run !== undefined) checkJobRunObject(sink, file, run);
     if (object.kind === 'ConfigMap') {
       const data = obj(object.data);
       if (obj(object.metadata).name === 'yunikorn-configs' && typeof data['queues.yaml'] === 'string') {
@@ -155,37 +150,4 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     terraformFiles: set.terraformFiles ?? [],
   });
   return sink.findings;
-}
-
-/** A ConfigMap value that is a Pod manifest (a Spark pod template), parsed. */
-function embeddedPod(value: unknown): Json | undefined {
-  if (typeof value !== 'string' || !/^kind:\s*Pod\s*$/m.test(value)) return undefined;
-  try {
-    const parsed = load(value);
-    return isObject(parsed) && parsed.kind === 'Pod' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Spark pod templates are checked as core/v1 Pods (Spark merges them into real pods). */
-function validateEmbeddedPod(
-  sink: FindingSink,
-  registry: SchemaRegistry,
-  file: string,
-  base: string,
-  pod: Json,
-): void {
-  const schema = registry.lookup('v1', 'Pod');
-  if (schema === undefined) return;
-  const rebase = (path: string): string => `${base}${path.slice(1)}`;
-  schema.validate(pod);
-  for (const problem of structuralProblems(schema.validate.errors))
-    sink.report(file, rebase(problem.path), problem.rule, problem.message);
-  const inner = new FindingSink();
-  checkMetadata(inner, file, 'Pod', { name: 'template', ...obj(pod.metadata) });
-  checkPodSpec(inner, file, 'Pod', pod);
-  checkTaskGroups(inner, file, '$.metadata.annotations', obj(obj(pod.metadata).annotations));
-  for (const finding of inner.findings)
-    sink.report(finding.file, rebase(finding.path), finding.rule, finding.message);
 }

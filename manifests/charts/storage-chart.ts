@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { KubePersistentVolume, KubeStorageClass, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubePersistentVolume, KubeStorageClass, Quantity } from '../imports/k8s';
 import { teamNamespace, type Environment } from '../../config';
 import { requireOutputs, type TerraformOutputs } from '../../config/outputs';
 import {

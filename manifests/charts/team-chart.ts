@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { KubeConfigMap, KubePersistentVolumeClaim, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap, KubePersistentVolumeClaim, Quantity } from '../imports/k8s';
 import type { Environment } from '../../config';
 import type { TeamModel } from '../../model/team-model';
 import { ArtifactUploadJob } from '../constructs/artifact-upload-job';

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../imports/k8s';
 import type { Environment } from '../../config';
 import { toYaml } from '../../lib/serialize';
 import { admissionNamespaces, yunikornQueues } from '../constructs/yunikorn-queues';

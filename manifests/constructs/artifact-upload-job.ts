@@ -1,11 +1,5 @@
 import { Construct } from 'constructs';
-import {
-  KubeJob,
-  Quantity,
-  type JobSpec,
-  type Volume,
-  type VolumeMount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeJob, Quantity, type JobSpec, type Volume, type VolumeMount } from '../imports/k8s';
 import {
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   teamBucketName,

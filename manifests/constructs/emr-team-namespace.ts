@@ -1,3 +1,4 @@
+import { ServiceAccount } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   KubeLimitRange,
@@ -5,9 +6,8 @@ import {
   KubeResourceQuota,
   KubeRole,
   KubeRoleBinding,
-  KubeServiceAccount,
   Quantity,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../imports/k8s';
 import {
   ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
   artifactUploaderRoleArn,
@@ -15,6 +15,7 @@ import {
   type Environment,
   type Team,
 } from '../../config';
+import { IRSA_AUTOMOUNT_TOKEN } from '../jobs/aws-cli-pod';
 import { EMR_CONTAINERS_USER } from '../names';
 
 /** Props for {@link EmrTeamNamespace}. */
@@ -105,12 +106,13 @@ export class EmrTeamNamespace extends Construct {
       roleRef: { kind: 'Role', name: EMR_CONTAINERS_USER, apiGroup: 'rbac.authorization.k8s.io' },
     });
 
-    new KubeServiceAccount(this, 'artifact-uploader', {
+    new ServiceAccount(this, 'artifact-uploader', {
       metadata: {
         name: ARTIFACT_UPLOADER_SERVICE_ACCOUNT,
         namespace,
         annotations: { 'eks.amazonaws.com/role-arn': artifactUploaderRoleArn(env, team) },
       },
+      automountToken: IRSA_AUTOMOUNT_TOKEN,
     });
 
     const cpu = Quantity.fromString(String(team.budget.cpu));

@@ -1,12 +1,6 @@
+import { ServiceAccount } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import {
-  KubeJob,
-  KubeServiceAccount,
-  Quantity,
-  type JobSpec,
-  type Volume,
-  type VolumeMount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeJob, Quantity, type JobSpec, type Volume, type VolumeMount } from '../imports/k8s';
 import {
   INPUT_SEEDER_SERVICE_ACCOUNT,
   inputDataKeys,
@@ -17,7 +11,7 @@ import {
   type InputData,
   type Team,
 } from '../../config';
-import { AWS_CLI_UID, awsCliContainer, awsCliPodSecurity } from '../jobs/aws-cli-pod';
+import { AWS_CLI_UID, awsCliContainer, awsCliPodSecurity, IRSA_AUTOMOUNT_TOKEN } from '../jobs/aws-cli-pod';
 import { contentHash } from '../../lib/hash';
 import { HOOK_JOB_TTL_SECONDS, SYNC_HOOK_ANNOTATIONS } from '../jobs/sync-hook';
 
@@ -109,13 +103,14 @@ export class InputSeedJob extends Construct {
     if (datasets.length === 0) throw new Error(`team ${team.name} has no inputData to seed`);
     const labels = { 'app.kubernetes.io/name': 'input-seeder', 'emr-eks-gitops/team': team.name };
 
-    new KubeServiceAccount(this, 'service-account', {
+    new ServiceAccount(this, 'service-account', {
       metadata: {
         name: INPUT_SEEDER_SERVICE_ACCOUNT,
         namespace,
         labels,
         annotations: { 'eks.amazonaws.com/role-arn': inputSeederRoleArn(env, team) },
       },
+      automountToken: IRSA_AUTOMOUNT_TOKEN,
     });
 
     const largestMiB = Math.max(...datasets.map((d) => d.maxSizeMiB));

@@ -1,4 +1,4 @@
-import type { Container, PodSpec, SecurityContext, Toleration, Volume } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Container, PodSpec, SecurityContext, Toleration, Volume } from '../imports/k8s';
 import { versions, type NodePool } from '../../config';
 import { FSX_DYNAMIC_PVC, FSX_STATIC_PVC, SPOT_DRIVER_ANNOTATION, type StorageVariant } from '../names';
 import { nodePoolLabels, nodePoolTaints } from './spark-node-pool';

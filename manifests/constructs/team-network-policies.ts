@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IntOrString, KubeNetworkPolicy, type NetworkPolicySpec } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, KubeNetworkPolicy, type NetworkPolicySpec } from '../imports/k8s';
 import { teamNamespace, type Environment, type Team } from '../../config';
 import { ADDONS } from '../../config/addons';
 import { MONITORING_NAMESPACE } from '../names';

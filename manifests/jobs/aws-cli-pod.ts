@@ -1,5 +1,13 @@
-import { Quantity, type Container, type PodSecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Quantity, type Container, type PodSecurityContext } from '../imports/k8s';
 import { versions, type Environment } from '../../config';
+
+/**
+ * Whether the service accounts of the AWS CLI Jobs (IRSA) mount an API token: yes, Kubernetes'
+ * own default, written out because cdk8s-plus-27's ServiceAccount defaults to no. The Jobs never
+ * call the API server, but switching the token off changes what the pods get and has to be
+ * proven with IRSA on a cluster first (docs/decisions.md, "Core Kubernetes bindings").
+ */
+export const IRSA_AUTOMOUNT_TOKEN = true;
 
 /** A non-root uid/gid for the AWS CLI image (its default user is root). */
 export const AWS_CLI_UID = 65532;

@@ -1,11 +1,11 @@
 import { sortKeys } from '../../lib/serialize';
-import type { Classification } from '../../validation/overrides-shape';
+import type { Classification } from '../../lib/configuration-overrides-shape';
 
 /**
  * EMR on EKS `ConfigurationOverrides`, typed. The ACK JobRun carries it as a string the CRD
  * cannot check, and the controller silently drops keys it does not know (it matches them
  * case-insensitively), so the object is built from these types only and serialized one way.
- * `CONFIGURATION_OVERRIDES_SHAPE` (validation/overrides-shape.ts) describes the same shape as data.
+ * `CONFIGURATION_OVERRIDES_SHAPE` (validation/kinds/jobrun/overrides-shape.ts) describes the same shape as data.
  */
 
 export {
@@ -13,7 +13,7 @@ export {
   KNOWN_CLASSIFICATIONS,
   type Classification,
   type OverridesShape,
-} from '../../validation/overrides-shape';
+} from '../../lib/configuration-overrides-shape';
 
 /** One classification with its properties (and nested classifications, e.g. `export` under `spark-env`). */
 export interface ApplicationConfiguration {

@@ -1,4 +1,4 @@
-import type { Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Toleration } from '../imports/k8s';
 import type { EffectiveJob } from '../../model/effective-job';
 import { sortKeys } from '../../lib/serialize';
 import type { SparkPodTemplate } from '../constructs/spark-pod-template';

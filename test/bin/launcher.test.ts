@@ -24,7 +24,7 @@ const work = mkdtempSync(join(tmpdir(), 'launcher-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const project = join(work, 'project');
-for (const dir of ['bin', 'config', 'pipeline', 'validation'])
+for (const dir of ['bin', 'config', 'lib', 'pipeline', 'validation'])
   cpSync(join(ROOT, dir), join(project, dir), { recursive: true });
 for (const file of ['package.json', 'package-lock.json', 'schemas.lock.json'])
   cpSync(join(ROOT, file), join(project, file));

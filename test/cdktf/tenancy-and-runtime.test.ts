@@ -2,7 +2,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../../config/schema';
 import { FindingSink } from '../../validation/findings';
-import { checkPodIdentityTrust } from '../../validation/terraform-iam';
+import { checkPodIdentityTrust } from '../../validation/kinds/iam-role/terraform-iam';
 import { fixturePlatform } from '../helpers/manifests';
 import { policy, resource, resourcesOfType, synthStacks, type TerraformJson } from '../helpers/terraform';
 

@@ -10,8 +10,8 @@ import {
   locate,
   parseJsonInput,
   parseYamlInput,
-  readInputText,
-} from '../../config/input-file';
+} from '../../lib/structured-input';
+import { readInputText } from '../../config/input-file';
 import { readPlatformInput } from '../../pipeline/config-file';
 import { ROOT } from '../helpers/run';
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors';
 import { loadPlatform } from '../../config/load';
 import type { EnvironmentInput } from '../../config/schema';
-import { InputFileError } from '../../config/input-file';
+import { InputFileError } from '../../lib/structured-input';
 import { NO_JOB_FILES, readJobFiles } from '../../config/job-files';
 import type { JobInput } from '../../config/jobs';
 import { closest, editDistance } from '../../config/suggest';

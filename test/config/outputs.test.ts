@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors';
-import { InputFileError } from '../../config/input-file';
+import { InputFileError } from '../../lib/structured-input';
 import { loadOutputs } from '../../config/outputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'outputs-'));

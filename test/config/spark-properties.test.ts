@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors';
-import { parseYamlInput } from '../../config/input-file';
+import { parseYamlInput } from '../../lib/structured-input';
 import { readJobFiles } from '../../config/job-files';
 import { loadPlatform } from '../../config/load';
 import { EMR_ON_EKS_RELEASE_IMAGES, platformPropertyRule } from '../../config/spark-properties';

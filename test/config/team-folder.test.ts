@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatProblem } from '../../config/errors';
-import { InputFileError } from '../../config/input-file';
+import { InputFileError } from '../../lib/structured-input';
 import { readJobFiles } from '../../config/job-files';
 import { teamEntryProblem } from '../../config/team-folder';
 import { ROOT, runScript } from '../helpers/run';

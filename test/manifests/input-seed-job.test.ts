@@ -109,6 +109,7 @@ describe('input seeding Job', () => {
       'eks.amazonaws.com/role-arn':
         'arn:aws:iam::111122223333:role/emr-eks-karpenter-emr-data-team-a-input-seeder',
     });
+    expect(account.automountServiceAccountToken).toBe(true);
   });
 
   it('runs as its own non-root service account with a read-only root filesystem', () => {

@@ -52,6 +52,8 @@ describe('team chart', () => {
       'eks.amazonaws.com/role-arn':
         'arn:aws:iam::111122223333:role/emr-eks-karpenter-emr-data-team-a-artifacts',
     });
+    // A cdk8s-plus-27 ServiceAccount, whose default (no token) is overridden to keep what IRSA pods get.
+    expect(get(team, 'ServiceAccount/emr-artifact-uploader').automountServiceAccountToken).toBe(true);
   });
 
   it('turns the budget into a quota', () => {

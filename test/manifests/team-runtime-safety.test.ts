@@ -8,8 +8,8 @@ import {
   VOLUME_PERMISSIONS_RESOURCES,
 } from '../../manifests/constructs/spark-pod-template';
 import type { K8sObject } from '../../manifests/render';
-import { baselineViolations } from '../../validation/runtime/pod-security';
-import type { Json } from '../../validation/json';
+import { baselineViolations } from '../../validation/kinds/pod/pod-security';
+import type { Json } from '../../lib/json';
 import { apps, fixturePlatform, get, objectsOf } from '../helpers/manifests';
 
 /**

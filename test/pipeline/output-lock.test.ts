@@ -73,7 +73,8 @@ const deadPid = (): number => {
 describe('one writer at a time per output folder', () => {
   it('a second run waits for the first, then writes; nothing is left behind', async () => {
     const target = join(work, 'wait', 'dist');
-    const first = writer(target, 'a', { fault: 'locked:700' });
+    // Long enough that the second process, started under load, still finds the lock held.
+    const first = writer(target, 'a', { fault: 'locked:3000' });
     await until(() => existsSync(lockFileOf(target)));
     const second = await writer(target, 'b');
     const firstRun = await first;

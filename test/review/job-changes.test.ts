@@ -5,7 +5,7 @@ import { diffTrees, isDestructive, type DiffReport } from '../../review/diff';
 import { markdownReport } from '../../review/markdown';
 import { textReport } from '../../review/report';
 import { submitOptions } from '../../review/spark-conf';
-import { shellWords } from '../../validation/spark-conf';
+import { shellWords } from '../../lib/shell-words';
 
 /*
  * Job changes as the review shows them, on small dist/ trees built here (no render of the

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formattedBindings } from '../../scripts/schemas';
-import { BINDING_KINDS, crdBindings } from '../../validation/crd-bindings';
+import { formattedBindings, TYPES_DIR } from '../../scripts/schemas';
+import { BINDING_KINDS, crdBindings, crdTypes } from '../../validation/crd-bindings';
 import {
   deriveCrd,
   deriveOpenApi,
@@ -192,6 +192,28 @@ describe('crdBindings', () => {
     expect(source).not.toContain('status');
     expect(source).not.toContain('prose');
   });
+
+  it("gives the validator the same kind as types only: the whole object, the construct's field interfaces", () => {
+    const crd = deriveCrd(lockEntry('crds/widget.yaml', ['example.io/v1 Widget']), dump(widgetCrd));
+    expect(crdTypes([crd])).toEqual([]);
+    const [file] = crdTypes([crd], ['example.io/v1 Widget']);
+    expect(file?.file).toBe('example.io.ts');
+    const source = file?.source ?? '';
+    expect(source).toContain('export interface Widget {');
+    expect(source).toContain("readonly apiVersion: 'example.io/v1';");
+    expect(source).toContain("readonly kind: 'Widget';");
+    expect(source).toContain('readonly metadata?: ObjectMeta;');
+    expect(source).toContain('readonly spec: WidgetSpec;');
+    expect(source).toContain('readonly parts?: readonly WidgetSpecParts[];');
+    // Nothing at run time: no cdk8s, no class, only type imports.
+    expect(source).not.toContain('cdk8s');
+    expect(source).not.toContain('class ');
+    expect(source.split('\n').filter((line) => line.startsWith('import '))).toEqual([
+      "import type { ObjectMeta } from '../object-meta';",
+    ]);
+    expect(source).not.toContain('status');
+    expect(source).not.toContain('prose');
+  });
 });
 
 describe('the committed derived schemas and bindings', () => {
@@ -205,6 +227,15 @@ describe('the committed derived schemas and bindings', () => {
       .map((entry) => readDerivedSchema(entry))
       .filter((derived): derived is DerivedCrd => derived.type === 'crd');
     const files = await formattedBindings(crdBindings(crds));
+    expect(files.size).toBe(new Set(BINDING_KINDS.map((kind) => kind.split(' ')[0]?.split('/')[0])).size);
+    for (const [file, text] of files) expect(readFileSync(file, 'utf8'), file).toBe(text);
+  });
+
+  it('regenerate validation/bindings exactly from validation/schemas', async () => {
+    const crds = readLock()
+      .map((entry) => readDerivedSchema(entry))
+      .filter((derived): derived is DerivedCrd => derived.type === 'crd');
+    const files = await formattedBindings(crdTypes(crds), TYPES_DIR);
     expect(files.size).toBe(new Set(BINDING_KINDS.map((kind) => kind.split(' ')[0]?.split('/')[0])).size);
     for (const [file, text] of files) expect(readFileSync(file, 'utf8'), file).toBe(text);
   });

@@ -1,22 +1,27 @@
-import { jobRunGang, type Located, type PodTemplate } from '../cross-checks';
+import type { Located, PodTemplate } from '../cross-checks';
+import { jobRunGang } from '../kinds/jobrun/cross';
 import { FindingSink } from '../findings';
-import { asObject as obj } from '../json';
-import { jobRunConf } from '../spark-conf';
-import { admitPods, checkLimitRanges } from './admission';
-import { checkContentAddresses, uploads } from './content-address';
-import { checkSparkContainerNames, environmentPods, jobRunTemplate } from './emr-pods';
-import { managedNodeGroups, nodePools } from './node-groups';
+import { asObject as obj } from '../../lib/json';
+import { jobRunConf } from '../kinds/jobrun/spark-conf';
+import { admitPods, checkLimitRanges } from '../kinds/pod/admission';
+import { checkContentAddresses, uploads } from '../kinds/jobrun/content-address';
+import { checkSparkContainerNames, jobRunPods, jobRunTemplate } from '../kinds/jobrun/pods';
+import { workloadPod, type ModelPod } from '../kinds/pod/model';
+import { managedNodeGroups, nodePools } from '../kinds/nodepool/node-groups';
 import { RuntimeObjects, type RuntimeObject } from './objects';
-import { checkPlacement, type RuntimeGang } from './placement';
-import { checkPodSecurity } from './pod-security';
-import { checkSync } from './sync';
+import { checkPlacement, type RuntimeGang } from '../kinds/pod/placement';
+import { checkPodSecurity } from '../kinds/pod/pod-security';
+import { checkSync } from '../kinds/application/sync';
 
 /**
  * The runtime models (decision 12, docs/decisions.md): beyond "each object is well-formed", whether the
- * platform as a whole can start and run. In order: the Spark container names of the pod
- * templates, the pods EMR creates for each JobRun and the workloads' pods (`emr-pods.ts`), their
- * admission (`admission.ts`) and Pod Security (`pod-security.ts`), their placement (`placement.ts`), the content addresses of the job
- * artifacts (`content-address.ts`), and Argo CD's first sync (`sync.ts`, `health.ts`).
+ * platform as a whole can start and run. Each model lives with the kind it judges; this runs them
+ * in order: the Spark container names of the pod templates, the pods EMR creates for each JobRun
+ * (`kinds/jobrun/pods.ts`) and the workloads' pods (`kinds/pod/model.ts`), their admission
+ * (`kinds/pod/admission.ts`) and Pod Security (`kinds/pod/pod-security.ts`), their placement
+ * (`kinds/pod/placement.ts`), the content addresses of the job artifacts
+ * (`kinds/jobrun/content-address.ts`), and Argo CD's first sync (`kinds/application/sync.ts`,
+ * `health.ts`).
  */
 
 /** What one environment rendered, as the runtime models read it. */
@@ -68,4 +73,17 @@ export function checkRuntime(sink: FindingSink, set: RuntimeSet): void {
   const shipped = uploads(objects);
   checkContentAddresses(sink, objects, shipped);
   checkSync(sink, { objects, pods, uploads: shipped });
+}
+
+/** Every pod of the environment: EMR's pods of each JobRun, and each workload's pods. */
+export function environmentPods(objects: RuntimeObjects, templates: readonly PodTemplate[]): ModelPod[] {
+  const pods: ModelPod[] = [];
+  for (const o of objects.all) {
+    if (o.kind === 'JobRun') pods.push(...jobRunPods(o, templates));
+    else {
+      const pod = workloadPod(o);
+      if (pod !== undefined) pods.push(pod);
+    }
+  }
+  return pods;
 }

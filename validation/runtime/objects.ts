@@ -1,4 +1,4 @@
-import { asObject as obj, asString as str, type Json } from '../json';
+import { asObject as obj, asString as str, type Json } from '../../lib/json';
 
 /**
  * The rendered objects of one environment as the runtime models see them: which Argo CD

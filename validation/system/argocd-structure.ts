@@ -1,8 +1,8 @@
 import type { FindingSink } from '../findings';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import { groupSatisfies, nodePools } from '../runtime/node-groups';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../lib/json';
+import { groupSatisfies, nodePools } from '../kinds/nodepool/node-groups';
 import { compareStage, ROOT_APP, stageLabel, type RuntimeObject } from '../runtime/objects';
-import { jobRunConf } from '../spark-conf';
+import { jobRunConf } from '../kinds/jobrun/spark-conf';
 import { named, type SystemContext, type SystemModel } from './context';
 
 /**

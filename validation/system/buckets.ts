@@ -1,7 +1,7 @@
-import { artifactUris, uploads } from '../runtime/content-address';
+import { artifactUris, uploads } from '../kinds/jobrun/content-address';
 import type { RuntimeObject } from '../runtime/objects';
-import { jobRunConf } from '../spark-conf';
-import { asObject as obj } from '../json';
+import { jobRunConf } from '../kinds/jobrun/spark-conf';
+import { asObject as obj } from '../../lib/json';
 import { address, named, type SystemModel } from './context';
 import { teamBuckets, type TeamBuckets } from './team-buckets';
 

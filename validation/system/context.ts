@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import type { Located, PodTemplate } from '../cross-checks';
 import type { FindingSink } from '../findings';
-import { asObject as obj, isObject, type Json } from '../json';
+import { asObject as obj, isObject, type Json } from '../../lib/json';
 import { describe as describeObject, RuntimeObjects, type RuntimeObject } from '../runtime/objects';
 
 /**

@@ -1,4 +1,4 @@
-import { asObject as obj, asString as str } from '../json';
+import { asObject as obj, asString as str } from '../../lib/json';
 import { address, named, type SystemModel } from './context';
 
 /**

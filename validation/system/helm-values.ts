@@ -1,5 +1,5 @@
-import { checkHelmValues } from '../helm-values';
-import { asString as str, isObject } from '../json';
+import { checkHelmValues } from '../kinds/helm-release/helm-values';
+import { asString as str, isObject } from '../../lib/json';
 import { address, type SystemModel } from './context';
 import { CHART_VALUES_FILE, pinnedChartValues } from './data';
 import { knownClean, rememberClean } from './verdicts';

@@ -1,6 +1,6 @@
 import type { FindingSink } from '../findings';
-import { asObject as obj, asString as str, isObject } from '../json';
-import { iamLike } from '../terraform-iam';
+import { asObject as obj, asString as str, isObject } from '../../lib/json';
+import { iamLike } from '../kinds/iam-role/terraform-iam';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
 import { IAM_ACTIONS_FILE, iamServiceActions, iamServices } from './data';
 import { knownClean, rememberClean } from './verdicts';

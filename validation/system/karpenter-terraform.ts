@@ -1,7 +1,7 @@
 import type { FindingSink } from '../findings';
-import { quantityValue } from '../formats';
+import { quantityValue } from '../../lib/kubernetes-formats';
 import { INSTANCE_CATALOG } from '../instance-catalog';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../lib/json';
 import type { RuntimeObject } from '../runtime/objects';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
 

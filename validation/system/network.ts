@@ -1,9 +1,9 @@
 import type { FindingSink } from '../findings';
-import { classificationProperties, parseOverrides } from '../jobrun-checks';
-import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../json';
-import { jobRunTemplate } from '../runtime/emr-pods';
+import { classificationProperties, parseOverrides } from '../kinds/jobrun/checks';
+import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../lib/json';
+import { jobRunTemplate } from '../kinds/jobrun/pods';
 import type { RuntimeObject } from '../runtime/objects';
-import { jobRunConf } from '../spark-conf';
+import { jobRunConf } from '../kinds/jobrun/spark-conf';
 import { named, type SystemContext, type SystemModel } from './context';
 
 /**

@@ -1,5 +1,5 @@
 import type { FindingSink } from '../findings';
-import { asObject as obj, asString as str, type Json } from '../json';
+import { asObject as obj, asString as str, type Json } from '../../lib/json';
 import type { RuntimeObject } from '../runtime/objects';
 import { address, named, type SystemModel } from './context';
 

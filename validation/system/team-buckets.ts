@@ -1,5 +1,5 @@
-import { iamLike } from '../terraform-iam';
-import { asString as str } from '../json';
+import { iamLike } from '../kinds/iam-role/terraform-iam';
+import { asString as str } from '../../lib/json';
 import type { SystemContext, TerraformResource } from './context';
 import { policyStatements, list } from './iam-policy';
 

@@ -40,6 +40,13 @@ export const versions = {
   yunikorn: '1.9.0',
   /** Image of the hook Job that uploads a team's job artifacts to S3 (multi-arch, exact tag). */
   awsCliImage: 'public.ecr.aws/aws-cli/aws-cli:2.37.9',
+  /**
+   * Image of the job launcher CronJobs (schedules, `after`, `retry`): Node.js runs the committed
+   * launcher script (`manifests/launcher/launcher-script.ts`) with no package beyond its own
+   * `https` and `crypto`. Docker's official image, mirrored on ECR Public, exact tag; its `node`
+   * user is uid/gid 1000.
+   */
+  nodeImage: 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20',
 } as const;
 
 export type Versions = typeof versions;

@@ -49,7 +49,12 @@ const checkout = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const scratch = mkdtempSync(join(tmpdir(), 'user-changes-'));
 const repo = join(scratch, 'repo');
 
-/** Runs a command in the clone; returns its exit status, printing its output only on failure. */
+/**
+ * Runs a command in the clone; returns its exit status, printing its output only on failure.
+ * @param {string} file
+ * @param {readonly string[]} argv
+ * @param {{ env?: NodeJS.ProcessEnv, quiet?: boolean }} [options]
+ */
 function run(file, argv, options = {}) {
   const result = spawnSync(file, argv, {
     cwd: repo,
@@ -62,20 +67,31 @@ function run(file, argv, options = {}) {
   return result.status ?? 1;
 }
 
+/** @param {string[]} argv */
 function git(...argv) {
   execFileSync('git', argv, { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** @param {string} path */
 function read(path) {
   return readFileSync(join(repo, path), 'utf8');
 }
 
+/**
+ * @param {string} path
+ * @param {string} text
+ */
 function write(path, text) {
   mkdirSync(dirname(join(repo, path)), { recursive: true });
   writeFileSync(join(repo, path), text);
 }
 
-/** Replaces the one occurrence of `anchor` in a file, failing loudly when the docs' anchor moved. */
+/**
+ * Replaces the one occurrence of `anchor` in a file, failing loudly when the docs' anchor moved.
+ * @param {string} path
+ * @param {string} anchor
+ * @param {string} text
+ */
 function insertAt(path, anchor, text, { after = true } = {}) {
   const content = read(path);
   const at = content.indexOf(anchor);
@@ -302,6 +318,7 @@ function resetToSeed() {
 }
 
 const started = Date.now();
+/** @type {[name: string, result: string, time: string][]} */
 const rows = [];
 let failed = false;
 try {

@@ -19,6 +19,8 @@ import type { AppProjectSpec, ApplicationDestination, ClusterResourceRestriction
 export function globMatch(pattern: string, value: string, separator?: string): boolean {
   if (pattern === '*') return true;
   if (/[[\\]/.test(pattern)) throw new Error(`Unsupported glob "${pattern}": only * and ? are implemented.`);
+  // Most patterns name one kind or group: no expression to build for those.
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
   const any = separator === undefined ? '.' : `[^${separator.replace(/[\]\\^-]/g, '\\$&')}]`;
   const source = pattern
     .split('')

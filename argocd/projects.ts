@@ -37,6 +37,7 @@ export const TEAM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'Service' },
   { group: '', kind: 'ServiceAccount' },
   { group: 'apps', kind: 'Deployment' },
+  { group: 'batch', kind: 'CronJob' },
   { group: 'batch', kind: 'Job' },
   { group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' },
   { group: 'emrcontainers.services.k8s.aws', kind: 'VirtualCluster' },
@@ -48,11 +49,15 @@ export const TEAM_NAMESPACED_KINDS: readonly GroupKind[] = [
 /**
  * {@link TEAM_NAMESPACED_KINDS} for one environment: `PersistentVolumeClaim` only where FSx is
  * enabled, since EBS scratch volumes are Spark's own per-pod claims (created by EMR's service
- * accounts, not synced), so without FSx a team app holds no claim.
+ * accounts, not synced), so without FSx a team app holds no claim; `CronJob` only for a team
+ * (or, without one, an environment with a team) whose jobs the job launcher starts.
  */
-export function teamNamespacedKinds(env: Environment): readonly GroupKind[] {
+export function teamNamespacedKinds(env: Environment, team?: Team): readonly GroupKind[] {
   const claims = env.storage.fsx.static.enabled || env.storage.fsx.dynamic.enabled;
-  return TEAM_NAMESPACED_KINDS.filter((k) => claims || k.kind !== 'PersistentVolumeClaim');
+  const launcher = (team === undefined ? env.teams : [team]).some((t) => launchedRunKinds(t).length > 0);
+  return TEAM_NAMESPACED_KINDS.filter(
+    (k) => (claims || k.kind !== 'PersistentVolumeClaim') && (launcher || k.kind !== 'CronJob'),
+  );
 }
 
 /**
@@ -77,6 +82,17 @@ const EMR_RUNTIME_KINDS: readonly OrphanedResourceKey[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'Role', name: 'emr-containers-*' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', name: 'emr-containers-*' },
 ];
+
+/**
+ * The JobRuns the team's launcher creates (scheduled runs, jobs run after others, further
+ * attempts), `<job>-*` for each such job: Argo CD does not track them (they carry no tracking
+ * annotation), so without this it would list each as orphaned.
+ */
+function launchedRunKinds(team: Team): OrphanedResourceKey[] {
+  return team.jobs
+    .filter((job) => job.schedule !== undefined || (job.after ?? []).length > 0 || job.retry !== undefined)
+    .map((job) => ({ group: 'emrcontainers.services.k8s.aws', kind: 'JobRun', name: `${job.name}-*` }));
+}
 
 function compareGroupKind(a: GroupKind, b: GroupKind): number {
   const left = `${a.group}/${a.kind}`;
@@ -176,7 +192,7 @@ export function teamProject(env: Environment, team: Team): AppProject {
     sourceRepos: [env.gitops.repoUrl],
     destinations: [{ server: IN_CLUSTER_SERVER, namespace }],
     clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: namespace }],
-    namespaceResourceWhitelist: teamNamespacedKinds(env),
-    orphanedResources: { warn: true, ignore: EMR_RUNTIME_KINDS },
+    namespaceResourceWhitelist: teamNamespacedKinds(env, team),
+    orphanedResources: { warn: true, ignore: [...EMR_RUNTIME_KINDS, ...launchedRunKinds(team)] },
   });
 }

@@ -114,9 +114,10 @@ export const SYNC_PHASES: readonly SyncPhase[] = [
   {
     name: 'job-runs',
     needs:
-      "its VirtualCluster created in EMR and its pod templates and scripts uploaded to S3; the team's Spark History Server (Deployment, Service) is here too, so a slow or failing history server never holds up the jobs",
+      "its VirtualCluster created in EMR and its pod templates and scripts uploaded to S3 (a launcher CronJob starts JobRuns too, and also needs its ServiceAccount, RoleBinding and ConfigMaps); the team's Spark History Server (Deployment, Service) is here too, so a slow or failing history server never holds up the jobs",
     kinds: [
       { group: 'emrcontainers.services.k8s.aws', kind: 'JobRun' },
+      { group: 'batch', kind: 'CronJob' },
       { group: 'apps', kind: 'Deployment' },
       core('Service'),
     ],
@@ -162,14 +163,6 @@ function phaseIndex(object: K8sObject): number {
  */
 export function syncWave(object: K8sObject): number {
   return phaseIndex(object);
-}
-
-/** The name of the phase an object belongs to (for messages and tests). */
-export function syncPhaseName(object: K8sObject): string {
-  const index = phaseIndex(object);
-  const phase = SYNC_PHASES[index];
-  if (phase === undefined) throw new Error(`Sync phase ${index} does not exist.`);
-  return phase.name;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigProblem } from './errors';
+import { checkJobChains } from './job-chain-rules';
 import {
   ARTIFACT_PLACEHOLDER,
   INPUT_PLACEHOLDER,
@@ -82,6 +83,7 @@ function checkTeamJobs(env: Environment, team: Team, at: string, root: string): 
     problems.push(...checkJob(env, team, job, path, at, root));
   });
   problems.push(...checkFilesSize(team, at, root));
+  problems.push(...checkJobChains(env, team, at));
   // A problem in jobDefaults surfaces once, not once per job that inherits it.
   const unique = new Map(problems.map((p) => [`${p.path}\u0000${p.rule}`, p]));
   return [...unique.values()];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { afterSchema, retrySchema, scheduleSchema } from './job-chains';
 import type { Environment, NodePool, Team } from './schema';
 import { versions } from './versions';
 import { DNS_LABEL } from '../lib/dns';
@@ -197,6 +198,15 @@ export const jobSchema = z.strictObject({
     .describe(
       'Bump to run the job again with an unchanged definition (a new JobRun name); `npm run rerun -- <team>/<job>` does it.',
     ),
+  schedule: scheduleSchema
+    .optional()
+    .describe('Run the job on a schedule instead of once per definition (see jobs/README.md, Schedules).'),
+  after: afterSchema.optional(),
+  retry: retrySchema
+    .optional()
+    .describe(
+      'Run a failed attempt again, up to `attempts` in all, waiting `backoff` (doubling) between them.',
+    ),
   ...jobSettingsSchema.shape,
 });
 
@@ -227,7 +237,6 @@ export type JobSettings = z.output<typeof jobSettingsSchema>;
 export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
 export type Job = z.output<typeof jobSchema>;
 export type JobInput = z.input<typeof jobSchema>;
-export type JobFileInput = z.input<typeof jobFileSchema>;
 
 /** What applies when neither the job nor its team's `jobDefaults` say (the seed's sizes). */
 export const JOB_BUILT_IN_DEFAULTS = {

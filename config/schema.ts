@@ -392,5 +392,4 @@ export type Cluster = Environment['cluster'];
 export type Team = Environment['teams'][number];
 export type NodePool = Environment['nodePools'][number];
 export type Addons = Environment['addons'];
-export type TerraformBackend = Cluster['backend'];
 export type InputData = Team['inputData'][number];

@@ -49,6 +49,13 @@ export const versions = {
    * the first apply.
    */
   sparkHistoryServerImage: 'public.ecr.aws/emr-on-eks/spark/emr-7.12.0:latest',
+  /**
+   * Image of the job launcher CronJobs (schedules, `after`, `retry`): Node.js runs the committed
+   * launcher script (`manifests/launcher/launcher-script.ts`) with no package beyond its own
+   * `https` and `crypto`. Docker's official image, mirrored on ECR Public, exact tag; its `node`
+   * user is uid/gid 1000.
+   */
+  nodeImage: 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20',
 } as const;
 
 export type Versions = typeof versions;

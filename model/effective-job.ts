@@ -7,6 +7,7 @@ import {
   type JobFile,
   type StorageVariant,
 } from '../config/jobs';
+import type { JobRetry, JobSchedule } from '../config/job-chains';
 import type { Environment, NodePool, Team } from '../config/schema';
 import { versions } from '../config/versions';
 
@@ -53,6 +54,11 @@ export interface EffectiveJob {
   readonly gangScheduling?: { readonly style: 'Soft' | 'Hard'; readonly placeholderTimeoutSeconds: number };
   /** PySpark (a `.py` entry point): Spark's default memory overhead factor is 0.4, not 0.1. */
   readonly python: boolean;
+  /** When the job runs on its own schedule (absent: once per definition, or in its dependencies' ticks). */
+  readonly schedule?: JobSchedule;
+  /** Jobs of the same team that complete before it starts (empty: none). */
+  readonly after: readonly string[];
+  readonly retry?: JobRetry;
 }
 
 /**
@@ -123,5 +129,8 @@ export function effectiveJob(env: Environment, team: Team, job: Job): EffectiveJ
         }
       : {}),
     python: script.endsWith('.py'),
+    ...(job.schedule !== undefined ? { schedule: job.schedule } : {}),
+    after: job.after ?? [],
+    ...(job.retry !== undefined ? { retry: job.retry } : {}),
   };
 }

@@ -35,10 +35,41 @@ export function renderPlatform(platform: PlatformModel, only?: readonly string[]
   const files = new Map<string, string>();
   const objects = new Map<string, unknown>();
   const notices: string[] = [];
-  const summaries = platform.environments
-    .filter((env) => !only || only.includes(env.name))
-    .map((env) => renderEnvironment(env, files, objects, notices));
+  const summaries = withoutTokenStackTraces(() =>
+    platform.environments
+      .filter((env) => !only || only.includes(env.name))
+      .map((env) => renderEnvironment(env, files, objects, notices)),
+  );
   return { files, objects, summaries, notices };
+}
+
+/**
+ * Runs `render` with V8's stack-trace formatting hook (`Error.prepareStackTrace`, the public
+ * Stack Trace API) set so that only real `Error`s get a stack, formatted as V8 formats it. CDKTF
+ * records a creation stack for every token by asking V8 for the stack of a plain object, which
+ * is most of the Terraform side's CPU on a large platform, and which the App's `stackTraces: false`
+ * does not turn off; under the hook those stacks are empty. No package file is changed, and the
+ * previous hook is restored when `render` returns or throws.
+ */
+export function withoutTokenStackTraces<T>(render: () => T): T {
+  const previous = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
+  Error.prepareStackTrace = (error: unknown, frames: readonly NodeJS.CallSite[]) =>
+    error instanceof Error
+      ? [String(error), ...frames.map((frame) => `    at ${callSite(frame)}`)].join('\n')
+      : '';
+  try {
+    return render();
+  } finally {
+    if (previous === undefined) Reflect.deleteProperty(Error, 'prepareStackTrace');
+    else Object.defineProperty(Error, 'prepareStackTrace', previous);
+  }
+}
+
+/** One frame as V8 prints it: `function (file:line:column)`, or the location alone. */
+function callSite(frame: NodeJS.CallSite): string {
+  const location = `${frame.getFileName() ?? '<anonymous>'}:${frame.getLineNumber() ?? 0}:${frame.getColumnNumber() ?? 0}`;
+  const name = frame.getFunctionName();
+  return name ? `${name} (${location})` : location;
 }
 
 function renderEnvironment(

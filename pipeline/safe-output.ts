@@ -223,33 +223,69 @@ export function makeDirectories(dir: string): void {
 }
 
 /**
+ * A file beside an output folder that changes with it (pipeline/write.ts, `alongside`). `stage`
+ * writes the new content where nothing reads it, `commit` puts it in place with one rename (or
+ * removes the file), `abort` removes what `stage` wrote. Each failure is one {@link OutputError}.
+ */
+export interface StagedFile {
+  stage(): void;
+  commit(): void;
+  abort(): void;
+}
+
+/**
  * Writes one file atomically (a temporary file beside it, then a rename), so a reader or a crash
  * sees the old content or the new, never half. Refuses a target that is a folder, a device or a
  * symbolic link. Creates missing parent folders.
  */
 export function writeFileAtomic(file: string, content: string | Buffer): void {
+  const write = stagedWrite(file, content);
+  write.stage();
+  write.commit();
+}
+
+/**
+ * {@link writeFileAtomic} in two steps: `stage` checks the target and writes the temporary file
+ * (`.<name>.<pid>.tmp` beside it), `commit` renames it into place, `abort` removes it.
+ */
+export function stagedWrite(file: string, content: string | Buffer): StagedFile {
   const path = resolve(file);
   const name = displayPath(path);
-  if (existsSync(path) || isSymbolicLink(path)) {
-    const stats = lstat(path);
-    if (!stats.isFile()) {
-      throw new OutputError(
-        `cannot write ${name}: it is ${kindOf(stats)}, not a regular file; move it away first.`,
-      );
-    }
-  }
-  makeDirectories(dirname(path));
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    rmSync(temporary, { force: true });
-    writeFileSync(temporary, content, { flag: 'wx' });
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new OutputError(
+  const abort = () => rmSync(temporary, { force: true });
+  const failed = (error: unknown): OutputError => {
+    abort();
+    return new OutputError(
       `cannot write ${name} (${cause(error)}): it was left as it was; check its folder's permissions.`,
     );
-  }
+  };
+  return {
+    stage: () => {
+      if (existsSync(path) || isSymbolicLink(path)) {
+        const stats = lstat(path);
+        if (!stats.isFile()) {
+          throw new OutputError(
+            `cannot write ${name}: it is ${kindOf(stats)}, not a regular file; move it away first.`,
+          );
+        }
+      }
+      makeDirectories(dirname(path));
+      try {
+        abort();
+        writeFileSync(temporary, content, { flag: 'wx' });
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    commit: () => {
+      try {
+        renameSync(temporary, path);
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    abort,
+  };
 }
 
 /** Removes one file; a failure is one sentence. */

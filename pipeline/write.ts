@@ -12,9 +12,9 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { displayPath } from '../config/display-path';
+import type { FaultPoint } from './fault-injection';
 import { withOutputLock, type LockOptions } from './output-lock';
 import {
   cause,
@@ -23,11 +23,10 @@ import {
   MARKER_FILE,
   MARKER_TEXT,
   OutputError,
-  PROJECT_ROOT,
-  sleep,
   STAGING_NOTE,
+  type StagedFile,
 } from './safe-output';
-import { stageTree, type StageJob, type StageResult } from './stage-tree.js';
+import { stageTree, type StageJob, type StageResult } from './stage-tree';
 import { heldStateLock, isTerraformWorkingFile, stackFolderOf } from './terraform-files';
 
 /** Options for {@link replaceDirectory}. */
@@ -41,11 +40,12 @@ export interface ReplaceOptions {
   /** Waiting for a concurrent run. */
   readonly lock?: LockOptions;
   /**
-   * Runs while the new tree is being written on a worker thread (another core), holding the
-   * lock: synth validates the render here. Returning false abandons the write: the new tree is
-   * removed and the target is left exactly as it was.
+   * Files outside the tree that change in the same step (synth's `.github/CODEOWNERS`): staged
+   * after the new tree, put in place right after the swap, removed when the swap does not happen.
    */
-  readonly whileWriting?: () => boolean;
+  readonly alongside?: readonly StagedFile[];
+  /** Told each {@link FaultPoint} as the write passes it (the test seam, pipeline/fault-injection.ts). */
+  readonly onStep?: (point: FaultPoint) => void;
 }
 
 /** What {@link replaceDirectory} did besides writing `files`. */
@@ -54,8 +54,6 @@ export interface ReplaceResult {
   readonly kept: readonly string[];
   /** Problems that did not stop the swap (a leftover folder that could not be removed). */
   readonly warnings: readonly string[];
-  /** False when {@link ReplaceOptions.whileWriting} abandoned the write. */
-  readonly replaced: boolean;
   /** Rendered files created, and unchanged ones hard-linked from the previous tree. */
   readonly written: number;
   readonly linked: number;
@@ -67,10 +65,10 @@ export interface ReplaceResult {
  * the target (`.<name>-new-<pid>`) on the same filesystem and swapped in with two renames (the old
  * tree goes to `.<name>-old-<pid>` and is then removed), so an interruption leaves the previous tree
  * complete. Kept entries, Terraform's working files and rendered files whose bytes did not change
- * are carried over as hard links (see `pipeline/stage-tree.js`; no copy, and the old tree stays
- * complete until the swap). With {@link ReplaceOptions.whileWriting} the tree is written on a
- * worker thread meanwhile. Everything that could stop the swap is checked
- * first: a failure before the first rename changes nothing; the only moment the target path is
+ * are carried over as hard links (see `pipeline/stage-tree.ts`; no copy, and the old tree stays
+ * complete until the swap). The files {@link ReplaceOptions.alongside} are staged after the tree
+ * and put in place right after the swap. Everything that could stop the swap is checked first:
+ * a failure before the first rename changes nothing; the only moment the target path is
  * missing is between the two renames, and {@link recoverInterruptedSwap} (run under the lock
  * by the next run) puts the old tree back. A mount point, which cannot be renamed, has its
  * contents swapped instead, its staging trees inside it ({@link swapContents}).
@@ -88,35 +86,53 @@ export function replaceDirectory(
       const warnings = [...recoverInterruptedSwap(path), ...recoverInPlace(path)];
       // Another run may have made the folder, or recovery restored it, since the first check.
       checkOutputTarget(path);
-      fault('locked');
+      const step = options.onStep ?? (() => undefined);
+      step('locked');
       // A mount point cannot be renamed: its contents are swapped instead (swapContents).
       const inPlace = existsSync(path) && isMountPoint(path);
       const plan = planCarry(path, files, options.keep ?? []);
       const fresh = staging(path, 'new', inPlace);
+      const alongside = options.alongside ?? [];
       let staged: StageResult;
-      let proceed = true;
       try {
-        const writing = startStaging(stageJob(path, fresh, files, plan), options.whileWriting !== undefined);
-        try {
-          if (options.whileWriting !== undefined) proceed = options.whileWriting();
-        } finally {
-          staged = writing.finish();
-        }
+        staged = stageTree(stageJob(path, fresh, files, plan));
       } catch (error) {
         removeStaging(fresh);
-        if (error instanceof OutputError || !(error instanceof StagingError)) throw error;
+        if (error instanceof OutputError) throw error;
         throw new OutputError(
           `cannot write the new tree beside ${displayPath(path)} (${cause(error)}): synth changed nothing; check free space and permissions there.`,
         );
       }
-      if (!proceed) {
+      const done: StagedFile[] = [];
+      try {
+        for (const file of alongside) {
+          file.stage();
+          done.push(file);
+        }
+      } catch (error) {
+        for (const file of done) file.abort();
         removeStaging(fresh);
-        return { kept: [], warnings, replaced: false, written: 0, linked: 0 };
+        throw error;
       }
-      fault('staged');
-      if (inPlace) swapContents(path, fresh);
-      else swap(path, fresh, plan.exists);
-      fault('swapped');
+      step('staged');
+      try {
+        if (inPlace) swapContents(path, fresh, step);
+        else swap(path, fresh, plan.exists, step);
+      } catch (error) {
+        // The swap cleaned up what it could, or left its trees for the next run to finish.
+        for (const file of alongside) file.abort();
+        throw error;
+      }
+      let unplaced: Error | undefined;
+      for (const file of alongside) {
+        try {
+          file.commit();
+        } catch (error) {
+          unplaced ??= error instanceof Error ? error : new Error(String(error));
+          file.abort();
+        }
+      }
+      step('swapped');
       const old = staging(path, 'old', inPlace);
       if (inPlace) removeStaging(fresh);
       if (plan.exists) {
@@ -127,7 +143,11 @@ export function replaceDirectory(
           );
         }
       }
-      return { kept: plan.kept, warnings, replaced: true, ...staged };
+      if (unplaced instanceof OutputError) {
+        throw new OutputError(`${displayPath(path)} was replaced, but ${unplaced.message}`);
+      }
+      if (unplaced !== undefined) throw unplaced;
+      return { kept: plan.kept, warnings, ...staged };
     },
     options.lock,
   );
@@ -256,23 +276,6 @@ function removeStaging(dir: string): string | undefined {
   }
 }
 
-/** The points where `EMR_EKS_GITOPS_FAULT` can stop a write (tests only; see docs/safety.md). */
-export type FaultPoint = 'locked' | 'staged' | 'between-renames' | 'swapped';
-
-/**
- * Fault injection for the crash tests: `EMR_EKS_GITOPS_FAULT=<point>` kills this process with
- * SIGKILL at that point, `<point>:<ms>` pauses it there. Unset (always, outside tests), it does
- * nothing.
- */
-function fault(point: FaultPoint): void {
-  const spec = process.env.EMR_EKS_GITOPS_FAULT;
-  if (spec === undefined || spec === '') return;
-  const [name, ms] = spec.split(':');
-  if (name !== point) return;
-  if (ms === undefined) process.kill(process.pid, 'SIGKILL');
-  else sleep(Number(ms));
-}
-
 /** This run's staging folder: beside the target, or inside it when it is a mount point. */
 const staging = (target: string, kind: 'new' | 'old', inside = false) =>
   join(inside ? target : dirname(target), `.${basename(target)}-${kind}-${process.pid}`);
@@ -380,16 +383,6 @@ function checkRemovable(target: string): void {
   }
 }
 
-/** A file system error from writing the staging tree (its `code` is the cause shown). */
-class StagingError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-  }
-}
-
 /** What {@link stageTree} writes: folders parents first, carried entries, the files. */
 function stageJob(
   target: string,
@@ -398,13 +391,11 @@ function stageJob(
   plan: CarryPlan,
 ): StageJob {
   const dirs = new Set<string>();
-  const entries: [string, string][] = [];
-  for (const [path, content] of files) {
+  for (const path of files.keys()) {
     if (isAbsolute(path) || path.split('/').includes('..')) {
       throw new OutputError(`rendered path ${path} is outside the output folder: this is a bug; report it.`);
     }
     for (let dir = dirname(path); dir !== '.' && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
-    entries.push([path, content]);
   }
   return {
     target,
@@ -413,70 +404,11 @@ function stageJob(
     // Parents first: each level is created once, without recursive mkdir.
     dirs: [...dirs].sort((a, b) => a.split('/').length - b.split('/').length),
     carry: plan.carry,
-    files: entries,
+    files,
     markerFile: MARKER_FILE,
     markerText: MARKER_TEXT,
     noteFile: STAGING_NOTE,
     noteText: noteText(process.pid),
-  };
-}
-
-/** The worker's script: plain CommonJS found from the project root (bundles live elsewhere). */
-const STAGE_WORKER = join(PROJECT_ROOT, 'pipeline', 'stage-tree.js');
-/** Far longer than writing any render takes: a writer thread that never reports ends the wait. */
-const STAGE_TIMEOUT_MS = 10 * 60_000;
-
-/**
- * Starts writing the staging tree: on a worker thread when `background` (the caller has work
- * to do meanwhile), else at once. `finish` waits for it synchronously and throws a
- * {@link StagingError} when a write failed. A worker that cannot start (or whose script is
- * missing) means writing inline.
- */
-function startStaging(job: StageJob, background: boolean): { finish: () => StageResult } {
-  const inline = (): StageResult => {
-    try {
-      return stageTree(job);
-    } catch (error) {
-      throw new StagingError(cause(error), (error as NodeJS.ErrnoException).code);
-    }
-  };
-  if (!background) {
-    const result = inline();
-    return { finish: () => result };
-  }
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  let worker: Worker;
-  try {
-    if (!existsSync(STAGE_WORKER)) throw new Error(`${STAGE_WORKER} is missing`);
-    worker = new Worker(STAGE_WORKER, {
-      workerData: { stageTree: job, port: port2, done },
-      transferList: [port2],
-      stdout: false,
-      stderr: false,
-    });
-    worker.unref();
-  } catch {
-    port1.close();
-    const result = inline();
-    return { finish: () => result };
-  }
-  return {
-    finish: () => {
-      if (Atomics.wait(done, 0, 0, STAGE_TIMEOUT_MS) === 'timed-out') {
-        void worker.terminate();
-        port1.close();
-        throw new StagingError('the writer thread did not finish within 10 minutes', undefined);
-      }
-      const message = receiveMessageOnPort(port1)?.message as
-        { result: StageResult } | { error: { message: string; code?: string } } | undefined;
-      port1.close();
-      if (message === undefined)
-        throw new StagingError('the writer thread ended without a report', undefined);
-      if ('error' in message)
-        throw new StagingError(message.error.code ?? message.error.message, message.error.code);
-      return message.result;
-    },
   };
 }
 
@@ -487,7 +419,7 @@ function startStaging(job: StageJob, background: boolean): { finish: () => Stage
  * without it (without an old tree, the note is removed from the new tree right after its rename;
  * a crash in between leaves it in the output, where it is ignored and the next run drops it).
  */
-function swap(target: string, fresh: string, exists: boolean): void {
+function swap(target: string, fresh: string, exists: boolean, step: (point: FaultPoint) => void): void {
   const old = staging(target, 'old');
   if (exists) {
     try {
@@ -499,7 +431,7 @@ function swap(target: string, fresh: string, exists: boolean): void {
       );
     }
   }
-  fault('between-renames');
+  step('between-renames');
   try {
     if (exists) {
       writeFileSync(join(old, STAGING_NOTE), noteText(process.pid));
@@ -565,7 +497,7 @@ function moveEntries(
  * interruption is finished by the next run ({@link recoverInPlace}): back to the old tree before
  * the flag, forward to the new one after it. A failure before the flag puts everything back.
  */
-function swapContents(target: string, fresh: string): void {
+function swapContents(target: string, fresh: string, step: (point: FaultPoint) => void): void {
   const old = staging(target, 'old', true);
   const staged = (entry: string) => entry === basename(old) || entry === basename(fresh);
   try {
@@ -579,7 +511,7 @@ function swapContents(target: string, fresh: string): void {
       `cannot move the contents of ${displayPath(target)} aside (${cause(error)}): synth changed nothing; check the permissions inside it.`,
     );
   }
-  fault('between-renames');
+  step('between-renames');
   try {
     writeFileSync(join(old, SWAPPED_FLAG), '', { flag: 'wx' });
     moveEntries(fresh, target, (entry) => entry === STAGING_NOTE, true);

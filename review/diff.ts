@@ -74,6 +74,7 @@ export function diffTrees(
   base: FileTree,
   head: FileTree,
   labels: { readonly base: string; readonly head: string } = { base: 'base', head: 'head' },
+  now: number = Date.now(),
 ): DiffReport {
   const before = entries(base, labels.base);
   const after = entries(head, labels.head);
@@ -111,7 +112,10 @@ export function diffTrees(
   const sorted = shareContentDiffs(changes);
   return {
     changes: sorted,
-    warnings: groupTeamWarnings(warningsFor(sorted, beforeIndex, afterIndex), teamNames([before, after])),
+    warnings: groupTeamWarnings(
+      warningsFor(sorted, beforeIndex, afterIndex, now),
+      teamNames([before, after]),
+    ),
     apply: applyChecklist(sorted, beforeIndex, afterIndex),
   };
 }

@@ -5,6 +5,7 @@ import { eksUpgradeProblem, replacementReason } from './destructive';
 import { parseDocument } from './embedded';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';
 import { indexKey, subjectOf, type Change, type Index, type Severity, type Warning } from './model';
+import { cronJobWarnings, launcherConfigWarnings } from './schedules';
 import { isKeptAfterRemoval } from './terraform-entries';
 import type { FieldChange } from './value-diff';
 
@@ -16,14 +17,22 @@ interface Rules {
   readonly createdRoles: ReadonlySet<string>;
   /** Raises a warning; `destructive` unless said otherwise. */
   readonly warn: (change: Change, reason: string, severity?: Severity) => void;
+  /** When the review runs (UTC ms): next run times of schedules count from it. */
+  readonly now: number;
 }
 
 /** Every warning for a set of changes (see docs/review-and-day2.md for the list). */
-export function warningsFor(changes: readonly Change[], before: Index, after: Index): Warning[] {
+export function warningsFor(
+  changes: readonly Change[],
+  before: Index,
+  after: Index,
+  now: number = Date.now(),
+): Warning[] {
   const warnings: Warning[] = [];
   const rules: Rules = {
     before,
     after,
+    now,
     createdRoles: createdRoles(changes, after),
     warn: (change, reason, severity = 'destructive') =>
       warnings.push({ env: change.env, app: change.app, subject: subjectOf(change), reason, severity }),
@@ -112,7 +121,7 @@ const paths = (fields: readonly FieldChange[]): string =>
   [...new Set(fields.map((f) => f.path.slice(1)))].join(', ');
 
 function kubernetesRules(change: Change, rules: Rules): void {
-  const { warn } = rules;
+  const { before, warn } = rules;
   if (change.kind === 'JobRun') {
     jobRunRules(change, rules);
   } else if (change.kind === 'NodePool' && change.action === 'changed') {
@@ -138,8 +147,11 @@ function kubernetesRules(change: Change, rules: Rules): void {
       change,
       `${change.kind} removed: Karpenter drains and terminates its nodes (running Spark pods on them are evicted)`,
     );
+  } else if (change.kind === 'CronJob') {
+    cronJobWarnings(change, before, rules.after, warn, rules.now);
   } else if (change.kind === 'ConfigMap' && change.action !== 'removed') {
     spotDriverRule(change, rules);
+    launcherConfigWarnings(change, rules.after, warn);
   } else if (change.kind === 'AppProject' && change.action === 'changed') {
     const widened = change.fields.filter(
       (f) =>

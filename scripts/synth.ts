@@ -6,10 +6,10 @@ import { parseOptions, UsageError } from '../pipeline/cli';
 import { planCodeowners } from '../pipeline/codeowners';
 import { readPlatformInput } from '../pipeline/config-file';
 import { placeJobFindings } from '../pipeline/job-findings';
-import { lockReleased, withOutputLock } from '../pipeline/output-lock';
+import { faultInjection } from '../pipeline/fault-injection';
 import { checkpoint, stopOnSignal } from '../pipeline/interrupt';
-import { checkOutputTarget, OutputError } from '../pipeline/safe-output';
-import type { RenderValidation } from '../pipeline/validate-render';
+import { lockReleased, withOutputLock } from '../pipeline/output-lock';
+import { checkOutputTarget } from '../pipeline/safe-output';
 import { assertVersionsAgree } from '../pipeline/version-guards';
 import { replaceDirectory } from '../pipeline/write';
 
@@ -59,17 +59,22 @@ export async function run(args: readonly string[]): Promise<number> {
       : `synth: stopped by ${signal} before writing: ${values.out}/ was left as it was.`,
   );
   const started = performance.now();
+  const log = (line: string) => {
+    if (!values.quiet) process.stderr.write(`${line}\n`);
+  };
+
+  // 1. Load: the platform description and the teams' job files.
   const jobFiles = readJobFiles();
-  const platform = loadPlatform(readPlatformInput(values.config), jobFiles);
+  const input = readPlatformInput(values.config);
+
+  // 2. Resolve: the validated, typed platform and its model.
+  const platform = loadPlatform(input, jobFiles);
   const known = platform.environments.map((e) => e.name);
   for (const name of values.env ?? []) {
     if (!known.includes(name)) {
       throw new UsageError(`synth: --env ${name} names no environment (known: ${known.join(', ')}).`);
     }
   }
-  const log = (line: string) => {
-    if (!values.quiet) process.stderr.write(`${line}\n`);
-  };
   // The renderer and the validator load CDKTF, cdk8s and the schemas: only once input is good.
   const [{ renderPlatform }, { loadModel }, { validateRender }, { synthSummary }, { formatFinding }] =
     await Promise.all([
@@ -79,77 +84,65 @@ export async function run(args: readonly string[]): Promise<number> {
       import('../pipeline/summary.js'),
       import('../validation/findings.js'),
     ]);
+  // The model the renderers take, with the sources it reads (job files, Terraform outputs).
+  const model = loadModel(platform);
+
+  // 3. Render, in memory.
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
-  const result = renderPlatform(loadModel(platform), values.env);
-  // A Ctrl-C during the render, or while another synth holds the lock, stops synth before it
-  // writes anything: both waits let the signal handler run.
+  const result = renderPlatform(model, values.env);
+  // A Ctrl-C during the render or the validation stops synth before it writes anything.
   await checkpoint();
-  let told = false;
-  const lockOptions = {
-    since: Date.now(),
-    onWait: (holder: string) => {
-      if (!told) log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`);
-      told = true;
-    },
-  };
-  await lockReleased(out, lockOptions);
-  writing = true;
-  const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
-  // The new tree is written on another thread while the render is validated; it replaces the
-  // output only when validation finds nothing (else it is removed, and the output is unchanged).
-  let validation: RenderValidation | undefined;
-  const validate = (): boolean => {
-    log(`synth: validating ${result.files.size} files`);
-    validation = validateRender(result.files, values.out, result.objects);
-    return validation.findings.length === 0;
-  };
-  const report = (): number => {
+
+  // 4. Validate the render; any finding leaves the output as it was.
+  log(`synth: validating ${result.files.size} files`);
+  const validation = validateRender(result.files, values.out, result.objects);
+  await checkpoint();
+  if (validation.findings.length > 0) {
     // A finding on a job's JobRun points at the job file and line the data engineer wrote.
     const prefix = relative(process.cwd(), out).split('\\').join('/') || '.';
-    const findings = placeJobFindings(validation?.findings ?? [], result.objects, jobFiles, prefix);
+    const findings = placeJobFindings(validation.findings, result.objects, jobFiles, prefix);
     if (values.format === 'json') process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const finding of findings) process.stderr.write(`${formatFinding(finding)}\n`);
     process.stderr.write(
       `synth: ${findings.length} validation finding(s); ${values.out}/ was left unchanged.\n`,
     );
     return 1;
+  }
+
+  // 5. Write: the output folder and .github/CODEOWNERS in one step, holding the lock.
+  let told = false;
+  const lock = {
+    since: Date.now(),
+    onWait: (holder: string) => {
+      if (!told) log(`synth: waiting for ${holder}, which is writing ${displayPath(out)}`);
+      told = true;
+    },
   };
-  const write = () => {
-    checkOutputTarget(out);
-    return withOutputLock(
+  // Waiting for another run's lock lets a Ctrl-C stop synth at once, writing nothing.
+  await lockReleased(out, lock);
+  writing = true;
+  const keep = values.env ? known.filter((name) => !values.env?.includes(name)) : [];
+  let written;
+  try {
+    written = withOutputLock(
       out,
       () => {
         const owners = planCodeowners(platform, out);
-        log(`synth: writing ${displayPath(out)} (while validating)`);
-        const replaced = replaceDirectory(out, result.files, { keep, whileWriting: validate });
-        if (!replaced.replaced) return undefined;
-        try {
-          owners.apply();
-        } catch (error) {
-          if (!(error instanceof OutputError)) throw error;
-          throw new OutputError(`synth: ${displayPath(out)} was replaced, but ${error.message}`);
-        }
+        log(`synth: writing ${displayPath(out)}`);
+        const replaced = replaceDirectory(out, result.files, {
+          keep,
+          alongside: [owners],
+          onStep: faultInjection(),
+        });
         return { ...replaced, owners: owners.action };
       },
-      lockOptions,
+      lock,
     );
-  };
-  let written: ReturnType<typeof write>;
-  try {
-    written = write();
-  } catch (error) {
-    // A target refused before validation ran: findings in the render are reported first, as
-    // they are what the user fixes in their own files.
-    if (error instanceof OutputError && validation === undefined && !validate()) {
-      return report();
-    }
-    throw error;
   } finally {
     // A signal that came during the write is handled now that it is over (its handle does not
     // keep the process alive by itself, so it is given this turn of the event loop).
     await checkpoint();
   }
-  if (written === undefined || validation === undefined) return report();
   if (written.owners !== 'unchanged') log(`synth: ${written.owners} .github/CODEOWNERS`);
   for (const [stack, names] of byStack(written.kept)) {
     log(`synth: kept Terraform's working files in ${displayPath(resolve(out, stack))}: ${names.join(', ')}`);

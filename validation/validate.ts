@@ -8,6 +8,8 @@ import { checkMetadata, checkPodSpec } from './object-checks';
 import { SchemaRegistry } from './schema-registry';
 import { checkRuntime } from './runtime';
 import { structuralProblems } from './structural';
+import { checkLaunchers } from './kinds/cronjob/launcher';
+import { checkSystem } from './system';
 import { checkPodIdentityTrust } from './kinds/iam-role/terraform-iam';
 import { checkTaskGroups } from './kinds/pod/task-groups';
 import { embeddedPod, validateEmbeddedPod } from './kinds/pod-template/embedded';
@@ -140,7 +142,14 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
     }
   }
   crossCheck(sink, { objects, podTemplates, queues, terraform: set.terraform ?? [] });
+  checkLaunchers(sink, objects, podTemplates, registry);
   checkRuntime(sink, { objects, podTemplates, terraform: set.terraform ?? [] });
   checkPodIdentityTrust(sink, set.terraform ?? [], set.terraformFiles ?? []);
+  checkSystem(sink, {
+    objects,
+    podTemplates,
+    terraform: set.terraform ?? [],
+    terraformFiles: set.terraformFiles ?? [],
+  });
   return sink.findings;
 }

@@ -5,12 +5,15 @@ import type { Environment } from '../../config';
 import type { TeamModel } from '../../model/team-model';
 import { ArtifactUploadJob } from '../constructs/artifact-upload-job';
 import { EmrJobRun } from '../constructs/emr-job-run';
+import { JobLauncher } from '../constructs/job-launcher';
+import { JobRunTemplate } from '../constructs/job-run-template';
 import { EmrTeamNamespace } from '../constructs/emr-team-namespace';
 import { InputSeedJob } from '../constructs/input-seed-job';
 import { SparkHistoryServer } from '../constructs/spark-history-server';
 import { TeamNetworkPolicies } from '../constructs/team-network-policies';
 import { VirtualCluster } from '../imports/emrcontainers.services.k8s.aws';
 import { teamArtifacts, type Artifact } from '../jobs/artifacts';
+import { dependencies, jobLaunch } from '../launcher/launcher-config';
 import {
   FSX_DYNAMIC_PVC,
   FSX_STATIC_PVC,
@@ -31,7 +34,9 @@ export interface TeamChartProps {
  * App `team-<name>`: the team's namespace with RBAC, quota and network isolation, its EMR
  * virtual cluster (ACK), its storage claims, its job artifacts (the Spark pod templates and the
  * jobs' files, as ConfigMaps whose entries the upload Job ships to S3 unchanged), the Job that
- * seeds its input data (when it declares any), and one content-addressed JobRun per job.
+ * seeds its input data (when it declares any), and one content-addressed JobRun per job; a job
+ * with a schedule, `after` or `retry` also gets its JobRun template and the team's job launcher
+ * (`JobLauncher`), which creates the runs Argo CD does not sync.
  */
 export class TeamChart extends Chart {
   constructor(scope: Construct, id: string, props: TeamChartProps) {
@@ -88,8 +93,30 @@ export class TeamChart extends Chart {
 
     new SparkHistoryServer(this, 'spark-history-server', { env, team });
 
-    for (const job of model.jobs) {
-      new EmrJobRun(this, `job-${job.name}`, { env, job, artifacts });
+    const jobs = model.jobs;
+    const followed = dependencies(jobs);
+    const hashes = new Map<string, string>();
+    const templates = new Map<string, string>();
+    for (const job of jobs) {
+      const launch = jobLaunch(job);
+      const run = new EmrJobRun(this, `job-${job.name}`, {
+        env,
+        job,
+        artifacts,
+        committed: launch === 'committed',
+        chain: launch === 'committed' && (job.retry !== undefined || followed.has(job.name)),
+      });
+      hashes.set(job.name, run.hash);
+      if (launch !== 'committed' || job.retry !== undefined) {
+        const template = new JobRunTemplate(this, `job-template-${job.name}`, {
+          job: job.name,
+          hash: run.hash,
+          template: run.template,
+        });
+        templates.set(job.name, template.name);
+      }
     }
+    if (templates.size > 0)
+      new JobLauncher(this, 'job-launcher', { team, namespace, jobs, hashes, templates });
   }
 }

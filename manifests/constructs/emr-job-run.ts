@@ -24,6 +24,7 @@ import { contentHash } from '../../lib/hash';
 import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';
+import { CHAIN_LABELS, ONE_SHOT_TICK } from '../launcher/launcher-names';
 
 /** Props for {@link EmrJobRun}. */
 export interface EmrJobRunProps {
@@ -32,6 +33,29 @@ export interface EmrJobRunProps {
   readonly job: EffectiveJob;
   /** The team's artifacts: the JobRun points at their content-addressed S3 URIs. */
   readonly artifacts: TeamArtifacts;
+  /**
+   * Render the JobRun object (Argo CD syncs it, so it runs once per definition). False for a job
+   * that the team's launcher starts (a schedule, or `after`): only {@link EmrJobRun.template} is
+   * used then. @default true
+   */
+  readonly committed?: boolean;
+  /**
+   * The job retries or another job runs after it: its committed JobRun carries the labels the
+   * launcher reads (hash, run, tick `once`, attempt 1). @default false
+   */
+  readonly chain?: boolean;
+}
+
+/** A JobRun without its name: what the launcher copies for each run it creates. */
+export interface JobRunTemplateObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+  };
+  readonly spec: Omit<JobRunSpec, 'name'>;
 }
 
 /** Annotation that keeps the EMR job running when the JobRun object is deleted (prune, rename). */
@@ -54,7 +78,11 @@ export const DESCRIPTION_ANNOTATION = 'emr-eks-gitops/description';
 export class EmrJobRun extends Construct {
   /** `<job>-<8 hex>`. */
   readonly name: string;
+  /** The 8 hex of the name: the content address of the definition. */
+  readonly hash: string;
   readonly spec: JobRunSpec;
+  /** Exactly the JobRun a one-shot run gets, without its name. */
+  readonly template: JobRunTemplateObject;
   readonly overrides: ConfigurationOverrides;
 
   constructor(scope: Construct, id: string, props: EmrJobRunProps) {
@@ -85,7 +113,7 @@ export class EmrJobRun extends Construct {
           ...(job.monitoring.s3Logs ? { s3MonitoringConfiguration: { logUri: jobLogUri(env, team) } } : {}),
         },
       });
-    const spec = (configuration: ConfigurationOverrides): Omit<JobRunSpec, 'name'> => ({
+    const specOf = (configuration: ConfigurationOverrides): Omit<JobRunSpec, 'name'> => ({
       virtualClusterRef: { from: { name: virtualClusterName(env, team) } },
       executionRoleARN: jobExecutionRoleArn(env, team),
       releaseLabel: job.releaseLabel,
@@ -95,28 +123,51 @@ export class EmrJobRun extends Construct {
       configurationOverrides: serializeConfigurationOverrides(configuration),
       tags: { team: team.name, job: job.name },
     });
-    // The name hashes everything but the run labels, which carry the name itself.
-    this.name = `${job.name}-${contentHash({ namespace, spec: spec(overrides()), rerun: job.rerun })}`;
+    // The hash covers everything but the run labels, which carry the name itself (a launcher's
+    // runs of this definition share it: their EMR job ids tell them apart).
+    this.hash = contentHash({ namespace, spec: specOf(overrides()), rerun: job.rerun });
+    this.name = `${job.name}-${this.hash}`;
     this.overrides = overrides(this.name);
-    this.spec = { name: this.name, ...spec(this.overrides) };
+    const unnamed = specOf(this.overrides);
+    this.spec = { name: this.name, ...unnamed };
+    const labels = { [TEAM_LABEL]: team.name, [JOB_LABEL]: job.name };
+    const annotations = {
+      // Replace cancels a running scheduled run by deleting its object, so those runs are
+      // deleted with their EMR job; every other run outlives its object.
+      [DELETION_POLICY_ANNOTATION]: job.schedule?.concurrencyPolicy === 'Replace' ? 'delete' : 'retain',
+      [RERUN_ANNOTATION]: String(job.rerun),
+      // Where the run's logs go: the health check's message and the README name them.
+      [LOG_GROUP_ANNOTATION]: teamLogGroupName(env, team),
+      [LOG_STREAM_PREFIX_ANNOTATION]: job.monitoring.logStreamNamePrefix,
+      ...(job.monitoring.s3Logs ? { [LOG_URI_ANNOTATION]: jobLogUri(env, team) } : {}),
+      ...(job.description ? { [DESCRIPTION_ANNOTATION]: job.description } : {}),
+    };
+    this.template = {
+      apiVersion: JobRun.GVK.apiVersion,
+      kind: JobRun.GVK.kind,
+      metadata: { namespace, labels, annotations },
+      spec: unnamed,
+    };
 
-    new JobRun(this, 'job-run', {
-      metadata: {
-        name: this.name,
-        namespace,
-        labels: { [TEAM_LABEL]: team.name, [JOB_LABEL]: job.name },
-        annotations: {
-          [DELETION_POLICY_ANNOTATION]: 'retain',
-          [RERUN_ANNOTATION]: String(job.rerun),
-          // Where the run's logs go: the health check's message and the README name them.
-          [LOG_GROUP_ANNOTATION]: teamLogGroupName(env, team),
-          [LOG_STREAM_PREFIX_ANNOTATION]: job.monitoring.logStreamNamePrefix,
-          ...(job.monitoring.s3Logs ? { [LOG_URI_ANNOTATION]: jobLogUri(env, team) } : {}),
-          ...(job.description ? { [DESCRIPTION_ANNOTATION]: job.description } : {}),
+    if (props.committed ?? true) {
+      new JobRun(this, 'job-run', {
+        metadata: {
+          name: this.name,
+          namespace,
+          labels: props.chain
+            ? {
+                ...labels,
+                [CHAIN_LABELS.hash]: this.hash,
+                [CHAIN_LABELS.run]: this.hash,
+                [CHAIN_LABELS.tick]: ONE_SHOT_TICK,
+                [CHAIN_LABELS.attempt]: '1',
+              }
+            : labels,
+          annotations,
         },
-      },
-      spec: this.spec,
-    });
+        spec: this.spec,
+      });
+    }
   }
 }
 

@@ -5,7 +5,6 @@ import {
   applicationWave,
   SYNC_PHASES,
   SYNC_WAVE_ANNOTATION,
-  syncPhaseName,
   syncWave,
   withSyncWaves,
 } from '../../argocd/sync-waves';
@@ -175,8 +174,9 @@ describe('syncWave', () => {
   });
 
   it('puts ConfigMaps in the YuniKorn namespace with the queues, other ConfigMaps with namespace config', () => {
-    expect(syncPhaseName(object('v1', 'ConfigMap', YUNIKORN_NAMESPACE))).toBe('storage-and-queues');
-    expect(syncPhaseName(object('v1', 'ConfigMap', 'emr-data-team-a'))).toBe('namespace-config');
+    const phaseName = (o: K8sObject) => SYNC_PHASES[syncWave(o)]?.name;
+    expect(phaseName(object('v1', 'ConfigMap', YUNIKORN_NAMESPACE))).toBe('storage-and-queues');
+    expect(phaseName(object('v1', 'ConfigMap', 'emr-data-team-a'))).toBe('namespace-config');
   });
 
   it('matches the API group, not only the kind', () => {

@@ -138,7 +138,7 @@ describe('job files', () => {
       'an unknown key with no close field',
       { [FILE]: jobFile({ colour: 'colour: blue' }) },
       [
-        `${FILE}:8:1: colour: "blue" is not a job field (known: name, description, script, arguments, files, rerun, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
+        `${FILE}:8:1: colour: "blue" is not a job field (known: name, description, script, arguments, files, rerun, schedule, after, retry, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
       ],
     ],
     [

@@ -156,7 +156,7 @@ describe("the Spark properties a job may not set (the platform's)", () => {
   it('cannot be smuggled in as spark-submit flags: a job file has no sparkSubmitParameters', () => {
     const flags = "sparkSubmitParameters: '--conf spark.kubernetes.namespace=emr-data-team-a'";
     expect(problemsOf({ 'spark.sql.shuffle.partitions': '64' }, fixture(), [flags])).toEqual([
-      `${FILE}:7:1: sparkSubmitParameters: "--conf spark.kubernetes.namespace=emr-data-team-a" is not a job field (known: name, description, script, arguments, files, rerun, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
+      `${FILE}:7:1: sparkSubmitParameters: "--conf spark.kubernetes.namespace=emr-data-team-a" is not a job field (known: name, description, script, arguments, files, rerun, schedule, after, retry, nodePool, storage, driver, executor, dynamicAllocation, sparkConf, releaseLabel, monitoring, gangScheduling, environments); see jobs/README.md.`,
     ]);
   });
 });

@@ -51,11 +51,15 @@ function uploads(job: JobJson): [string, string, string, string][] {
   );
 }
 
-/** Every ConfigMap entry of the team app: `<configMap>/<file>` → content. */
+/**
+ * Every entry of the team app's artifact ConfigMaps: `<configMap>/<file>` → content. The job
+ * launcher's ConfigMaps (its script and config, the JobRun templates) are read in the cluster,
+ * not shipped to S3.
+ */
 function configMapFiles(from: Map<string, K8sObject>): Map<string, string> {
   return new Map(
     [...from.values()]
-      .filter((o) => o.kind === 'ConfigMap')
+      .filter((o) => o.kind === 'ConfigMap' && !/^(job-launcher|jobrun)-/.test(o.metadata.name))
       .flatMap((o) =>
         Object.entries(o.data as Record<string, string>).map(([file, text]) => [
           `${o.metadata.name}/${file}`,

@@ -3,10 +3,19 @@ import { inputDataUri } from '../../config/naming';
 import { versions } from '../../config/versions';
 import { SAMPLE_OUTPUTS } from '../helpers/manifests';
 import { environmentModel } from '../helpers/model';
-import { fsxPlatform, jobRuns, loaded, problemsOf, sparkDefaultsOf, specOf, teamObjects } from './helpers';
+import {
+  fsxPlatform,
+  jobDefinitions,
+  jobRuns,
+  loaded,
+  problemsOf,
+  sparkDefaultsOf,
+  specOf,
+  teamObjects,
+} from './helpers';
 
 const env = loaded();
-const runs = jobRuns(teamObjects(env));
+const runs = jobDefinitions(teamObjects(env));
 const team = env.teams[0]!;
 const bucket = 's3://emr-eks-karpenter-emr-data-team-a-111122223333-us-west-2';
 const input = team.inputData[0]!;

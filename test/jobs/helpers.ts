@@ -98,6 +98,24 @@ export function jobRuns(objects: Map<string, K8sObject>): Map<string, K8sObject>
   );
 }
 
+/**
+ * The JobRun templates among objects (ConfigMaps `jobrun-<job>-<8 hex>`, for the jobs the team's
+ * launcher starts), by job name: each is the JobRun a one-shot run gets, without its name.
+ */
+export function jobRunTemplates(objects: Map<string, K8sObject>): Map<string, K8sObject> {
+  return new Map(
+    [...objects.values()]
+      .filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('jobrun-'))
+      .map((o) => JSON.parse((o.data as Record<string, string>)['jobrun.json'] ?? '{}') as K8sObject)
+      .map((t) => [(t.metadata.labels as Record<string, string>)['emr-eks-gitops/job'] ?? '', t]),
+  );
+}
+
+/** Every job's JobRun as rendered: the committed JobRun, or its template when the launcher starts it. */
+export function jobDefinitions(objects: Map<string, K8sObject>): Map<string, K8sObject> {
+  return new Map([...jobRunTemplates(objects), ...jobRuns(objects)]);
+}
+
 /** A JobRun's spec, typed loosely for assertions. */
 export interface JobRunSpecJson {
   name: string;

@@ -3,6 +3,7 @@ import { loadPlatform } from '../../config/load';
 import { renderPlatform } from '../../pipeline/render';
 import {
   jobFilesFor,
+  jobRunTemplates,
   jobRuns,
   loaded,
   platformWith,
@@ -17,8 +18,22 @@ const env = loaded();
 const objects = teamObjects(env);
 const runs = jobRuns(objects);
 
+/**
+ * `<job>-<8 hex>` of every job: its JobRun's name, or for a job the launcher starts the name its
+ * one-shot JobRun would have (the template ConfigMap carries the same 8 hex).
+ */
 function namesOf(input: unknown): Map<string, string> {
-  return new Map([...jobRuns(teamObjects(loaded(input)))].map(([job, run]) => [job, run.metadata.name]));
+  const objects = teamObjects(loaded(input));
+  const templates = [...objects.values()]
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('jobrun-'))
+    .map((o): [string, string] => {
+      const [, job = '', hash = ''] = /^jobrun-(.+)-([0-9a-f]{8})$/.exec(o.metadata.name) ?? [];
+      return [job, `${job}-${hash}`];
+    });
+  return new Map([
+    ...templates,
+    ...[...jobRuns(objects)].map(([job, run]): [string, string] => [job, run.metadata.name]),
+  ]);
 }
 
 function jobOf(draft: EnvironmentDraft, name: string) {
@@ -34,9 +49,10 @@ function renamed(before: Map<string, string>, after: Map<string, string>): strin
 
 describe('JobRun', () => {
   it('renders one JobRun per job of the team (job files by name), and none for a team without jobs', () => {
+    // delta-merge runs after delta-create, so the team's launcher starts it from its template.
+    expect([...jobRunTemplates(objects).keys()]).toEqual(['delta-merge']);
     expect([...runs.keys()]).toEqual([
       'delta-create',
-      'delta-merge',
       'sample-pi',
       'taxi-ebs',
       'taxi-nvme-compute',

@@ -216,6 +216,61 @@ describe('jobs/README.md, run as written', () => {
   );
 
   it(
+    'schedules a job: a template and a launch CronJob instead of a JobRun, the next runs in the diff',
+    async () => {
+      const outputs = await runSection('Schedule a job');
+      expect(rendered('JobRun')).toEqual([]);
+      expect(rendered('CronJob')).toEqual(['launch-nightly-ingest']);
+      expect(rendered('ConfigMap')).toContainEqual(
+        expect.stringMatching(/^jobrun-nightly-ingest-[0-9a-f]{8}$/),
+      );
+      const cron = load(readFileSync(join(TEAM_DIR, 'CronJob.launch-nightly-ingest.yaml'), 'utf8')) as {
+        spec: { schedule: string; timeZone: string };
+      };
+      expect(cron.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Europe/Berlin' });
+      const diff = outputs.get('npm run diff') ?? '';
+      expect(diff).toContain('CronJob emr-data-team-b/launch-nightly-ingest');
+      expect(diff).toMatch(/next runs: \d{4}-\d\d-\d\d 02:00 Europe\/Berlin/);
+      merge();
+    },
+    SLOW,
+  );
+
+  it(
+    'runs a job after another: the follow-up launcher, and a warning for a retry over data written in place',
+    async () => {
+      const outputs = await runSection('Run a job after another');
+      expect(rendered('CronJob')).toEqual(['job-follow-up', 'launch-nightly-ingest']);
+      expect(rendered('ConfigMap')).toContainEqual(
+        expect.stringMatching(/^jobrun-nightly-report-[0-9a-f]{8}$/),
+      );
+      expect(rendered('JobRun')).toEqual([]);
+      const diff = outputs.get('npm run diff') ?? '';
+      expect(diff).toContain('CronJob emr-data-team-b/job-follow-up');
+      expect(diff).toMatch(
+        /job nightly-report retries \(2 attempts\) and passes team data locations \(s3:\/\/[^ ]+\/data\/nightly-ingest\/output\/, s3:\/\/[^ ]+\/data\/nightly-report\/output\/\)/,
+      );
+      merge();
+    },
+    SLOW,
+  );
+
+  it(
+    'retries a failed run: three attempts, said to be idempotent, so the diff no longer warns',
+    async () => {
+      const outputs = await runSection('Retry a failed run');
+      expect(readFileSync(join(repo, 'jobs/emr-data-team-b/nightly-report.yaml'), 'utf8')).toContain(
+        'retry: { attempts: 3, backoff: 10m, idempotent: true }',
+      );
+      const diff = outputs.get('npm run diff') ?? '';
+      expect(diff).toMatch(/ConfigMap emr-data-team-b\/job-launcher-/);
+      expect(diff).not.toContain('retries (');
+      merge();
+    },
+    SLOW,
+  );
+
+  it(
     'prints the errors it shows for a broken job file, and writes nothing',
     () => {
       const [example] = blocks('Add a job').filter((block) => block.lang === 'yaml');

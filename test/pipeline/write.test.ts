@@ -14,7 +14,13 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MARKER_FILE, MARKER_TEXT, STAGING_NOTE } from '../../pipeline/safe-output';
+import {
+  MARKER_FILE,
+  MARKER_TEXT,
+  STAGING_NOTE,
+  stagedWrite,
+  type StagedFile,
+} from '../../pipeline/safe-output';
 import { recoverInterruptedSwap, replaceDirectory } from '../../pipeline/write';
 import { ROOT } from '../helpers/run';
 
@@ -71,7 +77,8 @@ describe('replaceDirectory', () => {
     // The marker lists nothing (it would conflict between pull requests): the next run replaces
     // the folder again because everything in it has the dist/ layout.
     expect(readFileSync(join(target, MARKER_FILE), 'utf8')).toBe(MARKER_TEXT);
-    expect(replaceDirectory(target, previous, { keep: ['other-env'] }).replaced).toBe(true);
+    replaceDirectory(target, previous, { keep: ['other-env'] });
+    expect(readTree(target)).toEqual({ ...Object.fromEntries(previous), 'other-env/README.md': 'x: 1\n' });
   });
 
   it('leaves the previous tree complete when rendering fails mid-write', () => {
@@ -181,7 +188,8 @@ describe('a marked output folder that holds files synth did not write', () => {
     );
     rmSync(join(target, 'backup'), { recursive: true });
     expect(readTree(target)).toEqual({ ...before, 'env/k8s/team/ns/notes.md': undefined });
-    expect(replaceDirectory(target, previous).replaced).toBe(true);
+    replaceDirectory(target, previous);
+    expect(readTree(target)).toMatchObject(Object.fromEntries(previous));
     expect(readdirSync(join(work, 'unlisted'))).toEqual(['dist']);
   });
 });
@@ -309,7 +317,7 @@ describe('unchanged files', () => {
       join(work, 'unchanged', 'elsewhere.yaml'),
     );
     const next = new Map([...files, ['env/k8s/team/ns/ConfigMap.changed.yaml', 'changed: 2\n']]);
-    expect(replaceDirectory(target, next)).toMatchObject({ replaced: true, written: 4, linked: 1 });
+    expect(replaceDirectory(target, next)).toMatchObject({ written: 4, linked: 1 });
     expect(readTree(target)).toEqual(Object.fromEntries(next));
     expect(inode(target, 'env/k8s/team/ns/ConfigMap.same.yaml')).toBe(
       before.get('env/k8s/team/ns/ConfigMap.same.yaml'),
@@ -326,54 +334,75 @@ describe('unchanged files', () => {
   });
 });
 
-describe('whileWriting', () => {
-  it('runs once, before the swap, and the tree is replaced when it returns true', () => {
-    const target = freshTarget('while-true');
-    const seen: Record<string, string>[] = [];
-    const result = replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), {
-      whileWriting: () => {
-        seen.push(readTree(target));
-        return true;
+describe('files alongside', () => {
+  /** A file beside the output, and a log of what the write did with it. */
+  function alongside(dir: string, content: string, log: string[]): StagedFile {
+    const write = stagedWrite(join(dir, 'OWNERS'), content);
+    return {
+      stage: () => {
+        log.push('stage');
+        write.stage();
       },
+      commit: () => {
+        log.push(`commit (output ${readTree(join(dir, 'dist'))['env/new.yaml'] ?? 'old'})`);
+        write.commit();
+      },
+      abort: () => {
+        log.push('abort');
+        write.abort();
+      },
+    };
+  }
+
+  it('are staged with the new tree and put in place right after the swap', () => {
+    const target = freshTarget('alongside');
+    const dir = join(work, 'alongside');
+    const log: string[] = [];
+    const steps: string[] = [];
+    const result = replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), {
+      alongside: [alongside(dir, 'owners\n', log)],
+      onStep: (point) => steps.push(point),
     });
-    expect(seen).toEqual([Object.fromEntries(previous)]);
-    expect(result).toMatchObject({ replaced: true, written: 1, linked: 0 });
-    expect(readTree(target)).toEqual({ 'env/new.yaml': 'n: 1\n' });
-    expect(readdirSync(join(work, 'while-true'))).toEqual(['dist']);
+    expect(result).toMatchObject({ written: 1, linked: 0 });
+    expect(log).toEqual(['stage', 'commit (output n: 1\n)']);
+    expect(steps).toEqual(['locked', 'staged', 'between-renames', 'swapped']);
+    expect(readFileSync(join(dir, 'OWNERS'), 'utf8')).toBe('owners\n');
+    expect(readdirSync(dir).sort()).toEqual(['OWNERS', 'dist']);
   });
 
-  it('abandons the write when it returns false or throws: the target unchanged, no staging left', () => {
-    const target = freshTarget('while-false');
-    expect(
-      replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), { whileWriting: () => false }),
-    ).toMatchObject({
-      replaced: false,
-    });
-    expect(() =>
-      replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), {
-        whileWriting: () => {
-          throw new Error('validator crashed');
-        },
-      }),
-    ).toThrow('validator crashed');
-    expect(readTree(target)).toEqual(Object.fromEntries(previous));
-    expect(readdirSync(join(work, 'while-false'))).toEqual(['dist']);
-  });
-
-  it('reports a write that failed on the writer thread in one sentence, changing nothing', () => {
-    const target = freshTarget('while-fail');
+  it('are removed unwritten when the new tree cannot be written: target and file unchanged', () => {
+    const target = freshTarget('alongside-fail');
+    const dir = join(work, 'alongside-fail');
+    writeFileSync(join(dir, 'OWNERS'), 'before\n');
+    const log: string[] = [];
     const tooLong = `env/${'x'.repeat(300)}.yaml`;
-    let validated = false;
     expect(() =>
       replaceDirectory(target, new Map([[tooLong, 'x: 1\n']]), {
-        whileWriting: () => (validated = true),
+        alongside: [alongside(dir, 'owners\n', log)],
       }),
     ).toThrow(
       `cannot write the new tree beside ${target} (ENAMETOOLONG): synth changed nothing; check free space and permissions there.`,
     );
-    expect(validated).toBe(true);
+    expect(log).toEqual([]);
     expect(readTree(target)).toEqual(Object.fromEntries(previous));
-    expect(readdirSync(join(work, 'while-fail'))).toEqual(['dist']);
+    expect(readFileSync(join(dir, 'OWNERS'), 'utf8')).toBe('before\n');
+    expect(readdirSync(dir).sort()).toEqual(['OWNERS', 'dist']);
+  });
+
+  it('are aborted when the swap is refused, and a file that cannot be staged stops the write', () => {
+    const target = freshTarget('alongside-refused');
+    const dir = join(work, 'alongside-refused');
+    const log: string[] = [];
+    // A folder where the file should be: staging it fails before the swap.
+    mkdirSync(join(dir, 'OWNERS'));
+    expect(() =>
+      replaceDirectory(target, new Map([['env/new.yaml', 'n: 1\n']]), {
+        alongside: [alongside(dir, 'owners\n', log)],
+      }),
+    ).toThrow(`cannot write ${dir}/OWNERS: it is a folder, not a regular file; move it away first.`);
+    expect(log).toEqual(['stage']);
+    expect(readTree(target)).toEqual(Object.fromEntries(previous));
+    expect(readdirSync(dir).sort()).toEqual(['OWNERS', 'dist']);
   });
 });
 

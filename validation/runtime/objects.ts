@@ -96,6 +96,9 @@ function waveOf(object: Json): number {
 export class RuntimeObjects {
   readonly all: readonly RuntimeObject[];
   private readonly byKind = new Map<string, RuntimeObject[]>();
+  /** Objects by kind and namespace, and the first object of each kind, namespace and name. */
+  private readonly byNamespace = new Map<string, RuntimeObject[]>();
+  private readonly byName = new Map<string, RuntimeObject>();
 
   constructor(located: readonly { readonly file: string; readonly object: Json }[]) {
     this.all = located.map(({ file, object }) => {
@@ -115,17 +118,35 @@ export class RuntimeObjects {
         phase: phaseOf(hook),
       };
     });
-    for (const o of this.all) this.byKind.set(o.kind, [...(this.byKind.get(o.kind) ?? []), o]);
+    for (const o of this.all) {
+      listed(this.byKind, o.kind).push(o);
+      listed(this.byNamespace, inNamespace(o.kind, o.namespace)).push(o);
+      const named = `${inNamespace(o.kind, o.namespace)}\0${o.name}`;
+      if (!this.byName.has(named)) this.byName.set(named, o);
+    }
   }
 
   /** Every object of a kind (optionally in one namespace). */
   ofKind(kind: string, namespace?: string): readonly RuntimeObject[] {
-    const found = this.byKind.get(kind) ?? [];
-    return namespace === undefined ? found : found.filter((o) => o.namespace === namespace);
+    if (namespace === undefined) return this.byKind.get(kind) ?? [];
+    return this.byNamespace.get(inNamespace(kind, namespace)) ?? [];
   }
 
   /** The object of a kind with this name (and namespace, for namespaced kinds). */
   find(kind: string, name: string | undefined, namespace?: string): RuntimeObject | undefined {
-    return this.ofKind(kind).find((o) => o.name === name && o.namespace === namespace);
+    // Every object has a name (`''` at the least), so no object matches an undefined one.
+    return name === undefined ? undefined : this.byName.get(`${inNamespace(kind, namespace)}\0${name}`);
   }
+}
+
+/** The index key of a kind in a namespace (`undefined`: cluster-scoped, apart from any name). */
+function inNamespace(kind: string, namespace: string | undefined): string {
+  return namespace === undefined ? `${kind}\0-` : `${kind}\0+${namespace}`;
+}
+
+/** The list under `key`, created empty the first time. */
+function listed<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (list === undefined) map.set(key, (list = []));
+  return list;
 }

@@ -1,7 +1,7 @@
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import type { ModelPod } from '../pod/model';
 import type { Upload } from '../jobrun/content-address';
-import { artifactUris } from '../jobrun/content-address';
+import { artifactUris, uploadOf } from '../jobrun/content-address';
 import {
   compareStage,
   describe,
@@ -226,7 +226,7 @@ function jobRunHealth(ctx: HealthContext, run: RuntimeObject): Outcome {
     if (stuck !== undefined) return stuck;
   }
   for (const uri of artifactUris(run)) {
-    const upload = ctx.uploads.find((u) => u.uri === uri && u.job.namespace === run.namespace);
+    const upload = uploadOf(ctx.uploads, uri, run.namespace);
     if (upload?.job.phase === 'none') {
       return {
         state: 'stuck',

@@ -98,7 +98,9 @@ export function checkSync(sink: FindingSink, ctx: Omit<HealthContext, 'unhealthy
   const apps = new Map<string, RuntimeObject[]>();
   for (const o of ctx.objects.all) {
     if (o.phase === 'none') continue;
-    apps.set(o.app, [...(apps.get(o.app) ?? []), o]);
+    const listed = apps.get(o.app);
+    if (listed === undefined) apps.set(o.app, [o]);
+    else listed.push(o);
   }
   const unhealthyApps = new Set<string>();
   const context: HealthContext = { ...ctx, unhealthyApps };

@@ -115,13 +115,29 @@ function overridesText(spec: OverridesCarrier): ParsedText | undefined {
   let result: ParsedText | undefined;
   if (typeof raw === 'string') {
     try {
-      result = { value: load(raw) };
+      result = { value: canonicalJson(raw) ?? load(raw) };
     } catch (error) {
       result = { error: error instanceof Error ? error : new Error(String(error)) };
     }
   }
   parsedOverrides.set(spec, result);
   return result;
+}
+
+/**
+ * `text` parsed, when it is JSON exactly as `JSON.stringify(value, null, 2)` writes it, as synth
+ * renders overrides: such text reads the same as JSON and as YAML (it has no duplicate keys, or
+ * it would not print back the same), and JSON.parse reads it many times faster. Undefined for any
+ * other text, which is then read as YAML.
+ */
+function canonicalJson(text: string): unknown {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return JSON.stringify(value, null, 2) === text ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -83,6 +83,29 @@ export function uploads(objects: RuntimeObjects): Upload[] {
   return found;
 }
 
+const uploadIndexes = new WeakMap<readonly Upload[], Map<string, Upload>>();
+
+/**
+ * The first upload in `shipped` of `uri` by a Job in `namespace`; the list is indexed on the
+ * first call (a platform of a thousand teams ships tens of thousands of files).
+ */
+export function uploadOf(
+  shipped: readonly Upload[],
+  uri: string,
+  namespace: string | undefined,
+): Upload | undefined {
+  let index = uploadIndexes.get(shipped);
+  if (index === undefined) {
+    index = new Map();
+    for (const upload of shipped) {
+      const key = JSON.stringify([upload.job.namespace ?? null, upload.uri]);
+      if (!index.has(key)) index.set(key, upload);
+    }
+    uploadIndexes.set(shipped, index);
+  }
+  return index.get(JSON.stringify([namespace ?? null, uri]));
+}
+
 /** The content-addressed artifact URIs a JobRun names anywhere in its spec. */
 export function artifactUris(run: RuntimeObject): string[] {
   const text = JSON.stringify(run.object.spec ?? {});
@@ -115,7 +138,7 @@ export function checkContentAddresses(
   }
   for (const run of objects.ofKind('JobRun')) {
     for (const uri of artifactUris(run)) {
-      if (shipped.some((u) => u.uri === uri && u.job.namespace === run.namespace)) continue;
+      if (uploadOf(shipped, uri, run.namespace) !== undefined) continue;
       sink.report(
         run.file,
         '$.spec',

@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EnvironmentSet, PodTemplate } from '../../cross-checks';
+import type { EnvironmentSet, Located, PodTemplate } from '../../cross-checks';
 import type { FindingSink } from '../../findings';
 import { asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { checkS3Access, managedBuckets, roleNameOf, type IamRole } from '../iam-role/terraform-iam';
 import { checkTaskGroups, type TaskGroup } from '../pod/task-groups';
+import { podTemplateOf } from '../pod-template/lookup';
 import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
 
 function fileName(uri: string | undefined): string | undefined {
@@ -20,7 +21,14 @@ export function checkJobRuns(
   set: EnvironmentSet,
   roles: Map<string, IamRole> | undefined,
 ): void {
-  const virtualClusters = set.objects.filter((o) => o.object.kind === 'VirtualCluster');
+  // The first VirtualCluster of each namespace and name (a JobRun names one).
+  const virtualClusters = new Map<string, Located>();
+  for (const o of set.objects) {
+    if (o.object.kind !== 'VirtualCluster') continue;
+    const metadata = obj(o.object.metadata);
+    const key = JSON.stringify([str(metadata.namespace) ?? null, str(metadata.name) ?? null]);
+    if (!virtualClusters.has(key)) virtualClusters.set(key, o);
+  }
   const buckets = managedBuckets(roles);
   for (const { file, object } of set.objects.filter((o) => o.object.kind === 'JobRun')) {
     const namespace = str(obj(object.metadata).namespace);
@@ -28,11 +36,7 @@ export function checkJobRuns(
     const from = obj(obj(spec.virtualClusterRef).from);
     if (isObject(spec.virtualClusterRef)) {
       const refNamespace = str(from.namespace) ?? namespace;
-      const target = virtualClusters.find(
-        (vc) =>
-          str(obj(vc.object.metadata).name) === str(from.name) &&
-          str(obj(vc.object.metadata).namespace) === refNamespace,
-      );
+      const target = virtualClusters.get(JSON.stringify([refNamespace ?? null, str(from.name) ?? null]));
       if (refNamespace !== namespace || target === undefined) {
         sink.report(
           file,
@@ -70,7 +74,8 @@ export function checkJobRuns(
     for (const role of ['driver', 'executor'] as const) {
       const uri = conf.get(`spark.kubernetes.${role}.podTemplateFile`);
       if (uri === undefined) continue;
-      const template = set.podTemplates.find((t) => t.namespace === namespace && t.key === fileName(uri));
+      const key = fileName(uri);
+      const template = key === undefined ? undefined : podTemplateOf(set.podTemplates, namespace, key);
       templates.set(role, template);
       if (template === undefined) {
         sink.report(

@@ -38,6 +38,11 @@ export const jobRunCorpus: KindCorpus = {
     job('jobrun.overrides-parse', 'configurationOverrides that does not parse', (j) => {
       j.spec.configurationOverrides = '{"applicationConfiguration": [';
     }),
+    job('jobrun.overrides-parse', 'configurationOverrides as JSON with a key twice', (j) => {
+      // Laid out as synth writes JSON, but with a duplicate key: read as YAML, which refuses it.
+      j.spec.configurationOverrides =
+        '{\n  "applicationConfiguration": [],\n  "applicationConfiguration": []\n}';
+    }),
     job('jobrun.monitoring-missing', 'no monitoringConfiguration', (j) => {
       overrides(j, (o) => {
         delete o.monitoringConfiguration;

@@ -1,4 +1,5 @@
 import type { PodTemplate } from '../../cross-checks';
+import { podTemplateOf } from '../pod-template/lookup';
 import { quantityValue } from '../../../lib/kubernetes-formats';
 import type { FindingSink } from '../../findings';
 import { classificationProperties, overridesEntry, parseOverrides } from './checks';
@@ -128,7 +129,7 @@ export function jobRunTemplate(
   templates: readonly PodTemplate[],
 ): PodTemplate | undefined {
   const file = conf.get(`spark.kubernetes.${role}.podTemplateFile`)?.split('/').at(-1);
-  return file === undefined ? undefined : templates.find((t) => t.namespace === namespace && t.key === file);
+  return file === undefined ? undefined : podTemplateOf(templates, namespace, file);
 }
 
 function sparkPod(

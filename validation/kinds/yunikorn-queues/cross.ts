@@ -8,6 +8,12 @@ import { teamNamespaces } from '../virtualcluster/cross';
 export function checkQueueBudgets(sink: FindingSink, set: EnvironmentSet): void {
   if (set.queues === undefined || !set.queues.namespaceTag) return;
   const { file, index } = set.queues;
+  // The first ResourceQuota of each namespace.
+  const quotas = new Map<string | undefined, EnvironmentSet['objects'][number]>();
+  for (const o of set.objects) {
+    const namespace = str(obj(o.object.metadata).namespace);
+    if (o.object.kind === 'ResourceQuota' && !quotas.has(namespace)) quotas.set(namespace, o);
+  }
   for (const namespace of teamNamespaces(set)) {
     const queue = index.get(`root.${namespace}`);
     if (queue === undefined) {
@@ -19,9 +25,7 @@ export function checkQueueBudgets(sink: FindingSink, set: EnvironmentSet): void 
       );
       continue;
     }
-    const quota = set.objects.find(
-      (o) => o.object.kind === 'ResourceQuota' && str(obj(o.object.metadata).namespace) === namespace,
-    );
+    const quota = quotas.get(namespace);
     const hard = obj(obj(quota?.object.spec).hard);
     for (const [resource, quotaKey] of [
       ['vcore', 'requests.cpu'],

@@ -1,5 +1,6 @@
 import { CronSyntaxError, formatRun, nextRuns, parseCron, runsPerWeek } from '../lib/cron';
 import { asObject, isObject } from '../lib/json';
+import { jobRunEstimate } from './compute-estimate';
 import { indexKey, type Change, type Index, type Severity } from './model';
 
 /**
@@ -121,4 +122,38 @@ export function launcherConfigWarnings(change: Change, after: Index, warn: Warn)
       'notice',
     );
   }
+}
+
+/** `<namespace>/jobrun-<job>-<8 hex>`: the JobRun template of a scheduled or chained job. */
+const TEMPLATE = /^([^/]+)\/jobrun-(.+)-[0-9a-f]{8}$/;
+
+/**
+ * The compute notice of a new JobRun template (a job that runs from the launcher: on a
+ * schedule, or after another job), like a committed JobRun's; for a scheduled job the per-day
+ * figures use its launcher CronJob's runs (a year of them, averaged over its days).
+ */
+export function templateEstimate(change: Change, after: Index, warn: Warn): void {
+  if (change.action !== 'added' && change.action !== 'replaced') return;
+  const match = TEMPLATE.exec(change.name);
+  if (match === null) return;
+  const [, namespace, job] = match;
+  let jobRun: unknown;
+  try {
+    jobRun = JSON.parse(
+      str(asObject(asObject(after.get(indexKey(change))?.value).data)['jobrun.json']) ?? 'null',
+    );
+  } catch {
+    return; // the validator refuses a template that does not parse
+  }
+  if (!isObject(jobRun)) return;
+  const launcher = scheduleOf(
+    after.get(
+      indexKey({ env: change.env, app: change.app, kind: 'CronJob', name: `${namespace}/launch-${job}` }),
+    )?.value,
+  );
+  const weekly = launcher === undefined ? undefined : perWeek(launcher);
+  const estimate = jobRunEstimate(jobRun, change.env, after, () =>
+    weekly === undefined ? undefined : weekly / 7,
+  );
+  if (estimate !== undefined) warn(change, `job ${job ?? ''}: ${estimate}`, 'notice');
 }

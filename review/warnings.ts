@@ -5,7 +5,7 @@ import { eksUpgradeProblem, replacementReason } from './destructive';
 import { parseDocument } from './embedded';
 import { isPolicyDocument, policyWidenings, publicGrants } from './iam';
 import { indexKey, subjectOf, type Change, type Index, type Severity, type Warning } from './model';
-import { cronJobWarnings, launcherConfigWarnings } from './schedules';
+import { cronJobWarnings, launcherConfigWarnings, templateEstimate } from './schedules';
 import { isKeptAfterRemoval } from './terraform-entries';
 import type { FieldChange } from './value-diff';
 
@@ -152,6 +152,7 @@ function kubernetesRules(change: Change, rules: Rules): void {
   } else if (change.kind === 'ConfigMap' && change.action !== 'removed') {
     spotDriverRule(change, rules);
     launcherConfigWarnings(change, rules.after, warn);
+    templateEstimate(change, rules.after, warn);
   } else if (change.kind === 'AppProject' && change.action === 'changed') {
     const widened = change.fields.filter(
       (f) =>

@@ -25,6 +25,24 @@ const reasons = (before: readonly InputTree[], after: readonly InputTree[]) =>
     .map((w) => `${w.severity}: ${w.subject}: ${w.reason}`);
 
 describe('the review of schedules and retries', () => {
+  it('estimates the compute of a job that runs from the launcher, per day for a scheduled one', () => {
+    const estimates = (jobs: readonly InputTree[]) =>
+      diffTrees(treeOf([]), treeOf(jobs), undefined, NOW)
+        .warnings.filter((w) => /^ConfigMap emr-data-team-a\/jobrun-/.test(w.subject))
+        .map((w) => `${w.severity}: ${w.reason}`);
+    const hourly = estimates([{ name: 'ingest', script: PI, schedule: { cron: '0 * * * *' } }]);
+    expect(hourly).toHaveLength(1);
+    expect(hourly[0]).toMatch(/^notice: job ingest: .*vCPU-hours .*; at 24 run\(s\) a day, /);
+    // A job that runs after another has no schedule: its estimate is per run only.
+    const chained = estimates([
+      { name: 'first', script: PI },
+      { name: 'second', script: PI, after: ['first'] },
+    ]);
+    expect(chained).toHaveLength(1);
+    expect(chained[0]).toMatch(/^notice: job second: /);
+    expect(chained[0]).not.toContain('a day');
+  });
+
   it('shows the next three runs of a new schedule, in its time zone', () => {
     expect(
       reasons(

@@ -435,9 +435,15 @@ export const network: SystemModel = {
       }
     }
     // Driver and executors of each JobRun, both ways, on Spark's ports.
+    const podsOf = new Map<unknown, { driver?: PlatformPod; executor?: PlatformPod }>();
+    for (const p of pods) {
+      if (p.role !== 'driver' && p.role !== 'executor') continue;
+      const roles = podsOf.get(p.owner) ?? {};
+      roles[p.role] ??= p;
+      podsOf.set(p.owner, roles);
+    }
     for (const run of context.objects.ofKind('JobRun')) {
-      const driver = pods.find((p) => p.owner === run && p.role === 'driver');
-      const executor = pods.find((p) => p.owner === run && p.role === 'executor');
+      const { driver, executor } = podsOf.get(run) ?? {};
       if (driver === undefined || executor === undefined) continue;
       const { conf } = jobRunConf(obj(run.object.spec));
       const number = (key: string, fallback: number): number => Number(conf.get(key) ?? fallback) || fallback;

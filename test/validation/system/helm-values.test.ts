@@ -46,17 +46,36 @@ const mustCatch: MustCatch[] = [
     }),
   },
   {
-    name: 'a chart version whose values are not derived',
+    name: 'a chart of which no version is derived',
     rule: 'system.helm-chart-unknown',
     file: ADDONS,
-    mentions: ['karpenter@9.9.9', 'npm run schemas'],
+    mentions: ['karpenter-next@1.14.1', 'holds no version', 'npm run schemas'],
     set: editTerraform('addons', (s) => {
-      s.resource.helm_release.karpenter.version = '9.9.9';
+      s.resource.helm_release.karpenter.chart = 'karpenter-next';
+    }),
+  },
+  {
+    name: 'a misspelt key in a bumped chart, checked against the nearest version held',
+    rule: 'helm.values-unknown-key',
+    file: ADDONS,
+    mentions: ['serviceAcount', 'the nearest version of the chart the repository holds', 'karpenter@1.14.2'],
+    set: editTerraform('addons', (s) => {
+      const release = s.resource.helm_release.karpenter;
+      release.version = '1.14.2';
+      const parsed = (load(release.values[0]) ?? {}) as Tree;
+      parsed.serviceAcount = { name: 'karpenter' };
+      release.values = [dump(parsed)];
     }),
   },
 ];
 
 const nearMisses: NearMiss[] = [
+  {
+    name: 'a version bump of a chart (the documented day-2 change), checked against the version held',
+    set: editTerraform('addons', (s) => {
+      s.resource.helm_release['kube-prometheus-stack'].version = '82.13.4';
+    }),
+  },
   {
     name: 'a key under an open path (argo-cd configs.cm)',
     set: values('argocd', (v) => {

@@ -78,8 +78,10 @@ export function chartValuesText(dir = chartsDir()): string | undefined {
     return undefined;
   }
   const charts: Record<string, unknown> = {};
+  // Keyed by chart name, not pin: bumping a pin (a day-2 change) leaves the derived data as it
+  // is, and the release is checked against the reference values it names.
   for (const [pin, reference] of Object.entries(REFERENCES).sort(([a], [b]) => a.localeCompare(b))) {
-    charts[pin] = {
+    charts[chartOfPin(pin)] = {
       checkedAgainst: reference.folders,
       openPaths: Object.keys(reference.openPaths ?? {}).sort(),
       documentedPaths: Object.keys(reference.documented ?? {}).sort(),
@@ -106,4 +108,9 @@ export async function systemDataOutputs(): Promise<Map<string, string>> {
   const charts = chartValuesText();
   if (charts !== undefined) outputs.set(CHART_VALUES_FILE, await formatted(CHART_VALUES_FILE, charts));
   return outputs;
+}
+
+/** `karpenter` of `karpenter@1.14.1`. */
+export function chartOfPin(pin: string): string {
+  return pin.slice(0, pin.lastIndexOf('@'));
 }

@@ -65,7 +65,7 @@ export interface ChartValues {
 
 let chartValues: ReadonlyMap<string, ChartValues> | undefined;
 
-/** The derived values of each pinned chart, by `<chart>@<version>`. */
+/** The derived values of each pinned chart, by chart name. */
 export function pinnedChartValues(): ReadonlyMap<string, ChartValues> {
   if (chartValues === undefined) {
     const parsed = JSON.parse(readFileSync(CHART_VALUES_FILE, 'utf8')) as {

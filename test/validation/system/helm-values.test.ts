@@ -46,19 +46,22 @@ const mustCatch: MustCatch[] = [
     }),
   },
   {
-    name: 'a chart of which no version is derived',
+    name: 'a chart whose values are not derived',
     rule: 'system.helm-chart-unknown',
     file: ADDONS,
-    mentions: ['karpenter-next@1.14.1', 'holds no version', 'npm run schemas'],
+    mentions: ['karpenter-next@1.14.1', 'npm run schemas'],
     set: editTerraform('addons', (s) => {
       s.resource.helm_release.karpenter.chart = 'karpenter-next';
     }),
   },
   {
-    name: 'a misspelt key in a bumped chart, checked against the nearest version held',
+    name: 'a misspelt key in a bumped chart, checked against the reference values it names',
     rule: 'helm.values-unknown-key',
     file: ADDONS,
-    mentions: ['serviceAcount', 'the nearest version of the chart the repository holds', 'karpenter@1.14.2'],
+    mentions: [
+      'serviceAcount',
+      'karpenter/1.14.1 (the reference values karpenter@1.14.2 is checked against)',
+    ],
     set: editTerraform('addons', (s) => {
       const release = s.resource.helm_release.karpenter;
       release.version = '1.14.2';

@@ -1,6 +1,7 @@
 import { CLUSTER_SCOPED_KINDS, type K8sObject } from '../manifests/render';
 import { apiGroup } from './sync-waves';
 import type { AppProjectSpec, ApplicationDestination, ClusterResourceRestriction, GroupKind } from './types';
+import { wildcardMatch } from '../lib/wildcard';
 
 /**
  * A small re-implementation of how Argo CD v3.5 decides whether a project permits a destination
@@ -19,18 +20,7 @@ import type { AppProjectSpec, ApplicationDestination, ClusterResourceRestriction
 export function globMatch(pattern: string, value: string, separator?: string): boolean {
   if (pattern === '*') return true;
   if (/[[\\]/.test(pattern)) throw new Error(`Unsupported glob "${pattern}": only * and ? are implemented.`);
-  // Most patterns name one kind or group: no expression to build for those.
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
-  const any = separator === undefined ? '.' : `[^${separator.replace(/[\]\\^-]/g, '\\$&')}]`;
-  const source = pattern
-    .split('')
-    .map((char) => {
-      if (char === '*') return `${any}*`;
-      if (char === '?') return any;
-      return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(value);
+  return wildcardMatch(pattern, value, separator === undefined ? {} : { separator });
 }
 
 function groupKindIn(list: readonly GroupKind[], group: string, kind: string): boolean {

@@ -1,4 +1,5 @@
 import { isObject, type Json } from '../lib/json';
+import { wildcardMatch } from '../lib/wildcard';
 
 /**
  * The IAM model of the PR diff: which changes to a policy document grant more than before.
@@ -196,13 +197,7 @@ const SET_OPERATORS =
   /^(String(Not)?Equals(IgnoreCase)?|String(Not)?Like|Arn(Not)?(Equals|Like)|(Not)?IpAddress)(IfExists)?$/;
 
 function covers(pattern: string, value: string, caseless: boolean): boolean {
-  if (pattern === value) return true;
-  if (!/[*?]/.test(pattern)) return caseless && pattern.toLowerCase() === value.toLowerCase();
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, caseless ? 'i' : '').test(value);
+  return wildcardMatch(pattern, value, { caseless });
 }
 
 const wildcards = (values: readonly string[]): string =>

@@ -4,6 +4,7 @@ import { groupSatisfies, nodePools } from '../kinds/nodepool/node-groups';
 import { compareStage, ROOT_APP, stageLabel, type RuntimeObject } from '../runtime/objects';
 import { jobRunConf } from '../kinds/jobrun/spark-conf';
 import { named, type SystemContext, type SystemModel } from './context';
+import { wildcardMatch } from '../../lib/wildcard';
 
 /**
  * Argo CD's structure (class 2 of the system models): the Applications the root app syncs,
@@ -22,18 +23,6 @@ import { named, type SystemContext, type SystemModel } from './context';
  *   application syncs in a later wave than it, and after its AppProject.
  */
 
-/** Argo CD's glob: `*` any run, `?` one character; a leading `!` negates. */
-function globMatch(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern === value;
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return regex.test(value);
-}
-
 interface Destination {
   readonly server: string;
   readonly namespace: string;
@@ -47,8 +36,8 @@ function permitted(project: Json, target: Destination): boolean {
     const server = str(d.server) ?? str(d.name) ?? '';
     const namespace = str(d.namespace) ?? '';
     const deny = namespace.startsWith('!') || server.startsWith('!');
-    const serverMatch = globMatch(server.replace(/^!/, ''), target.server);
-    const namespaceMatch = globMatch(namespace.replace(/^!/, ''), target.namespace);
+    const serverMatch = wildcardMatch(server.replace(/^!/, ''), target.server);
+    const namespaceMatch = wildcardMatch(namespace.replace(/^!/, ''), target.namespace);
     if (deny) {
       if (serverMatch && (namespace.startsWith('!') ? namespaceMatch : true)) return false;
     } else if (serverMatch && namespaceMatch) allowed = true;
@@ -61,9 +50,9 @@ function listed(entries: unknown, o: RuntimeObject): boolean {
     .filter(isObject)
     .some(
       (e) =>
-        globMatch(str(e.group) ?? '', o.group) &&
-        globMatch(str(e.kind) ?? '', o.kind) &&
-        (e.name === undefined || globMatch(str(e.name) ?? '', o.name)),
+        wildcardMatch(str(e.group) ?? '', o.group) &&
+        wildcardMatch(str(e.kind) ?? '', o.kind) &&
+        (e.name === undefined || wildcardMatch(str(e.name) ?? '', o.name)),
     );
 }
 

@@ -1,4 +1,5 @@
 import type { FindingSink } from '../../findings';
+import { wildcardMatch } from '../../../lib/wildcard';
 
 /** The IAM facts of an environment's Terraform JSON that the cross-checks compare with the manifests. */
 export interface IamRole {
@@ -158,13 +159,7 @@ export function checkS3Access(
 
 /** IAM `StringLike` matching (`*` and `?`). */
 export function iamLike(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return regex.test(value);
+  return wildcardMatch(pattern, value);
 }
 
 /** The session tags EKS Pod Identity sets that name the one service account a role is for. */

@@ -37,6 +37,3 @@ export function loadSources(platform: Pick<Platform, 'environments'>, root: stri
   }
   return { jobFiles, outputs };
 }
-
-/** Sources for a platform that ships no files and has no outputs (generated platforms, tests). */
-export const NO_SOURCES: PlatformSources = { jobFiles: new Map(), outputs: new Map() };

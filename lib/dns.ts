@@ -17,8 +17,3 @@ export const DNS_LABEL_MAX = 63;
 
 /** The longest DNS-1123 subdomain. */
 export const DNS_SUBDOMAIN_MAX = 253;
-
-/** Whether `value` is a DNS-1123 label of at most `max` characters. */
-export function isDnsLabel(value: string, max = DNS_LABEL_MAX): boolean {
-  return value.length <= max && DNS_LABEL.test(value);
-}

@@ -1,5 +1,5 @@
 /** Kubernetes' string formats, as the API server's Go validation checks them. */
-import { DNS_LABEL, DNS_SUBDOMAIN } from './dns';
+import { DNS_LABEL, DNS_LABEL_MAX, DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX } from './dns';
 
 /** `resource.Quantity` (the same expression the Karpenter CRD embeds). */
 export const QUANTITY =
@@ -10,7 +10,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Why `value` is not a DNS-1123 label (≤ 63), or undefined when it is one. */
 export function dnsLabelProblem(value: string): string | undefined {
-  if (value.length > 63) return `"${value}" is longer than 63 characters (DNS-1123 label)`;
+  if (value.length > DNS_LABEL_MAX)
+    return `"${value}" is longer than ${DNS_LABEL_MAX} characters (DNS-1123 label)`;
   if (!DNS_LABEL.test(value))
     return `"${value}" is not a DNS-1123 label (lower-case alphanumerics and '-', alphanumeric at both ends)`;
   return undefined;
@@ -18,7 +19,8 @@ export function dnsLabelProblem(value: string): string | undefined {
 
 /** Why `value` is not a DNS-1123 subdomain (≤ 253), or undefined when it is one. */
 export function dnsSubdomainProblem(value: string): string | undefined {
-  if (value.length > 253) return `"${value}" is longer than 253 characters (DNS-1123 subdomain)`;
+  if (value.length > DNS_SUBDOMAIN_MAX)
+    return `"${value}" is longer than ${DNS_SUBDOMAIN_MAX} characters (DNS-1123 subdomain)`;
   if (!DNS_SUBDOMAIN.test(value))
     return `"${value}" is not a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.')`;
   return undefined;

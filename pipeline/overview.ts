@@ -104,11 +104,13 @@ export function environmentOverview(model: EnvironmentModel, apps: readonly K8sA
     '| team | job | node pool | storage | executors | rerun | JobRun |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
+  // The jobs in the order their team lists them, rendered or waiting.
+  const configured = new Map(env.teams.map((team) => [team.name, team.jobs]));
   for (const team of model.teams) {
     const effectiveJobs = new Map(
       [...team.jobs, ...team.waitingJobs.map((w) => w.job)].map((job) => [job.name, job]),
     );
-    for (const job of env.teams.find((t) => t.name === team.name)?.jobs ?? []) {
+    for (const job of configured.get(team.name) ?? []) {
       const effective = effectiveJobs.get(job.name);
       if (effective === undefined) continue;
       const executors =

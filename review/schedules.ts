@@ -1,5 +1,5 @@
 import { CronSyntaxError, formatRun, nextRuns, parseCron, runsPerWeek } from '../lib/cron';
-import { asObject, isObject } from '../lib/json';
+import { asObject, isObject, type Json } from '../lib/json';
 import { jobRunEstimate } from './compute-estimate';
 import { indexKey, type Change, type Index, type Severity } from './model';
 
@@ -108,19 +108,23 @@ export function launcherConfigWarnings(change: Change, after: Index, warn: Warn)
         name: `${namespace}/jobrun-${job}-${hash}`,
       }),
     );
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(str(asObject(asObject(template?.value).data)['jobrun.json']) ?? 'null');
-    } catch {
-      continue;
-    }
-    const locations = dataLocations(parsed);
+    const locations = dataLocations(templateJobRun(template?.value));
     if (locations.length === 0) continue;
     warn(
       change,
       `job ${job} retries (${String(retry.attempts)} attempts) and passes team data locations (${locations.join(', ')}): if an attempt that failed half-way wrote part of its output, the next attempt writes it again; make the write idempotent (overwrite, or one Delta transaction) and say so with retry.idempotent: true`,
       'notice',
     );
+  }
+}
+
+/** The JobRun a template ConfigMap holds, or undefined (the validator refuses one that does not parse). */
+function templateJobRun(configMap: unknown): Json | undefined {
+  try {
+    const jobRun: unknown = JSON.parse(str(asObject(asObject(configMap).data)['jobrun.json']) ?? 'null');
+    return isObject(jobRun) ? jobRun : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -137,15 +141,8 @@ export function templateEstimate(change: Change, after: Index, warn: Warn): void
   const match = TEMPLATE.exec(change.name);
   if (match === null) return;
   const [, namespace, job] = match;
-  let jobRun: unknown;
-  try {
-    jobRun = JSON.parse(
-      str(asObject(asObject(after.get(indexKey(change))?.value).data)['jobrun.json']) ?? 'null',
-    );
-  } catch {
-    return; // the validator refuses a template that does not parse
-  }
-  if (!isObject(jobRun)) return;
+  const jobRun = templateJobRun(after.get(indexKey(change))?.value);
+  if (jobRun === undefined) return;
   const launcher = scheduleOf(
     after.get(
       indexKey({ env: change.env, app: change.app, kind: 'CronJob', name: `${namespace}/launch-${job}` }),

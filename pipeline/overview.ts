@@ -99,7 +99,7 @@ export function environmentOverview(model: EnvironmentModel, apps: readonly K8sA
     '',
     '## Jobs',
     '',
-    'Jobs run once per JobRun name: a merge that changes a job (or bumps `rerun`) starts a new run; there are no schedules.',
+    "A job without `schedule` or `after` runs once per JobRun name: a merge that changes it (or bumps `rerun`) starts a new run. A job with either is started by its team's launcher (CronJobs in the team app), which names each run from the job's definition and the tick.",
     '',
     '| team | job | node pool | storage | executors | rerun | JobRun |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -117,9 +117,14 @@ export function environmentOverview(model: EnvironmentModel, apps: readonly K8sA
         effective.executors.kind === 'fixed'
           ? String(effective.executors.instances)
           : `${effective.executors.min}-${effective.executors.max}`;
+      const launched = effective.schedule
+        ? `launcher: \`${effective.schedule.cron}\` (${effective.schedule.timeZone ?? 'UTC'})`
+        : effective.after.length > 0
+          ? `launcher: after ${effective.after.join(', ')}`
+          : undefined;
       const run = team.waitingJobs.some((w) => w.job.name === job.name)
         ? 'waits for Terraform outputs'
-        : (jobRuns.get(`${team.namespace}/${job.name}`) ?? '-');
+        : (jobRuns.get(`${team.namespace}/${job.name}`) ?? launched ?? '-');
       lines.push(
         `| ${[team.name, job.name, effective.nodePool.name, effective.storage, executors, String(effective.rerun), run].map(cell).join(' | ')} |`,
       );

@@ -42,6 +42,7 @@ export function buildPlatformModel(
 export function buildEnvironmentModel(config: Environment, sources: PlatformSources): EnvironmentModel {
   const outputs = sources.outputs.get(config.name) ?? {};
   const view = inClusterView(config, outputs);
+  const renderedTeams = new Map(view.env.teams.map((team) => [team.name, team]));
   const waitingJobs = new Map(view.waiting.flatMap((w) => w.jobs.map((job) => [job, w.feature] as const)));
   return {
     name: config.name,
@@ -50,6 +51,8 @@ export function buildEnvironmentModel(config: Environment, sources: PlatformSour
     cluster: view.env,
     waiting: view.waiting,
     addons: enabledAddons(config),
-    teams: config.teams.map((team) => buildTeamModel(config, view.env, team, waitingJobs, sources)),
+    teams: config.teams.map((team) =>
+      buildTeamModel(config, view.env, team, renderedTeams.get(team.name) ?? team, waitingJobs, sources),
+    ),
   };
 }

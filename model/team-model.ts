@@ -64,17 +64,18 @@ export interface TeamModel {
 
 /**
  * Builds a team's model. `cluster` is the environment the in-cluster side renders (waiting
- * features off, their jobs left out); `config` the environment as configured, for the jobs that
- * wait (`waiting` names the feature of each, by `<team>/<job>`).
+ * features off, their jobs left out) and `rendered` the team as it holds it; `config` the
+ * environment as configured, for the jobs that wait (`waiting` names the feature of each, by
+ * `<team>/<job>`).
  */
 export function buildTeamModel(
   config: Environment,
   cluster: Environment,
   team: Team,
+  rendered: Team,
   waiting: ReadonlyMap<string, string>,
   sources: PlatformSources,
 ): TeamModel {
-  const rendered = cluster.teams.find((t) => t.name === team.name) ?? team;
   const jobs = rendered.jobs.map((job) => effectiveJob(cluster, rendered, job));
   const waitingJobs = team.jobs.flatMap((job) => {
     const feature = waiting.get(`${team.name}/${job.name}`);

@@ -11,8 +11,8 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { clusterRoleName, type Environment } from '../../config';
-import { managedPolicy, policyJson, serviceTrust } from './iam-policy';
-import { arn, iamArn } from '../../lib/arn';
+import { accountAdministersKey, managedPolicy, policyJson, serviceTrust } from './iam-policy';
+import { arn } from '../../lib/arn';
 
 /** Props for {@link EksCluster}. */
 export interface EksClusterProps {
@@ -57,13 +57,7 @@ export class EksCluster extends Construct {
       deletionWindowInDays: 30,
       policy: policyJson({
         Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: iamArn(cluster, 'root') },
-            Action: 'kms:*',
-            Resource: '*',
-          },
+          accountAdministersKey(cluster),
           {
             Sid: 'ClusterRoleEncrypts',
             Effect: 'Allow',

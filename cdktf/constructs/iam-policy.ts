@@ -1,4 +1,4 @@
-import { awsManagedPolicyArn, type ArnScope } from '../../lib/arn';
+import { awsManagedPolicyArn, iamArn, type ArnScope } from '../../lib/arn';
 /** Typed IAM policy documents, serialized deterministically (no data sources, visible in review). */
 
 export type Principal =
@@ -102,4 +102,15 @@ export function irsaTrust(
 /** AWS managed policy ARN, in the cluster's partition. */
 export function managedPolicy(scope: ArnScope, name: string): string {
   return awsManagedPolicyArn(scope, name);
+}
+
+/** The statement of a KMS key policy that leaves the key to the account's IAM (KMS's default). */
+export function accountAdministersKey(scope: ArnScope): PolicyStatement {
+  return {
+    Sid: 'AccountAdministers',
+    Effect: 'Allow',
+    Principal: { AWS: iamArn(scope, 'root') },
+    Action: 'kms:*',
+    Resource: '*',
+  };
 }

@@ -20,8 +20,7 @@ import {
   teamAlertWebhookName,
   teamAlertWebhookRoleName,
 } from '../../config/observability';
-import { iamArn } from '../../lib/arn';
-import { policyJson } from './iam-policy';
+import { accountAdministersKey, policyJson } from './iam-policy';
 
 /** Props for {@link TeamJobAlerts}. */
 export interface TeamJobAlertsProps {
@@ -88,13 +87,7 @@ export class TeamJobAlerts extends Construct {
       deletionWindowInDays: 30,
       policy: policyJson({
         Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: iamArn(env.cluster, 'root') },
-            Action: 'kms:*',
-            Resource: '*',
-          },
+          accountAdministersKey(env.cluster),
           {
             Sid: 'EventBridgePublishesAlerts',
             Effect: 'Allow',

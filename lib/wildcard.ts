@@ -14,7 +14,22 @@ export function wildcardMatch(
   if (!pattern.includes('*') && !pattern.includes('?')) {
     return caseless && pattern.toLowerCase() === value.toLowerCase();
   }
-  const { separator } = options;
+  return compiled(pattern, options.separator, caseless).test(value);
+}
+
+/**
+ * Compiled patterns, by pattern, separator and case: the validator matches every JobRun's S3
+ * URIs against its team's policy patterns, so the same few patterns are tried many times. The
+ * cache holds compiled expressions only (no answers), so what it returns never depends on it;
+ * it is emptied when it reaches {@link MAX_COMPILED} entries.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+const MAX_COMPILED = 10_000;
+
+function compiled(pattern: string, separator: string | undefined, caseless: boolean): RegExp {
+  const key = `${caseless ? 'i' : 's'}${separator ?? ''}\0${pattern}`;
+  const cached = compiledPatterns.get(key);
+  if (cached !== undefined) return cached;
   const any = separator === undefined ? '.' : `[^${separator.replace(/[\]\\^-]/g, '\\$&')}]`;
   const source = [...pattern]
     .map((char) => {
@@ -23,5 +38,8 @@ export function wildcardMatch(
       return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     })
     .join('');
-  return new RegExp(`^${source}$`, caseless ? 'is' : 's').test(value);
+  const expression = new RegExp(`^${source}$`, caseless ? 'is' : 's');
+  if (compiledPatterns.size >= MAX_COMPILED) compiledPatterns.clear();
+  compiledPatterns.set(key, expression);
+  return expression;
 }

@@ -52,21 +52,26 @@ export function objectPath(app: string, object: K8sObject): string {
  */
 export function renderManifests(model: EnvironmentModel): K8sApp[] {
   const { cluster: env, outputs } = model;
-  const charts: [string, Chart][] = [];
+  // Each chart is turned into objects as soon as it is built, so its construct tree is garbage
+  // before the next one is made (a thousand team charts at once are most of the render's heap).
+  const apps: K8sApp[] = [];
+  const add = (name: string, chart: Chart): void => {
+    apps.push({
+      name,
+      objects: (chart.toJson() as K8sObject[]).map((object) => ({ path: objectPath(name, object), object })),
+    });
+  };
   const appOf = (key: 'karpenter' | 'yunikorn' | 'prometheus') =>
     model.addons.find((addon) => addon.key === key)?.app;
   const karpenter = appOf('karpenter');
-  if (karpenter) charts.push([karpenter.name, new KarpenterChart(new App(), karpenter.name, { env })]);
-  charts.push(['storage', new StorageChart(new App(), 'storage', { env, outputs })]);
+  if (karpenter) add(karpenter.name, new KarpenterChart(new App(), karpenter.name, { env }));
+  add('storage', new StorageChart(new App(), 'storage', { env, outputs }));
   const yunikorn = appOf('yunikorn');
-  if (yunikorn) charts.push([yunikorn.name, new YunikornChart(new App(), yunikorn.name, { env })]);
+  if (yunikorn) add(yunikorn.name, new YunikornChart(new App(), yunikorn.name, { env }));
   const monitoring = appOf('prometheus');
-  if (monitoring) charts.push([monitoring.name, new MonitoringChart(new App(), monitoring.name, { env })]);
+  if (monitoring) add(monitoring.name, new MonitoringChart(new App(), monitoring.name, { env }));
   for (const team of model.teams) {
-    charts.push([`team-${team.name}`, new TeamChart(new App(), `team-${team.name}`, { env, team })]);
+    add(`team-${team.name}`, new TeamChart(new App(), `team-${team.name}`, { env, team }));
   }
-  return charts.map(([name, chart]) => ({
-    name,
-    objects: (chart.toJson() as K8sObject[]).map((object) => ({ path: objectPath(name, object), object })),
-  }));
+  return apps;
 }

@@ -80,15 +80,7 @@ function renderEnvironment(
 ): EnvironmentSummary {
   const started = performance.now();
   const env = model.config;
-  // CDKTF's App wants an output directory that exists; nothing is written to it.
-  const app = new App({ outdir: tmpdir(), stackTraces: false, skipValidation: true });
-  let resources = 0;
-  const stacks = environmentStacks(app, model);
-  for (const stack of stacks) {
-    const json = stackToJson(stack);
-    resources += countStack(json).resources;
-    files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, toJson(json));
-  }
+  const { stacks, resources } = renderTerraform(model, files);
   const k8sObjects: Record<string, number> = {};
   // Terraform renders what the config enables; the cluster side waits for outputs it needs.
   notices.push(...model.waiting.map((waiting) => waitingNotice(env.name, waiting)));
@@ -107,5 +99,25 @@ function renderEnvironment(
     objects.set(`${env.name}/argocd/${path}`, object);
   }
   files.set(`${env.name}/README.md`, environmentOverview(model, apps));
-  return { env: env.name, stacks: stacks.length, resources, k8sObjects, ms: performance.now() - started };
+  return { env: env.name, stacks, resources, k8sObjects, ms: performance.now() - started };
+}
+
+/**
+ * The environment's Terraform stacks, as files. The CDKTF app (every construct of every stack)
+ * is garbage once this returns, before the Kubernetes side is built.
+ */
+function renderTerraform(
+  model: EnvironmentModel,
+  files: Map<string, string>,
+): { stacks: number; resources: number } {
+  // CDKTF's App wants an output directory that exists; nothing is written to it.
+  const app = new App({ outdir: tmpdir(), stackTraces: false, skipValidation: true });
+  let resources = 0;
+  const stacks = environmentStacks(app, model);
+  for (const stack of stacks) {
+    const json = stackToJson(stack);
+    resources += countStack(json).resources;
+    files.set(`${model.config.name}/terraform/${stack.stackName}/cdk.tf.json`, toJson(json));
+  }
+  return { stacks: stacks.length, resources };
 }

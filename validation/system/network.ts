@@ -106,10 +106,35 @@ class Matrix {
     }
     for (const ns of context.objects.ofKind('Namespace'))
       this.namespaceLabels.set(ns.name, obj(obj(ns.object.metadata).labels) as Record<string, string>);
+    const keys = new Set<string>();
+    const read = (selector: unknown): void => {
+      const s = obj(selector);
+      for (const key of Object.keys(obj(s.matchLabels))) keys.add(key);
+      for (const expression of arr(s.matchExpressions).filter(isObject)) keys.add(str(expression.key) ?? '');
+    };
+    for (const list of this.policies.values())
+      for (const { spec } of list) {
+        read(spec.podSelector);
+        for (const rule of [...arr(spec.egress), ...arr(spec.ingress)].filter(isObject))
+          for (const peer of [...arr(rule.to), ...arr(rule.from)].filter(isObject)) read(peer.podSelector);
+      }
+    this.selectorKeys = [...keys].sort();
   }
 
-  labelsOf(namespace: string): Record<string, string> {
-    return { ...(this.namespaceLabels.get(namespace) ?? {}), 'kubernetes.io/metadata.name': namespace };
+  /** Namespace labels as the API server sets them, made once per namespace. */
+  private readonly fullLabels = new Map<string, Readonly<Record<string, string>>>();
+  /** Every label key a pod selector of some policy reads (policy and peer selectors). */
+  private readonly selectorKeys: readonly string[];
+  /** The candidate namespaces a namespaceSelector matches, per selector and candidate set. */
+  private readonly selectedCache = new WeakMap<object, WeakMap<ReadonlySet<string>, Set<string>>>();
+
+  labelsOf(namespace: string): Readonly<Record<string, string>> {
+    let labels = this.fullLabels.get(namespace);
+    if (labels === undefined) {
+      labels = { ...(this.namespaceLabels.get(namespace) ?? {}), 'kubernetes.io/metadata.name': namespace };
+      this.fullLabels.set(namespace, labels);
+    }
+    return labels;
   }
 
   private isolating(
@@ -123,6 +148,31 @@ class Matrix {
         types.length > 0 ? types.includes(direction) : direction === 'Ingress' || p.spec.egress !== undefined;
       return applies && selects(p.spec.podSelector, labels);
     });
+  }
+
+  /**
+   * A pod's row of the matrix: its namespace and the values of the labels some pod selector
+   * reads. Labels no selector reads never change a verdict, so pods of one row are admitted
+   * alike and the checks evaluate each row once.
+   */
+  row(pod: { namespace: string; labels: Readonly<Record<string, string>> }): string {
+    const values = this.selectorKeys.map((key) => (Object.hasOwn(pod.labels, key) ? pod.labels[key] : null));
+    return `${pod.namespace}\0${JSON.stringify(values)}`;
+  }
+
+  /** The namespaces of `candidates` a namespaceSelector matches. */
+  private selectedNamespaces(selector: Json, candidates: ReadonlySet<string>): ReadonlySet<string> {
+    let bySet = this.selectedCache.get(selector);
+    if (bySet === undefined) {
+      bySet = new WeakMap();
+      this.selectedCache.set(selector, bySet);
+    }
+    let found = bySet.get(candidates);
+    if (found === undefined) {
+      found = new Set([...candidates].filter((ns) => selects(selector, this.labelsOf(ns))));
+      bySet.set(candidates, found);
+    }
+    return found;
   }
 
   private peerMatches(rulePeer: Json, policyNamespace: string, peer: Peer): boolean {
@@ -213,7 +263,7 @@ class Matrix {
             if (candidates.has(name)) found.add(name);
             continue;
           }
-          for (const ns of candidates) if (selects(selector, this.labelsOf(ns))) found.add(ns);
+          for (const ns of this.selectedNamespaces(selector, candidates)) found.add(ns);
         }
       }
     }
@@ -396,16 +446,23 @@ export const network: SystemModel = {
       reported.add(key);
       sink.report(file, path, rule, message);
     };
-    const evaluated = new Set<string>();
+    // What each row of the matrix cannot reach, evaluated once per row; reported per pod labels.
+    const blockedByRow = new Map<string, { dns: Port[]; external: typeof external }>();
     for (const p of pods) {
-      // Pods with the same namespace and labels are the same row of the matrix.
+      const row = matrix.row(p);
+      let blocked = blockedByRow.get(row);
+      if (blocked === undefined) {
+        blocked = {
+          dns: dnsPorts.filter((port) => matrix.admits('Egress', p, dns, port) === undefined),
+          external: external.filter((t) => matrix.admits('Egress', p, t.peer, t.port) === undefined),
+        };
+        blockedByRow.set(row, blocked);
+      }
+      if (blocked.dns.length === 0 && blocked.external.length === 0) continue;
       const signature = `${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`;
-      if (evaluated.has(signature)) continue;
-      evaluated.add(signature);
       const egress = matrix.egressPolicies(p);
       const where = egress[0]?.object.file ?? p.owner.file;
-      for (const port of dnsPorts) {
-        if (matrix.admits('Egress', p, dns, port) !== undefined) continue;
+      for (const port of blocked.dns) {
         const dnsPolicy = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('53'));
         const nsLabels = matrix.labelsOf('kube-system');
         report(
@@ -422,8 +479,7 @@ export const network: SystemModel = {
             )}) on ${port.protocol} 53: ${dnsPolicy !== undefined ? `NetworkPolicy ${dnsPolicy.object.namespace}/${dnsPolicy.object.name} selects no such peer or port` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress to namespaceSelector kubernetes.io/metadata.name=kube-system, podSelector k8s-app=kube-dns, UDP and TCP 53`,
         );
       }
-      for (const target of external) {
-        if (matrix.admits('Egress', p, target.peer, target.port) !== undefined) continue;
+      for (const target of blocked.external) {
         const httpsPolicy = egress.find((e) => JSON.stringify(e.spec.egress ?? []).includes('443'));
         report(
           `ext\0${signature}\0${target.name}`,
@@ -442,6 +498,7 @@ export const network: SystemModel = {
       roles[p.role] ??= p;
       podsOf.set(p.owner, roles);
     }
+    const evaluated = new Set<string>();
     for (const run of context.objects.ofKind('JobRun')) {
       const { driver, executor } = podsOf.get(run) ?? {};
       if (driver === undefined || executor === undefined) continue;
@@ -451,9 +508,8 @@ export const network: SystemModel = {
       const blockManager = number('spark.blockManager.port', 7079);
       const driverBlockManager = number('spark.driver.blockManager.port', blockManager);
       const linkKey = [
-        run.namespace,
-        JSON.stringify(Object.entries(driver.labels).sort()),
-        JSON.stringify(Object.entries(executor.labels).sort()),
+        matrix.row(driver),
+        matrix.row(executor),
         driverPort,
         blockManager,
         driverBlockManager,
@@ -505,11 +561,14 @@ export const network: SystemModel = {
       if (vc.namespace !== undefined) teams.add(vc.namespace);
     const teamPods = pods.filter((p) => teams.has(p.namespace));
     const representative = new Map<string, PlatformPod>();
-    for (const p of teamPods)
-      representative.set(`${p.namespace}\0${JSON.stringify(Object.entries(p.labels).sort())}`, p);
+    for (const p of teamPods) representative.set(matrix.row(p), p);
     const sample = [...representative.values()];
     const byNamespace = new Map<string, PlatformPod[]>();
-    for (const p of sample) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+    for (const p of sample) {
+      const list = byNamespace.get(p.namespace);
+      if (list === undefined) byNamespace.set(p.namespace, [p]);
+      else list.push(p);
+    }
     const ports = matrix.ports([...teams]);
     for (const to of sample) {
       // Only namespaces some ingress rule of `to` could admit are candidates (linear in teams).

@@ -30,6 +30,32 @@ const mustCatch: MustCatch[] = [
     }),
   },
   {
+    // Pods are evaluated once per row (namespace and the labels some selector reads): the
+    // driver and executor rows differ only in spark-role, which this selector reads, and the
+    // pods evaluated first are allowed.
+    name: 'DNS open to every pod but executors',
+    rule: 'system.network-dns',
+    file: 'emr-data-team-a/NetworkPolicy.default-deny-all.yaml',
+    mentions: ['the executor of JobRun'],
+    set: editObject(DNS, (o) => {
+      o.spec.podSelector = {
+        matchExpressions: [{ key: 'spark-role', operator: 'NotIn', values: ['executor'] }],
+      };
+    }),
+  },
+  {
+    // Only one job's pods carry the label value the selector leaves out.
+    name: "DNS open to every pod but one job's",
+    rule: 'system.network-dns',
+    file: 'emr-data-team-a/NetworkPolicy.default-deny-all.yaml',
+    mentions: ['JobRun emr-data-team-a/taxi-ebs-'],
+    set: editObject(DNS, (o) => {
+      o.spec.podSelector = {
+        matchExpressions: [{ key: 'app.kubernetes.io/part-of', operator: 'NotIn', values: ['taxi-ebs'] }],
+      };
+    }),
+  },
+  {
     name: 'DNS over UDP only',
     rule: 'system.network-dns',
     file: DNS,

@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { yamlDocument } from './yaml-writer';
 
 /** A plain JSON value. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -35,33 +35,11 @@ export function toJson(value: unknown): string {
 }
 
 /**
- * YAML with sorted keys, no line folding, no anchors, and a trailing newline: the text of
- * `dump(sortKeys(value))`, without the deep copy (the serializer sorts as it writes, in the
- * order a copy made by {@link sortKeys} enumerates its keys).
+ * YAML with sorted keys, no line folding, no anchors, and a trailing newline: for JSON values
+ * the text of `dump(sortKeys(value))` (js-yaml, `lineWidth: -1`, `noRefs`, double quotes),
+ * written without the deep copy by {@link yamlDocument}, which sends any other value to js-yaml
+ * whole (lib/yaml-writer.ts).
  */
 export function toYaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: enumerationOrder });
-}
-
-/**
- * The order in which an object built by inserting keys in sorted order enumerates them: array
- * index keys (`"0"`, `"7"`, `"10"`) first, by number, then the rest in code-unit order.
- */
-function enumerationOrder(a: string, b: string): number {
-  const ai = arrayIndex(a);
-  const bi = arrayIndex(b);
-  if (ai !== undefined || bi !== undefined) {
-    if (ai === undefined) return 1;
-    if (bi === undefined) return -1;
-    return ai - bi;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The number of a key that JavaScript treats as an array index (`0` … `2**32 - 2`). */
-function arrayIndex(key: string): number | undefined {
-  const first = key.charCodeAt(0);
-  if (first < 48 || first > 57 || !/^(?:0|[1-9][0-9]*)$/.test(key)) return undefined;
-  const index = Number(key);
-  return index <= 2 ** 32 - 2 ? index : undefined;
+  return yamlDocument(value);
 }

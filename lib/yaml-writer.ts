@@ -280,8 +280,7 @@ const ASK_JS_YAML = 3;
  * - more than one line: literal (every character is printable, no line is folded);
  * - one line that plain style cannot hold: double-quoted. Plain style needs a first character
  *   that is neither a space nor one of `- ? : , [ ] { } # & * ! | = > ' " % @` and the backquote,
- *   a last one that is neither a
- *   space nor `:`, and no `: ` or ` #` within;
+ *   a last one that is neither a space nor `:`, and no `: ` or ` #` within;
  * - one line that plain style can hold: plain, unless a YAML type reads it (then double-quoted,
  *   as are the YAML 1.1 booleans and base-60 numbers js-yaml quotes for compatibility). Known
  *   here without js-yaml's resolvers: a string starting with a letter, `_` or `/` is read by no
@@ -323,6 +322,7 @@ function styleOf(value: string): number {
   return ASK_JS_YAML;
 }
 
+/** Printable ASCII (space to `~`) and line breaks only. */
 const PRINTABLE_LINES = /^[\n\x20-\x7e]*$/;
 
 /** 1 for the printable ASCII characters a plain scalar may start with (js-yaml's `isPlainSafeFirst`). */
@@ -364,8 +364,8 @@ const READ_AS_OTHER_TYPES: ReadonlySet<string> = new Set([
 
 /**
  * 1 for the ASCII letters that no int, float, timestamp or base-60 form contains: every letter
- * but a–f, A–F, o, O, x, X, t, T, z, Z, i, I, n, N (the last ones for `.inf`/`.nan`, which cannot
- * start with a digit but are kept out all the same).
+ * but a–f and A–F (hexadecimal digits, exponents), o and x (octal, hexadecimal), t, T and Z
+ * (timestamps), and, to be safe, O, X, z and the letters of `.inf` and `.nan` (i, I, n, N).
  */
 const DISAMBIGUATING_LETTER: readonly number[] = Array.from({ length: 128 }, (_, code) => {
   const char = String.fromCharCode(code);

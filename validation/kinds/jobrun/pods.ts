@@ -53,14 +53,18 @@ function withPrefix(
   prefix: string,
 ): Record<string, string> {
   const found: Record<string, string> = {};
-  const entries = properties instanceof Map ? properties : Object.entries(properties);
-  for (const [key, value] of entries as Iterable<[string, string]>) {
-    if (key.length <= prefix.length || !key.startsWith(prefix)) continue;
+  const add = (value: string, key: string): void => {
+    if (key.length <= prefix.length || !key.startsWith(prefix)) return;
     const name = key.slice(prefix.length);
     // A key named __proto__ is a property like any other (as Object.fromEntries makes it).
     if (name === '__proto__')
       Object.defineProperty(found, name, { value, enumerable: true, writable: true, configurable: true });
     else found[name] = value;
+  };
+  if (properties instanceof Map) properties.forEach(add);
+  else {
+    const record = properties as Readonly<Record<string, string>>;
+    for (const key of Object.keys(record)) add(record[key]!, key);
   }
   return found;
 }

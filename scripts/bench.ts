@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseOptions, UsageError } from '../pipeline/cli';
@@ -153,6 +153,20 @@ function measureAll(
   );
 }
 
+/**
+ * Microseconds to create one empty file, over 2000 files in a new folder of `scratch` (removed with
+ * it when the bench ends, so the probe frees no inodes while the bench runs). What the teams-*
+ * cases' writes cost depends on it (docs/performance.md, "The file system").
+ */
+function fileCreationMicros(scratch: string, label: string): number {
+  const count = 2000;
+  const dir = join(scratch, `file-creation-${label}`);
+  mkdirSync(dir);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) closeSync(openSync(join(dir, String(i)), 'wx'));
+  return ((performance.now() - started) * 1000) / count;
+}
+
 /** The cdktf-cli matching our cdktf, installed once into a temporary folder (or the one given). */
 function cdktfCli(given: string | undefined): { bin: string; version: string } {
   const version = (
@@ -249,8 +263,11 @@ export function run(args: readonly string[]): number {
   ];
   const load = loadavg();
   let results: Map<string, Result>;
+  const creation: number[] = [];
   try {
+    creation.push(fileCreationMicros(work, 'start'));
     results = measureAll(cases, runs, largeRuns, work);
+    creation.push(fileCreationMicros(work, 'end'));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -298,12 +315,14 @@ export function run(args: readonly string[]): number {
       budgets.map(([name, value, ok]) => [name, value, ok ? 'yes' : 'NO']),
     )}\n\nMeasured on Node ${process.version}, ${cpus().length} CPUs, load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start and ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(' ')} at the end; ratios compare cases timed in this run.\n`,
+      .join(
+        ' ',
+      )} at the end; creating an empty file took ${creation.map((us) => `${us.toFixed(0)} µs`).join(' and ')} (see docs/performance.md, "The file system"); ratios compare cases timed in this run.\n`,
   );
   if (values.json) {
     writeFileAtomic(
       values.json,
-      `${JSON.stringify({ node: process.version, cpus: cpus().length, load, results: [...results.values()], budgets }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, cpus: cpus().length, load, fileCreationMicros: creation, results: [...results.values()], budgets }, null, 2)}\n`,
     );
   }
   return budgets.every(([, , ok]) => ok) ? 0 : 1;

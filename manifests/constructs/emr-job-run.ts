@@ -24,6 +24,7 @@ import { contentHash } from '../../lib/hash';
 import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';
+import { runLabelProperties } from '../jobs/observability-properties';
 import { CHAIN_LABELS, ONE_SHOT_TICK } from '../launcher/launcher-names';
 
 /** Props for {@link EmrJobRun}. */
@@ -98,9 +99,12 @@ export class EmrJobRun extends Construct {
           fail(`job ${team.name}/${job.name}: no artifact for ${job.entryPoint.source.file}`));
     const args = job.arguments.map((argument) => expandPlaceholders(argument, env, job, artifacts));
 
+    // Built once: the name is hashed from the properties without the run's labels, which are
+    // then added (they carry the name).
+    const sparkDefaults = jobSparkDefaults(env, job, artifacts);
     const overrides = (run?: string): ConfigurationOverrides =>
       configurationOverrides({
-        sparkDefaults: jobSparkDefaults(env, job, artifacts, run),
+        sparkDefaults: run === undefined ? sparkDefaults : { ...sparkDefaults, ...runLabelProperties(run) },
         // What EMR adds to the job's pods (logging containers, the job submitter's placement and
         // eviction protection), explicit rather than EMR's defaults.
         more: [emrContainersDefaults(), jobSubmitterConfiguration()],

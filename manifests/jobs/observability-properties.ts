@@ -42,13 +42,12 @@ export function eventLogProperties(env: Environment, job: EffectiveJob): Record<
 
 /**
  * The labels of the job's driver and executor pods: `team`, `job` and the recommended
- * `app.kubernetes.io/*`; with `run` (the JobRun name) also `run` and `app.kubernetes.io/instance`.
- * The run is left out when the JobRun's content hash is computed (the name cannot hash itself);
- * it is a function of that hash, so it adds nothing the hash does not cover.
+ * `app.kubernetes.io/*`. The run's own labels ({@link runLabelProperties}) are added once the
+ * JobRun is named: the name is hashed from everything else, so they add nothing it does not cover.
  */
-export function podLabelProperties(job: EffectiveJob, run?: string): Record<string, string> {
+export function podLabelProperties(job: EffectiveJob): Record<string, string> {
   const properties: Record<string, string> = {};
-  for (const role of ['driver', 'executor'] as const) {
+  for (const role of ROLES) {
     const labels: Record<string, string> = {
       [POD_TEAM_LABEL]: job.team.name,
       [POD_JOB_LABEL]: job.name,
@@ -56,10 +55,21 @@ export function podLabelProperties(job: EffectiveJob, run?: string): Record<stri
       'app.kubernetes.io/component': role,
       'app.kubernetes.io/part-of': job.name,
       'app.kubernetes.io/managed-by': 'emr-eks-gitops',
-      ...(run === undefined ? {} : { [POD_RUN_LABEL]: run, 'app.kubernetes.io/instance': run }),
     };
     for (const [key, value] of Object.entries(labels))
       properties[`spark.kubernetes.${role}.label.${key}`] = value;
   }
   return properties;
 }
+
+/** The labels that name the run (the JobRun) on its driver and executor pods: `run` and `app.kubernetes.io/instance`. */
+export function runLabelProperties(run: string): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const role of ROLES) {
+    properties[`spark.kubernetes.${role}.label.${POD_RUN_LABEL}`] = run;
+    properties[`spark.kubernetes.${role}.label.app.kubernetes.io/instance`] = run;
+  }
+  return properties;
+}
+
+const ROLES = ['driver', 'executor'] as const;

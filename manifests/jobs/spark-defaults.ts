@@ -119,14 +119,14 @@ function decommissioning(job: EffectiveJob): Record<string, string> {
 }
 
 /**
- * Every `spark-defaults` property of a job. `run` (the JobRun name) labels the pods; without it
- * the properties are those the JobRun's name is hashed from.
+ * Every `spark-defaults` property of a job but the run's labels: what the JobRun's name is hashed
+ * from. The JobRun adds {@link runLabelProperties} of its name (the job's own `sparkConf` may not
+ * set them, so they are added last without changing anything else).
  */
 export function jobSparkDefaults(
   env: Environment,
   job: EffectiveJob,
   artifacts: TeamArtifacts,
-  run?: string,
 ): Record<string, string> {
   const templates = jobPodTemplates(job, artifacts);
   const own = Object.fromEntries(
@@ -140,7 +140,7 @@ export function jobSparkDefaults(
     ...storage(job, templates),
     ...(env.addons.prometheus ? prometheus() : {}),
     ...eventLogProperties(env, job),
-    ...podLabelProperties(job, run),
+    ...podLabelProperties(job),
     ...decommissioning(job),
     ...gangSchedulingProperties(
       job,

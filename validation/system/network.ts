@@ -306,6 +306,23 @@ const stringMap = (value: unknown): Record<string, string> =>
     Object.entries(obj(value)).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
 
+/** Adds the entries under `prefix` to `into`, the prefix removed (later entries win). */
+function underPrefix(
+  entries: Iterable<readonly [string, string]>,
+  prefix: string,
+  into: Record<string, string>,
+): Record<string, string> {
+  for (const [key, value] of entries)
+    if (key.startsWith(prefix))
+      Object.defineProperty(into, key.slice(prefix.length), {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  return into;
+}
+
 /** The pod template of a workload kind, or undefined for other kinds. */
 function workloadTemplate(o: RuntimeObject): Json | undefined {
   const spec = obj(o.object.spec);
@@ -351,28 +368,16 @@ function networkPods(context: SystemContext): NetworkPod[] {
       owner: o,
       role: 'job-submitter',
       namespace: o.namespace,
-      labels: Object.fromEntries(
-        Object.entries(submitter)
-          .filter(([k]) => k.startsWith('jobsubmitter.label.'))
-          .map(([k, v]) => [k.slice('jobsubmitter.label.'.length), v]),
-      ),
+      labels: underPrefix(Object.entries(submitter), 'jobsubmitter.label.', {}),
     });
     const { conf } = jobRunConf(spec);
     for (const role of ['driver', 'executor'] as const) {
       const template = jobRunTemplate(conf, role, o.namespace, context.podTemplates);
-      const prefix = `spark.kubernetes.${role}.label.`;
-      pods.push({
-        owner: o,
-        role,
-        namespace: o.namespace,
-        labels: {
-          ...stringMap(obj(template?.pod.metadata).labels),
-          ...Object.fromEntries(
-            [...conf].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
-          ),
-          'spark-role': role,
-        },
+      const labels = underPrefix(conf, `spark.kubernetes.${role}.label.`, {
+        ...stringMap(obj(template?.pod.metadata).labels),
       });
+      labels['spark-role'] = role;
+      pods.push({ owner: o, role, namespace: o.namespace, labels });
     }
   }
   return pods;

@@ -1,4 +1,5 @@
 import type { FindingSink } from '../../findings';
+import { specS3Uris } from '../jobrun/spec-uris';
 import { wildcardMatch } from '../../../lib/wildcard';
 
 /** The IAM facts of an environment's Terraform JSON that the cross-checks compare with the manifests. */
@@ -107,16 +108,6 @@ export function managedBuckets(roles: ReadonlyMap<string, IamRole> | undefined):
   );
 }
 
-/** `s3://` and `s3a://` URIs in a JobRun spec: [uri, bucket, key]. */
-function s3Uris(spec: unknown): [string, string, string][] {
-  const text = JSON.stringify(spec);
-  return [...text.matchAll(/s3a?:\/\/([a-z0-9.-]+)\/([^\s"',\\]*)/g)].map(([uri, bucket = '', key = '']) => [
-    uri,
-    bucket,
-    key,
-  ]);
-}
-
 /**
  * Spark's S3 access through a JobRun's execution role: every S3 URI into one of the environment's
  * buckets lies under a prefix the role may use (`cross.s3-prefix`), and the role may list each of
@@ -134,7 +125,7 @@ export function checkS3Access(
   buckets: ReadonlySet<string>,
 ): void {
   const unlisted = new Set<string>();
-  for (const [uri, bucket, key] of s3Uris(spec)) {
+  for (const [uri, bucket, key] of specS3Uris(spec)) {
     if (!buckets.has(bucket)) continue;
     if (!role.s3Objects.some((arn) => iamLike(arn.slice(S3_ARN.length), `${bucket}/${key}`))) {
       sink.report(

@@ -1,4 +1,5 @@
 import { sha256 } from '../../../lib/hash';
+import { specS3Uris } from './spec-uris';
 import type { FindingSink } from '../../findings';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import type { RuntimeObject, RuntimeObjects } from '../../runtime/objects';
@@ -108,10 +109,10 @@ export function uploadOf(
 
 /** The content-addressed artifact URIs a JobRun names anywhere in its spec. */
 export function artifactUris(run: RuntimeObject): string[] {
-  const text = JSON.stringify(run.object.spec ?? {});
-  return [...new Set([...text.matchAll(/s3a?:\/\/[a-z0-9.-]+\/[^\s"',\\]+/g)].map((m) => m[0]))].filter(
-    (uri) => ARTIFACT_KEY.test(uri.replace(/^s3a?:\/\/[^/]+\//, '')),
-  );
+  const uris = new Set<string>();
+  for (const [uri, , key] of specS3Uris(run.object.spec ?? {}))
+    if (key !== '' && ARTIFACT_KEY.test(key)) uris.add(uri);
+  return [...uris];
 }
 
 /** Both content-addressing rules over one environment. */

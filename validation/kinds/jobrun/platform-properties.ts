@@ -140,7 +140,8 @@ function templateProblem(key: string, role: string, value: string): string | und
 interface Located {
   readonly key: string;
   readonly value: string;
-  readonly path: string;
+  /** Where the property is: a path, or how to spell it (built only for a finding). */
+  readonly path: string | (() => string);
 }
 
 /** The `spark-defaults` properties of parsed overrides, each at its path. */
@@ -159,7 +160,7 @@ function overridesProperties(overrides: Json): Located[] {
             {
               key,
               value,
-              path: `$.spec.configurationOverrides.applicationConfiguration[${i}].properties['${key}']`,
+              path: () => `$.spec.configurationOverrides.applicationConfiguration[${i}].properties['${key}']`,
             },
           ]
         : [],
@@ -202,7 +203,7 @@ export function checkPlatformProperties(
   ];
   for (const { key, value, path } of located) {
     const problem = platformPropertyProblem(key, value, namespace);
-    if (problem !== undefined) sink.report(file, path, RULE, problem);
+    if (problem !== undefined) sink.report(file, typeof path === 'string' ? path : path(), RULE, problem);
   }
   if (
     shellWords(parameters).some(

@@ -47,13 +47,26 @@ import { EMR_LOGGING_DEFAULTS } from '../../../lib/spark-sizing';
 
 const MIB = 2 ** 20;
 
-/** Properties under `prefix` with the prefix removed. */
-function withPrefix(properties: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(properties)
-      .filter(([key]) => key.startsWith(prefix) && key.length > prefix.length)
-      .map(([key, value]) => [key.slice(prefix.length), value]),
-  );
+/** Properties under `prefix` with the prefix removed (from a record or a SparkConf, without copying it). */
+function withPrefix(
+  properties: Readonly<Record<string, string>> | ReadonlyMap<string, string>,
+  prefix: string,
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  const add = (value: string, key: string): void => {
+    if (key.length <= prefix.length || !key.startsWith(prefix)) return;
+    const name = key.slice(prefix.length);
+    // A key named __proto__ is a property like any other (as Object.fromEntries makes it).
+    if (name === '__proto__')
+      Object.defineProperty(found, name, { value, enumerable: true, writable: true, configurable: true });
+    else found[name] = value;
+  };
+  if (properties instanceof Map) properties.forEach(add);
+  else {
+    const record = properties as Readonly<Record<string, string>>;
+    for (const key of Object.keys(record)) add(record[key]!, key);
+  }
+  return found;
 }
 
 /** `spark.kubernetes.<role>.volumes.persistentVolumeClaim.<v>.options.claimName` values naming a fixed claim. */
@@ -182,7 +195,6 @@ function sparkPod(
     .filter(isObject)
     .map((c) => specContainer(c, c.restartPolicy === 'Always'));
   const metadata = obj(template?.pod.metadata);
-  const properties = Object.fromEntries(conf);
   return {
     owner: run,
     role,
@@ -190,13 +202,13 @@ function sparkPod(
     namespace: run.namespace ?? '',
     nodeSelector: {
       ...stringMap(spec.nodeSelector),
-      ...withPrefix(properties, 'spark.kubernetes.node.selector.'),
-      ...withPrefix(properties, `spark.kubernetes.${role}.node.selector.`),
+      ...withPrefix(conf, 'spark.kubernetes.node.selector.'),
+      ...withPrefix(conf, `spark.kubernetes.${role}.node.selector.`),
     },
     tolerations: arr(spec.tolerations).filter(isObject),
     annotations: {
       ...stringMap(metadata.annotations),
-      ...withPrefix(properties, `spark.kubernetes.${role}.annotation.`),
+      ...withPrefix(conf, `spark.kubernetes.${role}.annotation.`),
     },
     initContainers: [...init, ...(logging?.sidecar === true ? [logging] : [])],
     containers: [

@@ -316,8 +316,14 @@ export function admitPods(
 ): AdmittedPod[] {
   const admitted: AdmittedPod[] = [];
   const byNamespace = new Map<string, AdmittedPod[]>();
+  // A namespace's container limit ranges, read once per namespace.
+  const rangesOf = new Map<string, ContainerLimits[]>();
   for (const pod of pods) {
-    const ranges = items(objects, pod.namespace, 'Container').map(containerLimits);
+    let ranges = rangesOf.get(pod.namespace);
+    if (ranges === undefined) {
+      ranges = items(objects, pod.namespace, 'Container').map(containerLimits);
+      rangesOf.set(pod.namespace, ranges);
+    }
     const initContainers = pod.initContainers.map((c) => defaulted(c, ranges));
     const containers = pod.containers.map((c) => defaulted(c, ranges));
     const originals = [...pod.initContainers, ...pod.containers];
@@ -361,7 +367,9 @@ export function admitPods(
       }
     }
     admitted.push(result);
-    byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), result]);
+    const group = byNamespace.get(pod.namespace);
+    if (group === undefined) byNamespace.set(pod.namespace, [result]);
+    else group.push(result);
   }
   for (const [namespace, group] of byNamespace) {
     for (const quota of quotas(objects, namespace)) {

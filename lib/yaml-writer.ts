@@ -32,11 +32,17 @@ const DUMP_OPTIONS: DumpOptions = {
  * overflows the stack, as in js-yaml (`noRefs`).
  */
 export function yamlDocument(value: unknown): string {
-  try {
-    const text = topNode(value);
-    if (text !== undefined) return `${text}\n`;
-  } catch (error) {
-    if (!(error instanceof NotWrittenHere)) throw error;
+  if (value !== undefined) {
+    // The text is collected in pieces and joined once: one flat string, where appending to a
+    // string would leave a rope of thousands of pieces several times the text's size in memory.
+    const out: string[] = [];
+    try {
+      sequenceItem(value, 0, out);
+      out.push('\n');
+      return out.join('');
+    } catch (error) {
+      if (!(error instanceof NotWrittenHere)) throw error;
+    }
   }
   return dump(value, DUMP_OPTIONS);
 }
@@ -44,32 +50,32 @@ export function yamlDocument(value: unknown): string {
 /** Thrown where a value needs js-yaml's own dumper: the whole document goes to `dump`. */
 class NotWrittenHere extends Error {}
 
-/** The document's root, as js-yaml writes it at level 0 (compact: no line break before it). */
-function topNode(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  return sequenceItem(value, 0);
-}
-
 /**
  * A node that starts on the current line (a sequence item after `- `, or the root), at `level`:
  * a non-empty mapping or sequence starts with its first entry, without a line break.
  */
-function sequenceItem(value: unknown, level: number): string {
+function sequenceItem(value: unknown, level: number, out: string[]): void {
   switch (typeof value) {
     case 'string':
-      return stringScalar(value, level);
+      stringScalar(value, level, out);
+      return;
     case 'number':
-      return numberScalar(value);
+      out.push(numberScalar(value));
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
+      out.push(value ? 'true' : 'false');
+      return;
     case 'undefined':
       // js-yaml writes a missing or undefined array item as null.
-      return 'null';
+      out.push('null');
+      return;
     case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) return value.length === 0 ? '[]' : sequenceBody(value, level, true);
-      const body = mappingBody(plainObject(value), level, true);
-      return body.length === 0 ? '{}' : body;
+      if (value === null) out.push('null');
+      else if (Array.isArray(value)) {
+        if (value.length === 0) out.push('[]');
+        else sequenceBody(value, level, true, out);
+      } else if (!mappingBody(plainObject(value), level, true, out)) out.push('{}');
+      return;
     }
     default:
       throw new NotWrittenHere();
@@ -77,19 +83,35 @@ function sequenceItem(value: unknown, level: number): string {
 }
 
 /** What follows a key: `: scalar`, `: {}`/`: []`, or `:` and the nested block on the next lines. */
-function mappingValue(value: unknown, level: number): string {
+function mappingValue(value: unknown, level: number, out: string[]): void {
   switch (typeof value) {
     case 'string':
-      return `: ${stringScalar(value, level)}`;
+      out.push(': ');
+      stringScalar(value, level, out);
+      return;
     case 'number':
-      return `: ${numberScalar(value)}`;
+      out.push(': ', numberScalar(value));
+      return;
     case 'boolean':
-      return value ? ': true' : ': false';
+      out.push(value ? ': true' : ': false');
+      return;
     case 'object': {
-      if (value === null) return ': null';
-      if (Array.isArray(value)) return value.length === 0 ? ': []' : `:${sequenceBody(value, level, false)}`;
-      const body = mappingBody(plainObject(value), level, false);
-      return body.length === 0 ? ': {}' : `:${body}`;
+      if (value === null) out.push(': null');
+      else if (Array.isArray(value)) {
+        if (value.length === 0) out.push(': []');
+        else {
+          out.push(':');
+          sequenceBody(value, level, false, out);
+        }
+      } else {
+        const mark = out.length;
+        out.push(':');
+        if (!mappingBody(plainObject(value), level, false, out)) {
+          out.length = mark;
+          out.push(': {}');
+        }
+      }
+      return;
     }
     default:
       throw new NotWrittenHere();
@@ -98,30 +120,34 @@ function mappingValue(value: unknown, level: number): string {
 
 /**
  * A block mapping's pairs at `level` (keys indented by 2 × level), each on its own line; when
- * `compact`, the first pair stays on the current line. Empty when no member is defined.
+ * `compact`, the first pair stays on the current line. False, and nothing written, when no
+ * member is defined.
  */
-function mappingBody(object: Readonly<Record<string, unknown>>, level: number, compact: boolean): string {
-  const keys = orderedKeys(object);
-  let text = '';
-  for (const key of keys) {
+function mappingBody(
+  object: Readonly<Record<string, unknown>>,
+  level: number,
+  compact: boolean,
+  out: string[],
+): boolean {
+  let written = false;
+  for (const key of orderedKeys(object)) {
     const value = object[key];
     if (value === undefined) continue;
-    if (!compact || text.length !== 0) text += lineBreak(level);
-    text += keyScalar(key);
-    text += mappingValue(value, level + 1);
+    if (!compact || written) out.push(lineBreak(level));
+    out.push(keyScalar(key));
+    mappingValue(value, level + 1, out);
+    written = true;
   }
-  return text;
+  return written;
 }
 
 /** A non-empty block sequence's items at `level` (`- ` indented by 2 × level), as for mappings. */
-function sequenceBody(items: readonly unknown[], level: number, compact: boolean): string {
-  let text = '';
+function sequenceBody(items: readonly unknown[], level: number, compact: boolean, out: string[]): void {
   for (let index = 0; index < items.length; index += 1) {
-    if (!compact || index !== 0) text += lineBreak(level);
-    text += '- ';
-    text += sequenceItem(items[index], level + 1);
+    if (!compact || index !== 0) out.push(lineBreak(level));
+    out.push('- ');
+    sequenceItem(items[index], level + 1, out);
   }
-  return text;
 }
 
 /** The object itself when js-yaml would write it as a plain mapping of its own keys. */
@@ -161,20 +187,23 @@ const LINE_BREAKS: readonly string[] = Array.from({ length: 16 }, (_, level) => 
  * node at level 1 (a block scalar's lines indented by 2 × max(1, level)), so a block's non-empty
  * lines get 2 × (level − 1) more spaces here (js-yaml leaves empty lines unindented).
  */
-function stringScalar(value: string, level: number): string {
+function stringScalar(value: string, level: number, out: string[]): void {
   switch (styleOf(value)) {
     case PLAIN:
-      return value;
+      out.push(value);
+      return;
     case QUOTED:
-      return doubleQuoted(value);
+      out.push(doubleQuoted(value));
+      return;
     case LITERAL:
-      return literalBlock(value, level);
+      literalBlock(value, level, out);
+      return;
     default: {
       const dumped = dump(value, DUMP_OPTIONS);
       // The dump ends with the document's line break; a block scalar ends where its last line does.
       const text = dumped.slice(0, -1);
-      if (level <= 1 || !text.includes('\n')) return text;
-      return text.replace(NON_EMPTY_LINE, `\n${' '.repeat(2 * (level - 1))}`);
+      if (level <= 1 || !text.includes('\n')) out.push(text);
+      else out.push(text.replace(NON_EMPTY_LINE, `\n${' '.repeat(2 * (level - 1))}`));
     }
   }
 }
@@ -201,21 +230,20 @@ const ESCAPED = /["\\]/g;
  * for the string `\n` alone); then the lines, each non-empty one indented by 2 × max(1, level),
  * without the final line break (the next line break is the following node's).
  */
-function literalBlock(value: string, level: number): string {
+function literalBlock(value: string, level: number, out: string[]): void {
   const last = value.charCodeAt(value.length - 1);
   const clip = last === 0x0a;
   const keep = clip && (value.length === 1 || value.charCodeAt(value.length - 2) === 0x0a);
-  const header = `|${LEADING_SPACE.test(value) ? '2' : ''}${keep ? '+' : clip ? '' : '-'}\n`;
+  out.push(`|${LEADING_SPACE.test(value) ? '2' : ''}${keep ? '+' : clip ? '' : '-'}\n`);
   const indent = ' '.repeat(2 * Math.max(1, level));
-  let text = header;
   let start = 0;
   const end = clip ? value.length - 1 : value.length;
   for (;;) {
     let lineEnd = value.indexOf('\n', start);
     if (lineEnd === -1 || lineEnd > end) lineEnd = end;
-    if (lineEnd > start) text += indent + value.slice(start, lineEnd);
-    if (lineEnd >= end) return text;
-    text += '\n';
+    if (lineEnd > start) out.push(indent, value.slice(start, lineEnd));
+    if (lineEnd >= end) return;
+    out.push('\n');
     start = lineEnd + 1;
   }
 }

@@ -1,5 +1,5 @@
 import { defaultEnvironment } from '../config/environments/default';
-import type { PlatformInput } from '../config';
+import type { EnvironmentInput, PlatformInput } from '../config';
 import type { JobInput } from '../config/jobs';
 
 /** Spark's Pi example from the EMR image: a job that needs no job files. */
@@ -27,21 +27,26 @@ function generatedJobs(count: number, pools: readonly string[]): JobInput[] {
 const TEAM_CPU = 16;
 
 /**
- * A platform like the default with `teams` data teams (`team-001` …) of `jobsPerTeam` jobs each,
- * for benchmarks and scale tests. The node pools' CPU limits grow with the teams, so the pools
- * can hold every team's budget at once.
+ * A platform like `base` (the default environment unless given; tests give a fixture's) with
+ * `teams` data teams (`team-001` …) of `jobsPerTeam` jobs each, for benchmarks and scale tests.
+ * The node pools' CPU limits grow with the teams, so the pools can hold every team's budget at
+ * once.
  */
-export function generatedPlatform(teams: number, jobsPerTeam = 0): PlatformInput {
-  const names = defaultEnvironment.nodePools.map((p) => p.name);
+export function generatedPlatform(
+  teams: number,
+  jobsPerTeam = 0,
+  base: EnvironmentInput = defaultEnvironment,
+): PlatformInput {
+  const names = base.nodePools.map((p) => p.name);
   const poolCpu = Math.ceil((teams * TEAM_CPU) / names.length);
-  const pools = defaultEnvironment.nodePools.map((p) => ({
+  const pools = base.nodePools.map((p) => ({
     ...p,
     limits: { ...p.limits, cpu: Math.max(p.limits.cpu, poolCpu) },
   }));
   return {
     environments: [
       {
-        ...defaultEnvironment,
+        ...base,
         nodePools: pools,
         teams: Array.from({ length: teams }, (_, i) => ({
           name: `team-${String(i + 1).padStart(3, '0')}`,

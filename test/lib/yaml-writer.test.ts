@@ -6,7 +6,7 @@ import { NO_JOB_FILES } from '../../config/job-files';
 import { toYaml } from '../../lib/serialize';
 import { generatedPlatform } from '../../pipeline/generate';
 import { renderPlatform } from '../../pipeline/render';
-import { seedJobFiles, seedPlatformInput } from '../fixtures';
+import { seedEnvironmentInput, seedJobFiles, seedPlatformInput } from '../fixtures';
 import { platformModel } from '../helpers/model';
 
 /**
@@ -65,8 +65,10 @@ describe('toYaml on rendered platforms', () => {
     expect(texts).toMatch(/: "[0-9]+"\n/);
   });
 
-  it('writes every object of a generated platform (20 teams × 5 jobs) as js-yaml does', () => {
-    const { objects } = renderPlatform(platformModel(loadPlatform(generatedPlatform(20, 5), NO_JOB_FILES)));
+  it('writes every object of a generated platform (the seed environment with 20 teams × 5 jobs) as js-yaml does', () => {
+    const { objects } = renderPlatform(
+      platformModel(loadPlatform(generatedPlatform(20, 5, seedEnvironmentInput()), NO_JOB_FILES)),
+    );
     const { compared, found } = differences(objects);
     expect(found).toEqual([]);
     expect(compared).toBeGreaterThan(500);

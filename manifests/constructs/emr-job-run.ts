@@ -21,6 +21,7 @@ import {
   type ConfigurationOverrides,
 } from '../jobs/configuration-overrides';
 import { contentHash } from '../../lib/hash';
+import { mergeRecords } from '../../lib/merge';
 import { emrContainersDefaults, jobSubmitterConfiguration } from '../jobs/emr-containers';
 import { expandPlaceholders } from '../jobs/placeholders';
 import { jobSparkDefaults } from '../jobs/spark-defaults';
@@ -104,7 +105,8 @@ export class EmrJobRun extends Construct {
     const sparkDefaults = jobSparkDefaults(env, job, artifacts);
     const overrides = (run?: string): ConfigurationOverrides =>
       configurationOverrides({
-        sparkDefaults: run === undefined ? sparkDefaults : { ...sparkDefaults, ...runLabelProperties(run) },
+        sparkDefaults:
+          run === undefined ? sparkDefaults : mergeRecords(sparkDefaults, runLabelProperties(run)),
         // What EMR adds to the job's pods (logging containers, the job submitter's placement and
         // eviction protection), explicit rather than EMR's defaults.
         more: [emrContainersDefaults(), jobSubmitterConfiguration()],

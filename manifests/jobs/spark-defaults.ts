@@ -7,6 +7,7 @@ import type { PodTemplateArtifact, TeamArtifacts } from './artifacts';
 import { expandPlaceholders } from './placeholders';
 import { eventLogProperties, podLabelProperties } from './observability-properties';
 import { gangSchedulingProperties } from './task-groups';
+import { mergeRecords } from '../../lib/merge';
 
 /**
  * A job's `spark-defaults`, section by section: sizes, executor count, pod templates (by content
@@ -135,19 +136,19 @@ export function jobSparkDefaults(
       expandPlaceholders(value, env, job, artifacts),
     ]),
   );
-  return {
-    ...sizing(job),
-    ...storage(job, templates),
-    ...(env.addons.prometheus ? prometheus() : {}),
-    ...eventLogProperties(env, job),
-    ...podLabelProperties(job),
-    ...decommissioning(job),
-    ...gangSchedulingProperties(
+  return mergeRecords(
+    sizing(job),
+    storage(job, templates),
+    env.addons.prometheus ? prometheus() : {},
+    eventLogProperties(env, job),
+    podLabelProperties(job),
+    decommissioning(job),
+    gangSchedulingProperties(
       job,
       teamNamespace(job.team),
       templates.driver.template,
       templates.executor.template,
     ),
-    ...own,
-  };
+    own,
+  );
 }

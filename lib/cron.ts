@@ -149,9 +149,16 @@ function fieldValue(text: string, field: FieldSpec): number {
   return value;
 }
 
-/** True when `timeZone` is an IANA time zone name this runtime knows (as Kubernetes' tz database does). */
+/**
+ * True when `timeZone` is an IANA time zone name this runtime knows (as Kubernetes' tz database
+ * does). UTC, and a canonical name from the runtime's list, are known at once; any other name
+ * (an alias such as `US/Eastern`) is tried as a formatter's zone, which is slower: the first
+ * formatter a process makes loads ICU's locale data (about 12 ms here).
+ */
 export function isTimeZone(timeZone: string): boolean {
   if (timeZone === '' || timeZone === 'Local' || /^[+-]/.test(timeZone)) return false;
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return true;
+  if (Intl.supportedValuesOf('timeZone').includes(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;

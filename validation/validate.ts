@@ -14,7 +14,7 @@ import { checkPodIdentityTrust } from './kinds/iam-role/terraform-iam';
 import { checkTaskGroups } from './kinds/pod/task-groups';
 import { embeddedPod, validateEmbeddedPod } from './kinds/pod-template/embedded';
 import { checkQueuesYaml, type QueueIndex } from './kinds/yunikorn-queues/queues';
-import { asObject as obj, isObject } from '../lib/json';
+import { asObject as obj, isObject, type Json } from '../lib/json';
 
 /** One parsed YAML document and where it came from. */
 export interface SourceDocument {
@@ -63,6 +63,14 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
   }
   const objects: Located[] = [];
   const podTemplates: PodTemplate[] = [];
+  // Each team's ConfigMap carries the same pod template texts: each distinct text is parsed once
+  // (the pods are only read, never changed, by the checks that follow).
+  const parsedPods = new Map<string, Json | undefined>();
+  const parsePod = (value: unknown): Json | undefined => {
+    if (typeof value !== 'string') return undefined;
+    if (!parsedPods.has(value)) parsedPods.set(value, embeddedPod(value));
+    return parsedPods.get(value);
+  };
   let queues: { file: string; index: QueueIndex; namespaceTag: boolean } | undefined;
 
   for (const { file, object } of set.documents) {
@@ -127,7 +135,7 @@ export function validateSet(set: ValidationSet, registry: SchemaRegistry = defau
         queues = { file, ...checkQueuesYaml(sink, file, data['queues.yaml']) };
       }
       for (const [key, value] of Object.entries(data)) {
-        const template = embeddedPod(value);
+        const template = parsePod(value);
         if (template === undefined) continue;
         const path = `$.data['${key}']`;
         podTemplates.push({

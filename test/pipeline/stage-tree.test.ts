@@ -2,23 +2,37 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stageTree } from '../../pipeline/stage-tree';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { stageTree as stageTreeFunction } from '../../pipeline/stage-tree';
 
 // The write is checked through the file system, with `writeSync` able to write less than asked
-// (what a local disk rarely does, and a test cannot make it do).
+// (what a local disk rarely does, and a test cannot make it do). Test files share a module
+// registry here (vitest's isolate: false), so stage-tree is loaded anew under the mock, and the
+// registry is reset again afterwards.
 const short = vi.hoisted(() => ({ limit: Infinity, calls: 0 }));
-vi.mock('node:fs', async (importOriginal) => {
-  const original = await importOriginal<typeof fs>();
-  const writeSync = ((fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
-    short.calls++;
-    if (typeof data === 'string' && short.limit < Buffer.byteLength(data)) {
-      // Writes only the first `limit` bytes of the encoded string, as a short write would.
-      return original.writeSync(fd, Buffer.from(data).subarray(0, short.limit));
-    }
-    return (original.writeSync as (...args: unknown[]) => number)(fd, data, ...rest);
-  }) as typeof fs.writeSync;
-  return { ...original, writeSync, default: { ...original, writeSync } };
+let stageTree: typeof stageTreeFunction;
+
+beforeAll(async () => {
+  vi.resetModules();
+  vi.doMock('node:fs', async (importOriginal) => {
+    const original = await importOriginal<typeof fs>();
+    const writeSync = ((fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
+      short.calls++;
+      if (typeof data === 'string' && short.limit < Buffer.byteLength(data)) {
+        // Writes only the first `limit` bytes of the encoded string, as a short write would.
+        return original.writeSync(fd, Buffer.from(data).subarray(0, short.limit));
+      }
+      return (original.writeSync as (...args: unknown[]) => number)(fd, data, ...rest);
+    }) as typeof fs.writeSync;
+    return { ...original, writeSync, default: { ...original, writeSync } };
+  });
+  const module = join(__dirname, '..', '..', 'pipeline', 'stage-tree.ts');
+  ({ stageTree } = (await import(module)) as { stageTree: typeof stageTreeFunction });
+});
+
+afterAll(() => {
+  vi.doUnmock('node:fs');
+  vi.resetModules();
 });
 
 const dirs: string[] = [];
@@ -52,6 +66,7 @@ describe('stageTree writes each file in full', () => {
 
   it('writes the string as UTF-8', () => {
     const fresh = stage(new Map([['a/one.yaml', text]]));
+    expect(short.calls).toBe(1);
     expect(readFileSync(join(fresh, 'a/one.yaml'), 'utf8')).toBe(text);
   });
 

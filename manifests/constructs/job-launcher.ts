@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { KubeConfigMap } from '../imports/k8s';
 import type { Team } from '../../config';
 import type { EffectiveJob } from '../../model/effective-job';
-import { sortKeys } from '../../lib/serialize';
+import { toJson } from '../../lib/serialize';
 import { contentHash } from '../../lib/hash';
 import { launcherConfig } from '../launcher/launcher-config';
 import {
@@ -42,7 +42,7 @@ export class JobLauncher extends Construct {
     const config = launcherConfig(team.name, namespace, jobs, props.hashes);
     const data = {
       [LAUNCHER_SCRIPT_KEY]: LAUNCHER_SCRIPT,
-      [LAUNCHER_CONFIG_KEY]: `${JSON.stringify(sortKeys(config), null, 2)}\n`,
+      [LAUNCHER_CONFIG_KEY]: toJson(config),
     };
     const configMap = `${LAUNCHER_CONFIG_MAP_PREFIX}-${contentHash(data)}`;
     new JobLauncherAccess(this, 'access', { namespace });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KubeConfigMap } from '../imports/k8s';
-import { sortKeys } from '../../lib/serialize';
+import { toJson } from '../../lib/serialize';
 import type { JobRunTemplateObject } from './emr-job-run';
 import { JOB_RUN_TEMPLATE_KEY, jobRunTemplateName } from '../launcher/launcher-names';
 
@@ -32,7 +32,7 @@ export class JobRunTemplate extends Construct {
         namespace: props.template.metadata.namespace,
         labels: { ...props.template.metadata.labels },
       },
-      data: { [JOB_RUN_TEMPLATE_KEY]: `${JSON.stringify(sortKeys(props.template), null, 2)}\n` },
+      data: { [JOB_RUN_TEMPLATE_KEY]: toJson(props.template) },
     });
   }
 }

@@ -13,6 +13,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { jobExecutionRoleArn, jobLogUri, teamLogGroupName, type Environment, type Team } from '../../config';
 import {
+  runLogPath,
   teamAlertKeyAlias,
   teamAlertRuleArn,
   teamAlertRuleName,
@@ -134,7 +135,7 @@ export class TeamJobAlerts extends Construct {
 
     const logGroup = teamLogGroupName(env, team);
     const logUri = jobLogUri(env, team);
-    const run = '<virtualClusterId>/jobs/<id>';
+    const run = runLogPath('<virtualClusterId>', '<id>');
     const text =
       `EMR on EKS job run <name> (id <id>) of team ${team.name} is <state> <failureReason>: <stateDetails>. ` +
       `Logs: CloudWatch ${logGroup}, streams PREFIX/${run}/ (PREFIX is the job name unless its job file sets monitoring.logStreamNamePrefix; dist/${env.name}/README.md lists each job's), ` +

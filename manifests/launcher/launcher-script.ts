@@ -1,3 +1,11 @@
+import { JOB_LABEL, TEAM_LABEL } from '../constructs/emr-job-run';
+import { CHAIN_LABELS, ONE_SHOT_TICK } from './launcher-names';
+
+/** The labels the launcher reads and writes, spelled where the rendered JobRuns take them. */
+const labelEntries = Object.entries({ team: TEAM_LABEL, job: JOB_LABEL, ...CHAIN_LABELS })
+  .map(([key, label]) => `  ${key}: '${label}',`)
+  .join('\n');
+
 /**
  * The job launcher (decision 19, docs/decisions.md): a CommonJS program for the pinned Node.js
  * image, shipped in the team's launcher ConfigMap and run by its CronJobs. It is kept here as
@@ -21,15 +29,9 @@ export const LAUNCHER_SCRIPT = String.raw`'use strict';
 const crypto = require('crypto');
 
 const LABEL = {
-  team: 'emr-eks-gitops/team',
-  job: 'emr-eks-gitops/job',
-  hash: 'emr-eks-gitops/hash',
-  run: 'emr-eks-gitops/run',
-  tick: 'emr-eks-gitops/tick',
-  attempt: 'emr-eks-gitops/attempt',
-  launchedBy: 'emr-eks-gitops/launched-by',
+${labelEntries}
 };
-const ONCE = 'once';
+const ONCE = '${ONE_SHOT_TICK}';
 const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 function hex8(text) {

@@ -13,36 +13,19 @@ export interface InstanceType {
   readonly maxPods: number;
 }
 
-function family(
-  prefix: string,
-  arch: InstanceType['arch'],
-  sizes: Record<string, readonly [vcpu: number, memoryGiB: number, nvmeGB: number, maxPods: number]>,
-): [string, InstanceType][] {
-  return Object.entries(sizes).map(([size, [vcpu, memoryGiB, nvmeGB, maxPods]]) => [
-    `${prefix}.${size}`,
-    { vcpu, memoryGiB, nvmeGB, arch, maxPods },
-  ]);
-}
-
 type Sizes = Record<string, readonly [vcpu: number, nvmeGB: number, maxPods: number]>;
 
-/** A family whose sizes follow a shared table, with a fixed memory per vCPU (2, 4 or 8 GiB). */
+/** A family's instance types from its sizes table, with a fixed memory per vCPU (2, 4 or 8 GiB). */
 function sizedFamily(
   prefix: string,
   arch: InstanceType['arch'],
   memoryPerVcpu: number,
   sizes: Sizes,
 ): [string, InstanceType][] {
-  return family(
-    prefix,
-    arch,
-    Object.fromEntries(
-      Object.entries(sizes).map(([size, [vcpu, nvmeGB, maxPods]]) => [
-        size,
-        [vcpu, vcpu * memoryPerVcpu, nvmeGB, maxPods] as const,
-      ]),
-    ),
-  );
+  return Object.entries(sizes).map(([size, [vcpu, nvmeGB, maxPods]]) => [
+    `${prefix}.${size}`,
+    { vcpu, memoryGiB: vcpu * memoryPerVcpu, nvmeGB, arch, maxPods },
+  ]);
 }
 
 /** Sizes of the Graviton families with local NVMe (c/m/r 6gd, 7gd): vCPU, NVMe GB, max pods. */
@@ -55,6 +38,18 @@ const GRAVITON_D_SIZES: Sizes = {
   '8xlarge': [32, 1900, 234],
   '12xlarge': [48, 2850, 234],
   '16xlarge': [64, 3800, 737],
+};
+
+/** Sizes of the Intel 5th-generation general purpose and memory families with local NVMe (m/r 5d). */
+const INTEL_5D_SIZES: Sizes = {
+  large: [2, 75, 29],
+  xlarge: [4, 150, 58],
+  '2xlarge': [8, 300, 58],
+  '4xlarge': [16, 600, 234],
+  '8xlarge': [32, 1200, 234],
+  '12xlarge': [48, 1800, 234],
+  '16xlarge': [64, 2400, 737],
+  '24xlarge': [96, 3600, 737],
 };
 
 /** Sizes of the Intel 6th-generation families with local NVMe (c/m/r 6id). */
@@ -71,36 +66,18 @@ const INTEL_6ID_SIZES: Sizes = {
 };
 
 export const INSTANCE_CATALOG: ReadonlyMap<string, InstanceType> = new Map([
-  ...family('c5d', 'amd64', {
-    large: [2, 4, 50, 29],
-    xlarge: [4, 8, 100, 58],
-    '2xlarge': [8, 16, 200, 58],
-    '4xlarge': [16, 32, 400, 234],
-    '9xlarge': [36, 72, 900, 234],
-    '12xlarge': [48, 96, 1800, 234],
-    '18xlarge': [72, 144, 1800, 737],
-    '24xlarge': [96, 192, 3600, 737],
+  ...sizedFamily('c5d', 'amd64', 2, {
+    large: [2, 50, 29],
+    xlarge: [4, 100, 58],
+    '2xlarge': [8, 200, 58],
+    '4xlarge': [16, 400, 234],
+    '9xlarge': [36, 900, 234],
+    '12xlarge': [48, 1800, 234],
+    '18xlarge': [72, 1800, 737],
+    '24xlarge': [96, 3600, 737],
   }),
-  ...family('r5d', 'amd64', {
-    large: [2, 16, 75, 29],
-    xlarge: [4, 32, 150, 58],
-    '2xlarge': [8, 64, 300, 58],
-    '4xlarge': [16, 128, 600, 234],
-    '8xlarge': [32, 256, 1200, 234],
-    '12xlarge': [48, 384, 1800, 234],
-    '16xlarge': [64, 512, 2400, 737],
-    '24xlarge': [96, 768, 3600, 737],
-  }),
-  ...family('m5d', 'amd64', {
-    large: [2, 8, 75, 29],
-    xlarge: [4, 16, 150, 58],
-    '2xlarge': [8, 32, 300, 58],
-    '4xlarge': [16, 64, 600, 234],
-    '8xlarge': [32, 128, 1200, 234],
-    '12xlarge': [48, 192, 1800, 234],
-    '16xlarge': [64, 256, 2400, 737],
-    '24xlarge': [96, 384, 3600, 737],
-  }),
+  ...sizedFamily('r5d', 'amd64', 8, INTEL_5D_SIZES),
+  ...sizedFamily('m5d', 'amd64', 4, INTEL_5D_SIZES),
   ...sizedFamily('c6gd', 'arm64', 2, GRAVITON_D_SIZES),
   ...sizedFamily('m6gd', 'arm64', 4, GRAVITON_D_SIZES),
   ...sizedFamily('r6gd', 'arm64', 8, GRAVITON_D_SIZES),

@@ -1,5 +1,5 @@
 import { CronSyntaxError, formatRun, nextRuns, parseCron, runsPerWeek } from '../lib/cron';
-import { asObject, isObject, type Json } from '../lib/json';
+import { asObject, asString, isObject, type Json } from '../lib/json';
 import { jobRunEstimate } from './compute-estimate';
 import { indexKey, type Change, type Index, type Severity } from './model';
 
@@ -17,7 +17,6 @@ import { indexKey, type Change, type Index, type Severity } from './model';
 type Warn = (change: Change, reason: string, severity?: Severity) => void;
 
 const LAUNCHER_APP = 'job-launcher';
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 interface Schedule {
   readonly cron: string;
@@ -28,12 +27,15 @@ function scheduleOf(value: unknown): Schedule | undefined {
   const object = asObject(value);
   const labels = asObject(asObject(object.metadata).labels);
   // Launchers of a job only: the follow-up launcher runs every minute by design.
-  if (str(labels['app.kubernetes.io/name']) !== LAUNCHER_APP || labels['emr-eks-gitops/job'] === undefined) {
+  if (
+    asString(labels['app.kubernetes.io/name']) !== LAUNCHER_APP ||
+    labels['emr-eks-gitops/job'] === undefined
+  ) {
     return undefined;
   }
   const spec = asObject(object.spec);
-  const cron = str(spec.schedule);
-  return cron === undefined ? undefined : { cron, timeZone: str(spec.timeZone) ?? 'UTC' };
+  const cron = asString(spec.schedule);
+  return cron === undefined ? undefined : { cron, timeZone: asString(spec.timeZone) ?? 'UTC' };
 }
 
 function perWeek(schedule: Schedule): number | undefined {
@@ -90,7 +92,7 @@ export function launcherConfigWarnings(change: Change, after: Index, warn: Warn)
   const data = asObject(asObject(entry?.value).data);
   let config: unknown;
   try {
-    config = JSON.parse(str(data['launcher.json']) ?? 'null');
+    config = JSON.parse(asString(data['launcher.json']) ?? 'null');
   } catch {
     return;
   }
@@ -99,7 +101,7 @@ export function launcherConfigWarnings(change: Change, after: Index, warn: Warn)
   for (const [job, value] of Object.entries(config.jobs).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const retry = asObject(asObject(value).retry);
     if (typeof retry.attempts !== 'number' || retry.idempotent === true) continue;
-    const hash = str(asObject(value).hash) ?? '';
+    const hash = asString(asObject(value).hash) ?? '';
     const template = after.get(
       indexKey({
         env: change.env,
@@ -121,7 +123,7 @@ export function launcherConfigWarnings(change: Change, after: Index, warn: Warn)
 /** The JobRun a template ConfigMap holds, or undefined (the validator refuses one that does not parse). */
 function templateJobRun(configMap: unknown): Json | undefined {
   try {
-    const jobRun: unknown = JSON.parse(str(asObject(asObject(configMap).data)['jobrun.json']) ?? 'null');
+    const jobRun: unknown = JSON.parse(asString(asObject(asObject(configMap).data)['jobrun.json']) ?? 'null');
     return isObject(jobRun) ? jobRun : undefined;
   } catch {
     return undefined;

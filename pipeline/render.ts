@@ -30,15 +30,13 @@ export interface RenderResult {
   readonly notices: readonly string[];
 }
 
-/** Renders every environment of the model (or only `only`) without touching the disk. */
-export function renderPlatform(platform: PlatformModel, only?: readonly string[]): RenderResult {
+/** Renders every environment of the model without touching the disk. */
+export function renderPlatform(platform: PlatformModel): RenderResult {
   const files = new Map<string, string>();
   const objects = new Map<string, unknown>();
   const notices: string[] = [];
   const summaries = withoutTokenStackTraces(() =>
-    platform.environments
-      .filter((env) => !only || only.includes(env.name))
-      .map((env) => renderEnvironment(env, files, objects, notices)),
+    platform.environments.map((env) => renderEnvironment(env, files, objects, notices)),
   );
   return { files, objects, summaries, notices };
 }

@@ -84,12 +84,16 @@ export async function run(args: readonly string[]): Promise<number> {
       import('../pipeline/summary.js'),
       import('../validation/findings.js'),
     ]);
-  // The model the renderers take, with the sources it reads (job files, Terraform outputs).
-  const model = loadModel(platform);
+  // The model the renderers take, of the environments to render, with the sources it reads
+  // (job files, Terraform outputs).
+  const only = values.env;
+  const model = loadModel({
+    environments: platform.environments.filter((env) => only === undefined || only.includes(env.name)),
+  });
 
   // 3. Render, in memory.
   log(`synth: rendering ${(values.env ?? known).join(', ')}`);
-  const result = renderPlatform(model, values.env);
+  const result = renderPlatform(model);
   // A Ctrl-C during the render or the validation stops synth before it writes anything.
   await checkpoint();
 

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubeDeployment, KubeNetworkPolicy, KubeService, Quantity } from '../imports/k8s';
 import { ServiceAccount } from 'cdk8s-plus-27';
 import { IRSA_AUTOMOUNT_TOKEN } from '../jobs/aws-cli-pod';
+import { SPARK_GID, SPARK_UID } from './spark-pod-template';
 import { teamNamespace, versions, type Environment, type Team } from '../../config';
 import { CORE_NODE_SELECTOR } from '../../config/core-node-group';
 import {
@@ -16,10 +17,6 @@ export interface SparkHistoryServerProps {
   readonly env: Environment;
   readonly team: Team;
 }
-
-/** The uid/gid the EMR on EKS images run Spark as (`hadoop`), non-root. */
-export const SPARK_UID = 999;
-export const SPARK_GID = 1000;
 
 /** Labels of the history server's pods (its Service and NetworkPolicy select them). */
 export const SPARK_HISTORY_LABELS = {

@@ -9,6 +9,7 @@ import {
   LAUNCHER_SERVICE_ACCOUNT,
   LAUNCHER_UID,
 } from '../launcher/launcher-names';
+import { nonRootPodSecurity, RESTRICTED_CONTAINER_SECURITY } from '../jobs/pod-security';
 import { JOB_LABEL, TEAM_LABEL } from './emr-job-run';
 
 /** Props for {@link JobLauncherCronJob}. */
@@ -84,12 +85,7 @@ export class JobLauncherCronJob extends Construct {
                 serviceAccountName: LAUNCHER_SERVICE_ACCOUNT,
                 automountServiceAccountToken: true,
                 restartPolicy: 'Never',
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: LAUNCHER_UID,
-                  runAsGroup: LAUNCHER_UID,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: nonRootPodSecurity(LAUNCHER_UID, LAUNCHER_UID),
                 containers: [
                   {
                     name: 'launcher',
@@ -113,12 +109,7 @@ export class JobLauncherCronJob extends Construct {
                       requests: { cpu: Quantity.fromString('50m'), memory },
                       limits: { memory },
                     },
-                    securityContext: {
-                      allowPrivilegeEscalation: false,
-                      readOnlyRootFilesystem: true,
-                      runAsNonRoot: true,
-                      capabilities: { drop: ['ALL'] },
-                    },
+                    securityContext: RESTRICTED_CONTAINER_SECURITY,
                     volumeMounts: [{ name: 'launcher', mountPath: LAUNCHER_DIR, readOnly: true }],
                   },
                 ],

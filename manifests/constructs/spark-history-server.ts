@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubeDeployment, KubeNetworkPolicy, KubeService, Quantity } from '../imports/k8s';
 import { ServiceAccount } from 'cdk8s-plus-27';
 import { IRSA_AUTOMOUNT_TOKEN } from '../jobs/aws-cli-pod';
+import { nonRootPodSecurity, RESTRICTED_CONTAINER_SECURITY } from '../jobs/pod-security';
 import { SPARK_GID, SPARK_UID } from './spark-pod-template';
 import { teamNamespace, versions, type Environment, type Team } from '../../config';
 import { CORE_NODE_SELECTOR } from '../../config/core-node-group';
@@ -79,13 +80,7 @@ export class SparkHistoryServer extends Construct {
           spec: {
             serviceAccountName: SPARK_HISTORY_SERVER,
             nodeSelector: { ...CORE_NODE_SELECTOR },
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: SPARK_UID,
-              runAsGroup: SPARK_GID,
-              fsGroup: SPARK_GID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: nonRootPodSecurity(SPARK_UID, SPARK_GID, { fsGroup: SPARK_GID }),
             containers: [
               {
                 name: 'history-server',
@@ -119,12 +114,7 @@ export class SparkHistoryServer extends Construct {
                   },
                   limits: { memory: Quantity.fromString(CONTAINER_MEMORY) },
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: RESTRICTED_CONTAINER_SECURITY,
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },
             ],

@@ -1,5 +1,6 @@
 import { Quantity, type Container, type PodSecurityContext } from '../imports/k8s';
 import { versions, type Environment } from '../../config';
+import { nonRootPodSecurity, RESTRICTED_CONTAINER_SECURITY } from './pod-security';
 
 /**
  * Whether the service accounts of the AWS CLI Jobs (IRSA) mount an API token: yes, Kubernetes'
@@ -30,13 +31,7 @@ export interface AwsCliContainerProps {
 
 /** The pod security context of the AWS CLI Jobs: non-root, runtime-default seccomp. */
 export function awsCliPodSecurity(extra: Partial<PodSecurityContext> = {}): PodSecurityContext {
-  return {
-    runAsNonRoot: true,
-    runAsUser: AWS_CLI_UID,
-    runAsGroup: AWS_CLI_UID,
-    ...extra,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+  return nonRootPodSecurity(AWS_CLI_UID, AWS_CLI_UID, extra);
 }
 
 /**
@@ -61,12 +56,7 @@ export function awsCliContainer(props: AwsCliContainerProps): Container {
       requests: { cpu: Quantity.fromString(props.cpu), memory: Quantity.fromString(props.memory) },
       limits: { memory: Quantity.fromString(props.memory) },
     },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: RESTRICTED_CONTAINER_SECURITY,
     volumeMounts: props.volumeMounts,
   };
 }

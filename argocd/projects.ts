@@ -1,4 +1,5 @@
 import { teamNamespace, type Environment, type Team } from '../config';
+import { launcherStarts } from '../config/job-chains';
 import { CLUSTER_SCOPED_KINDS, type K8sApp } from '../manifests/render';
 import { apiGroup, syncWave, SYNC_WAVE_ANNOTATION } from './sync-waves';
 import {
@@ -90,7 +91,7 @@ const EMR_RUNTIME_KINDS: readonly OrphanedResourceKey[] = [
  */
 function launchedRunKinds(team: Team): OrphanedResourceKey[] {
   return team.jobs
-    .filter((job) => job.schedule !== undefined || (job.after ?? []).length > 0 || job.retry !== undefined)
+    .filter(launcherStarts)
     .map((job) => ({ group: 'emrcontainers.services.k8s.aws', kind: 'JobRun', name: `${job.name}-*` }));
 }
 

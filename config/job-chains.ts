@@ -111,6 +111,11 @@ export interface ChainJob {
   readonly after?: readonly string[];
 }
 
+/** Whether the team's job launcher starts runs of a job: it has a schedule, `after` or `retry`. */
+export function launcherStarts(job: ChainJob & { readonly retry?: JobRetry }): boolean {
+  return job.schedule !== undefined || (job.after ?? []).length > 0 || job.retry !== undefined;
+}
+
 /**
  * The schedule a job runs on: its own, or (for a job with `after`) the one its dependencies run
  * on, followed transitively; undefined for a one-shot job. Call on checked jobs

@@ -1,5 +1,5 @@
 import type { EffectiveJob } from '../../model/effective-job';
-import { chainSchedule, durationSeconds } from '../../config/job-chains';
+import { chainSchedule, durationSeconds, launcherStarts } from '../../config/job-chains';
 import { contentHash } from '../../lib/hash';
 
 /** What the launcher knows of one job it starts or retries. */
@@ -45,7 +45,7 @@ export function jobLaunch(job: EffectiveJob): JobLaunch {
 
 /** The jobs whose runs the launcher creates or follows (schedule, after or retry). */
 export function launchedJobs(jobs: readonly EffectiveJob[]): EffectiveJob[] {
-  return jobs.filter((job) => job.schedule !== undefined || job.after.length > 0 || job.retry !== undefined);
+  return jobs.filter(launcherStarts);
 }
 
 /** Jobs another job runs after: their committed JobRuns carry the chain labels. */

@@ -46,15 +46,20 @@ export function virtualClusterName(env: Environment, team: Team): string {
 export const S3_BUCKET_NAME_MAX = 63;
 
 /**
- * A bucket name from its readable form: unchanged when it fits in 63 characters, else its first
- * 54 characters and 8 hex of the SHA-256 of the whole form, so long cluster and team names still
- * give a deterministic, distinct name (the account and region stay in the hashed part).
+ * A name from its readable form: unchanged when it fits in `max` characters, else its head and 8
+ * hex of the SHA-256 of the whole form, so long cluster and team names still give a
+ * deterministic, distinct name (what was cut off stays in the hashed part).
  */
-function bucketName(readable: string): string {
-  if (readable.length <= S3_BUCKET_NAME_MAX) return readable;
+export function boundedName(readable: string, max: number): string {
+  if (readable.length <= max) return readable;
   const hash = sha256(readable).slice(0, 8);
-  const head = readable.slice(0, S3_BUCKET_NAME_MAX - hash.length - 1).replace(/[-.]+$/, '');
+  const head = readable.slice(0, max - hash.length - 1).replace(/[-.]+$/, '');
   return `${head}-${hash}`;
+}
+
+/** A bucket name from its readable form (`<name>-<account>-<region>`), within S3's limit. */
+function bucketName(readable: string): string {
+  return boundedName(readable, S3_BUCKET_NAME_MAX);
 }
 
 /**

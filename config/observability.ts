@@ -1,6 +1,5 @@
 import { arn, iamArn } from '../lib/arn';
-import { sha256 } from '../lib/hash';
-import { LOG_KEY_PREFIXES, teamBucketName } from './naming';
+import { boundedName, LOG_KEY_PREFIXES, teamBucketName } from './naming';
 import type { Environment, Team } from './schema';
 
 /**
@@ -9,27 +8,17 @@ import type { Environment, Team } from './schema';
  * Terraform side, the manifests and the generated README agree without reading state.
  */
 
-/**
- * `readable` when it fits in `max` characters, else its head and 8 hex of the SHA-256 of the
- * whole, so long cluster and team names still give distinct, deterministic names.
- */
-function bounded(readable: string, max: number): string {
-  if (readable.length <= max) return readable;
-  const hash = sha256(readable).slice(0, 8);
-  return `${readable.slice(0, max - hash.length - 1).replace(/[-.]+$/, '')}-${hash}`;
-}
-
 /** IAM role names and EventBridge rule names: at most 64 characters. */
 const NAME_MAX = 64;
 
 /** The team's SNS topic every alert of a failed or cancelled job run is published to. */
 export function teamAlertTopicName(env: Environment, team: Team): string {
-  return bounded(`${env.cluster.name}-${team.name}-job-alerts`, NAME_MAX);
+  return boundedName(`${env.cluster.name}-${team.name}-job-alerts`, NAME_MAX);
 }
 
 /** The EventBridge rule that matches the team's failed and cancelled job runs. */
 export function teamAlertRuleName(env: Environment, team: Team): string {
-  return bounded(`${env.cluster.name}-${team.name}-job-failed`, NAME_MAX);
+  return boundedName(`${env.cluster.name}-${team.name}-job-failed`, NAME_MAX);
 }
 
 export function teamAlertRuleArn(env: Environment, team: Team): string {
@@ -38,17 +27,17 @@ export function teamAlertRuleArn(env: Environment, team: Team): string {
 
 /** Alias of the KMS key that encrypts the team's alert topic. */
 export function teamAlertKeyAlias(env: Environment, team: Team): string {
-  return `alias/${bounded(`${env.cluster.name}-${team.name}-job-alerts`, 250)}`;
+  return `alias/${boundedName(`${env.cluster.name}-${team.name}-job-alerts`, 250)}`;
 }
 
 /** Role EventBridge assumes to call the team's webhooks (API destinations). */
 export function teamAlertWebhookRoleName(env: Environment, team: Team): string {
-  return bounded(`${env.cluster.name}-${team.name}-alert-webhooks`, NAME_MAX);
+  return boundedName(`${env.cluster.name}-${team.name}-alert-webhooks`, NAME_MAX);
 }
 
 /** The EventBridge connection and API destination of the team's `index`-th webhook (≤ 64 characters). */
 export function teamAlertWebhookName(env: Environment, team: Team, index: number): string {
-  return bounded(`${env.cluster.name}-${team.name}-alert-webhook-${index}`, NAME_MAX);
+  return boundedName(`${env.cluster.name}-${team.name}-alert-webhook-${index}`, NAME_MAX);
 }
 
 /** Key prefix of the Spark event logs in a team bucket (expired with the logs). */
@@ -66,7 +55,7 @@ export const SPARK_HISTORY_PORT = 18080;
 
 /** The history server's role (IRSA): read the team bucket's event logs, nothing else. */
 export function sparkHistoryRoleName(env: Environment, team: Team): string {
-  return bounded(`${env.cluster.name}-${team.name}-spark-history`, NAME_MAX);
+  return boundedName(`${env.cluster.name}-${team.name}-spark-history`, NAME_MAX);
 }
 
 export function sparkHistoryRoleArn(env: Environment, team: Team): string {

@@ -4,6 +4,7 @@ import { asArray as arr, asObject as obj, asString as str, isObject, type Json }
 import { jobRunTemplate } from '../kinds/jobrun/pods';
 import type { RuntimeObject } from '../runtime/objects';
 import { jobRunConf } from '../kinds/jobrun/spark-conf';
+import { stringMap } from '../kinds/pod/model';
 import { named, type SystemContext, type SystemModel } from './context';
 
 /**
@@ -300,11 +301,6 @@ interface PlatformPod extends NetworkPod {
   readonly address: number;
   readonly what: string;
 }
-
-const stringMap = (value: unknown): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(obj(value)).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
 
 /** Adds the entries under `prefix` to `into`, the prefix removed (later entries win). */
 function underPrefix(

@@ -4,7 +4,7 @@ import { asArray as arr, asObject as obj, asString as str, isObject, type Json }
 import { jobRunTemplate } from '../kinds/jobrun/pods';
 import type { RuntimeObject } from '../runtime/objects';
 import { jobRunConf } from '../kinds/jobrun/spark-conf';
-import { stringMap } from '../kinds/pod/model';
+import { stringMap, workloadShape } from '../kinds/pod/model';
 import { named, type SystemContext, type SystemModel } from './context';
 
 /**
@@ -319,25 +319,6 @@ function underPrefix(
   return into;
 }
 
-/** The pod template of a workload kind, or undefined for other kinds. */
-function workloadTemplate(o: RuntimeObject): Json | undefined {
-  const spec = obj(o.object.spec);
-  switch (o.kind) {
-    case 'Pod':
-      return o.object;
-    case 'CronJob':
-      return obj(obj(obj(spec.jobTemplate).spec).template);
-    case 'Job':
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'ReplicaSet':
-    case 'DaemonSet':
-      return obj(spec.template);
-    default:
-      return undefined;
-  }
-}
-
 /**
  * The pods of the environment with their labels: EMR's job submitter, driver and executors of
  * each JobRun (the labels EMR and Spark give them: `jobsubmitter.label.*`; the pod template's,
@@ -348,7 +329,7 @@ function networkPods(context: SystemContext): NetworkPod[] {
   for (const o of context.objects.all) {
     if (o.namespace === undefined) continue;
     if (o.kind !== 'JobRun') {
-      const template = workloadTemplate(o);
+      const template = workloadShape(o)?.template;
       if (template !== undefined)
         pods.push({
           owner: o,

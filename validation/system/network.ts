@@ -379,10 +379,6 @@ function clusterSubnets(context: SystemContext): unknown[] {
   return arr(obj(context.terraform('aws_eks_cluster')[0]?.body.vpc_config).subnet_ids);
 }
 
-function describePod(p: PlatformPod): string {
-  return p.what;
-}
-
 function policyNames(policies: readonly Policy[]): string {
   return policies.map((p) => p.object.name).join(', ');
 }
@@ -452,7 +448,7 @@ export const network: SystemModel = {
           dnsPolicy?.object.file ?? where,
           '$.spec.egress',
           'system.network-dns',
-          `${describePod(p)} cannot reach CoreDNS (pods k8s-app=kube-dns in Namespace kube-system, which carries only ${Object.entries(
+          `${p.what} cannot reach CoreDNS (pods k8s-app=kube-dns in Namespace kube-system, which carries only ${Object.entries(
             nsLabels,
           )
             .map(([k, v]) => `${k}=${v}`)
@@ -468,7 +464,7 @@ export const network: SystemModel = {
           httpsPolicy?.object.file ?? where,
           '$.spec.egress',
           'system.network-egress',
-          `${describePod(p)} cannot reach ${target.name} on TCP 443: ${httpsPolicy !== undefined ? `NetworkPolicy ${httpsPolicy.object.namespace}/${httpsPolicy.object.name}'s ipBlock does not cover its address` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress on TCP 443 to an ipBlock that covers it (0.0.0.0/0 without excepting it)`,
+          `${p.what} cannot reach ${target.name} on TCP 443: ${httpsPolicy !== undefined ? `NetworkPolicy ${httpsPolicy.object.namespace}/${httpsPolicy.object.name}'s ipBlock does not cover its address` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress on TCP 443 to an ipBlock that covers it (0.0.0.0/0 without excepting it)`,
         );
       }
     }
@@ -569,7 +565,7 @@ export const network: SystemModel = {
               admitting?.object.file ?? to.owner.file,
               '$.spec.ingress',
               'system.network-cross-team',
-              `${describePod(from)} (team ${from.namespace}) can reach ${describePod(to)} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,
+              `${from.what} (team ${from.namespace}) can reach ${to.what} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,
             );
             break;
           }

@@ -1,5 +1,6 @@
 import type { FindingSink } from '../findings';
 import { classificationProperties, parseOverrides } from '../kinds/jobrun/checks';
+import { putMember } from '../../lib/merge';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../lib/json';
 import { jobRunTemplate } from '../kinds/jobrun/pods';
 import type { RuntimeObject } from '../runtime/objects';
@@ -309,13 +310,7 @@ function underPrefix(
   into: Record<string, string>,
 ): Record<string, string> {
   for (const [key, value] of entries)
-    if (key.startsWith(prefix))
-      Object.defineProperty(into, key.slice(prefix.length), {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (key.startsWith(prefix)) putMember(into, key.slice(prefix.length), value);
   return into;
 }
 

@@ -1,3 +1,4 @@
+import { putMember } from './merge';
 import { yamlDocument } from './yaml-writer';
 
 /** A plain JSON value. */
@@ -16,15 +17,7 @@ export function sortKeys(value: unknown): Json {
   // hot path of every rendered file, without the arrays Object.entries/fromEntries allocate.
   for (const key of Object.keys(source).sort()) {
     const child = source[key];
-    if (child === undefined) continue;
-    if (key === '__proto__')
-      Object.defineProperty(sorted, key, {
-        value: sortKeys(child),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else sorted[key] = sortKeys(child);
+    if (child !== undefined) putMember(sorted, key, sortKeys(child));
   }
   return sorted;
 }

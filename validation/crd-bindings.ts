@@ -101,26 +101,36 @@ class InterfaceWriter {
   }
 }
 
-/** The classes and interfaces of one kind (one served version, or each with a version suffix). */
-function kindBindings(crd: DerivedCrd, version: string, suffix: string, reserved: Set<string>): string[] {
+/**
+ * The top-level fields of a served version that are the kind's own, as an object schema: all but
+ * `apiVersion` and `kind` (fixed by the kind), `metadata` (an ObjectMeta) and `status` (the
+ * cluster's), with those of them that are required.
+ */
+function ownFields(crd: DerivedCrd, version: string): JsonSchema {
   const root = crd.versions[version];
   if (root === undefined) throw new Error(`${crd.source.path} serves no ${version}`);
-  const className = `${crd.kind}${suffix}`;
-  const apiVersion = `${crd.group}/${version}`;
-  reserved.add(className);
-  const writer = new InterfaceWriter(reserved);
-  const top = Object.fromEntries(
+  const properties = Object.fromEntries(
     Object.entries(root.properties ?? {}).filter(
       ([key]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(key),
     ),
   );
+  return { type: 'object', properties, required: (root.required ?? []).filter((key) => key in properties) };
+}
+
+/** The classes and interfaces of one kind (one served version, or each with a version suffix). */
+function kindBindings(crd: DerivedCrd, version: string, suffix: string, reserved: Set<string>): string[] {
+  const className = `${crd.kind}${suffix}`;
+  const apiVersion = `${crd.group}/${version}`;
+  reserved.add(className);
+  const writer = new InterfaceWriter(reserved);
+  const fields = ownFields(crd, version);
   const propsName = writer.writeInterface(
-    { type: 'object', properties: top, required: (root.required ?? []).filter((key) => key in top) },
+    fields,
     `${className}Props`,
     ['  readonly metadata?: ApiObjectMetadata;'],
     className,
   );
-  const optional = !(root.required ?? []).some((key) => key in top);
+  const optional = (fields.required ?? []).length === 0;
   const param = `props: ${propsName}${optional ? ` = {}` : ''}`;
   const declarations = writer.declarations;
   const props = declarations.pop() ?? '';
@@ -149,8 +159,7 @@ function byGroup(
 ): [group: string, members: DerivedCrd[], sources: string[]][] {
   const groups = new Map<string, { crds: DerivedCrd[]; sources: Set<string> }>();
   for (const crd of crds) {
-    const versions = Object.keys(crd.versions).filter((v) => kinds.includes(`${crd.group}/${v} ${crd.kind}`));
-    if (versions.length === 0) continue;
+    if (boundVersions(crd, kinds).length === 0) continue;
     let group = groups.get(crd.group);
     if (group === undefined) groups.set(crd.group, (group = { crds: [], sources: new Set() }));
     group.crds.push(crd);
@@ -224,24 +233,13 @@ export function crdBindings(
  * the same field interfaces as the construct binding, so the two read alike.
  */
 function kindTypes(crd: DerivedCrd, version: string, suffix: string, reserved: Set<string>): string[] {
-  const root = crd.versions[version];
-  if (root === undefined) throw new Error(`${crd.source.path} serves no ${version}`);
   const name = `${crd.kind}${suffix}`;
   const writer = new InterfaceWriter(reserved);
-  const top = Object.fromEntries(
-    Object.entries(root.properties ?? {}).filter(
-      ([key]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(key),
-    ),
-  );
-  writer.writeInterface(
-    { type: 'object', properties: top, required: (root.required ?? []).filter((key) => key in top) },
-    name,
-    [
-      `  readonly apiVersion: '${crd.group}/${version}';`,
-      `  readonly kind: '${crd.kind}';`,
-      '  readonly metadata?: ObjectMeta;',
-    ],
-  );
+  writer.writeInterface(ownFields(crd, version), name, [
+    `  readonly apiVersion: '${crd.group}/${version}';`,
+    `  readonly kind: '${crd.kind}';`,
+    '  readonly metadata?: ObjectMeta;',
+  ]);
   const declarations = writer.declarations;
   const object = declarations.pop() ?? '';
   return [

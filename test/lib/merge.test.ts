@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRecords } from '../../lib/merge';
+import { mergeRecords, putMember } from '../../lib/merge';
 
 describe('mergeRecords', () => {
   it('makes what an object spread of the parts makes: later parts win, first positions kept', () => {
@@ -27,5 +27,21 @@ describe('mergeRecords', () => {
     expect(merged).toEqual({ own: 'yes', more: '1' });
     expect(part).toEqual({ more: '1' });
     expect(mergeRecords()).toEqual({});
+  });
+});
+
+describe('putMember', () => {
+  it('sets an own member, a __proto__ key as an ordinary one', () => {
+    const record: Record<string, string> = {};
+    putMember(record, 'a', '1');
+    putMember(record, '__proto__', 'x');
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Object.keys(record)).toEqual(['a', '__proto__']);
+    expect(Object.getOwnPropertyDescriptor(record, '__proto__')).toEqual({
+      value: 'x',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { FindingSink } from '../findings';
 import { asObject as obj, asString as str, isObject } from '../../lib/json';
-import { iamLike } from '../kinds/iam-role/terraform-iam';
+import { iamLike, roleNameOf } from '../kinds/iam-role/terraform-iam';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
 import { IAM_ACTIONS_FILE, iamServiceActions, iamServices } from './data';
 import { knownClean, rememberClean } from './verdicts';
@@ -136,10 +136,6 @@ function trustedAudiences(role: TerraformResource): string[] | undefined {
   return found;
 }
 
-function roleNamed(context: SystemContext, arn: string | undefined): TerraformResource | undefined {
-  return context.role(arn === undefined ? undefined : /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1]);
-}
-
 function checkAudiences(sink: FindingSink, context: SystemContext): void {
   const assumers: {
     o: ReturnType<SystemContext['objects']['ofKind']>[number];
@@ -149,7 +145,7 @@ function checkAudiences(sink: FindingSink, context: SystemContext): void {
   }[] = [];
   for (const sa of context.objects.ofKind('ServiceAccount')) {
     const annotations = obj(obj(sa.object.metadata).annotations);
-    const role = roleNamed(context, str(annotations['eks.amazonaws.com/role-arn']));
+    const role = context.role(roleNameOf(str(annotations['eks.amazonaws.com/role-arn'])));
     assumers.push({
       o: sa,
       role,
@@ -158,7 +154,7 @@ function checkAudiences(sink: FindingSink, context: SystemContext): void {
     });
   }
   for (const run of context.objects.ofKind('JobRun')) {
-    const role = roleNamed(context, str(obj(run.object.spec).executionRoleARN));
+    const role = context.role(roleNameOf(str(obj(run.object.spec).executionRoleARN)));
     assumers.push({ o: run, role, audience: DEFAULT_AUDIENCE, path: '$.spec.executionRoleARN' });
   }
   const reported = new Set<string>();
@@ -231,7 +227,8 @@ function checkPodIdentity(sink: FindingSink, context: SystemContext): void {
       );
     }
     const role =
-      context.referenced(association.body.role_arn) ?? roleNamed(context, str(association.body.role_arn));
+      context.referenced(association.body.role_arn) ??
+      context.role(roleNameOf(str(association.body.role_arn)));
     if (role === undefined) continue;
     for (const statement of policyStatements(role.body.assume_role_policy)) {
       for (const [operator, condition] of Object.entries(statement.Condition ?? {})) {

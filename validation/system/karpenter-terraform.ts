@@ -2,6 +2,7 @@ import type { FindingSink } from '../findings';
 import { quantityValue } from '../../lib/kubernetes-formats';
 import { INSTANCE_CATALOG } from '../../lib/instance-catalog';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../lib/json';
+import { stringMap } from '../kinds/pod/model';
 import type { RuntimeObject } from '../runtime/objects';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
 
@@ -42,16 +43,10 @@ interface Tagged {
   readonly zone?: string;
 }
 
-function stringTags(value: unknown): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(obj(value)).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-}
-
 function subnets(context: SystemContext): Tagged[] {
   return context.terraform('aws_subnet').map((resource) => ({
     resource,
-    tags: { ...stringTags(resource.body.tags_all), ...stringTags(resource.body.tags) },
+    tags: { ...stringMap(resource.body.tags_all), ...stringMap(resource.body.tags) },
     zone: str(resource.body.availability_zone),
   }));
 }
@@ -60,7 +55,7 @@ function subnets(context: SystemContext): Tagged[] {
 function securityGroups(context: SystemContext): Tagged[] {
   const groups = context.terraform('aws_security_group').map((resource) => ({
     resource,
-    tags: { ...stringTags(resource.body.tags_all), ...stringTags(resource.body.tags) },
+    tags: { ...stringMap(resource.body.tags_all), ...stringMap(resource.body.tags) },
   }));
   const extra = new Map<string, Tagged>();
   for (const tag of context.terraform('aws_ec2_tag')) {

@@ -1,9 +1,11 @@
 import type { FindingSink } from '../findings';
 import { classificationProperties, parseOverrides } from '../kinds/jobrun/checks';
+import { putMember } from '../../lib/merge';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../lib/json';
 import { jobRunTemplate } from '../kinds/jobrun/pods';
 import type { RuntimeObject } from '../runtime/objects';
 import { jobRunConf } from '../kinds/jobrun/spark-conf';
+import { stringMap, workloadShape } from '../kinds/pod/model';
 import { named, type SystemContext, type SystemModel } from './context';
 
 /**
@@ -301,11 +303,6 @@ interface PlatformPod extends NetworkPod {
   readonly what: string;
 }
 
-const stringMap = (value: unknown): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(obj(value)).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-
 /** Adds the entries under `prefix` to `into`, the prefix removed (later entries win). */
 function underPrefix(
   entries: Iterable<readonly [string, string]>,
@@ -313,33 +310,8 @@ function underPrefix(
   into: Record<string, string>,
 ): Record<string, string> {
   for (const [key, value] of entries)
-    if (key.startsWith(prefix))
-      Object.defineProperty(into, key.slice(prefix.length), {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (key.startsWith(prefix)) putMember(into, key.slice(prefix.length), value);
   return into;
-}
-
-/** The pod template of a workload kind, or undefined for other kinds. */
-function workloadTemplate(o: RuntimeObject): Json | undefined {
-  const spec = obj(o.object.spec);
-  switch (o.kind) {
-    case 'Pod':
-      return o.object;
-    case 'CronJob':
-      return obj(obj(obj(spec.jobTemplate).spec).template);
-    case 'Job':
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'ReplicaSet':
-    case 'DaemonSet':
-      return obj(spec.template);
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -352,7 +324,7 @@ function networkPods(context: SystemContext): NetworkPod[] {
   for (const o of context.objects.all) {
     if (o.namespace === undefined) continue;
     if (o.kind !== 'JobRun') {
-      const template = workloadTemplate(o);
+      const template = workloadShape(o)?.template;
       if (template !== undefined)
         pods.push({
           owner: o,
@@ -400,10 +372,6 @@ function subnetAddress(
 
 function clusterSubnets(context: SystemContext): unknown[] {
   return arr(obj(context.terraform('aws_eks_cluster')[0]?.body.vpc_config).subnet_ids);
-}
-
-function describePod(p: PlatformPod): string {
-  return p.what;
 }
 
 function policyNames(policies: readonly Policy[]): string {
@@ -475,7 +443,7 @@ export const network: SystemModel = {
           dnsPolicy?.object.file ?? where,
           '$.spec.egress',
           'system.network-dns',
-          `${describePod(p)} cannot reach CoreDNS (pods k8s-app=kube-dns in Namespace kube-system, which carries only ${Object.entries(
+          `${p.what} cannot reach CoreDNS (pods k8s-app=kube-dns in Namespace kube-system, which carries only ${Object.entries(
             nsLabels,
           )
             .map(([k, v]) => `${k}=${v}`)
@@ -491,7 +459,7 @@ export const network: SystemModel = {
           httpsPolicy?.object.file ?? where,
           '$.spec.egress',
           'system.network-egress',
-          `${describePod(p)} cannot reach ${target.name} on TCP 443: ${httpsPolicy !== undefined ? `NetworkPolicy ${httpsPolicy.object.namespace}/${httpsPolicy.object.name}'s ipBlock does not cover its address` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress on TCP 443 to an ipBlock that covers it (0.0.0.0/0 without excepting it)`,
+          `${p.what} cannot reach ${target.name} on TCP 443: ${httpsPolicy !== undefined ? `NetworkPolicy ${httpsPolicy.object.namespace}/${httpsPolicy.object.name}'s ipBlock does not cover its address` : `no egress rule of ${policyNames(egress)} admits it`}; allow egress on TCP 443 to an ipBlock that covers it (0.0.0.0/0 without excepting it)`,
         );
       }
     }
@@ -592,7 +560,7 @@ export const network: SystemModel = {
               admitting?.object.file ?? to.owner.file,
               '$.spec.ingress',
               'system.network-cross-team',
-              `${describePod(from)} (team ${from.namespace}) can reach ${describePod(to)} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,
+              `${from.what} (team ${from.namespace}) can reach ${to.what} (team ${to.namespace}) on ${port.protocol} ${port.port}: ${admitting !== undefined ? `NetworkPolicy ${admitting.object.namespace}/${admitting.object.name} admits it` : `no ingress policy isolates namespace ${to.namespace}`}${out === 'open' ? ` and no egress policy isolates namespace ${from.namespace}` : ''}; restrict ingress in ${to.namespace} to its own pods (podSelector without namespaceSelector) and the platform namespaces that need it`,
             );
             break;
           }

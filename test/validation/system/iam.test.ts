@@ -16,6 +16,8 @@ function policy(stack: string, type: string, id: string, field: string, change: 
 
 const controller = (change: (p: Tree) => void) =>
   policy('base', 'aws_iam_role_policy', 'karpenter_controller-policy', 'policy', change);
+const uploaderPolicy = (change: (p: Tree) => void) =>
+  policy('teams', 'aws_iam_role_policy', 'team-emr-data-team-a_artifact-uploader-policy', 'policy', change);
 const bucketPolicy = (change: (p: Tree) => void) =>
   policy('teams', 'aws_s3_bucket_policy', 'team-emr-data-team-a-bucket_policy', 'policy', change);
 
@@ -34,30 +36,18 @@ const mustCatch: MustCatch[] = [
     rule: 'system.iam-action-unknown',
     file: TEAMS,
     mentions: ['there is no service prefix s4'],
-    set: policy(
-      'teams',
-      'aws_iam_role_policy',
-      'team-emr-data-team-a_artifact-uploader-policy',
-      'policy',
-      (p) => {
-        p.Statement[0].Action = ['s4:GetObject', 's3:PutObject'];
-      },
-    ),
+    set: uploaderPolicy((p) => {
+      p.Statement[0].Action = ['s4:GetObject', 's3:PutObject'];
+    }),
   },
   {
     name: 'a wildcard that matches no action',
     rule: 'system.iam-action-unknown',
     file: TEAMS,
     mentions: ['no s3 action matches getobjekt*'],
-    set: policy(
-      'teams',
-      'aws_iam_role_policy',
-      'team-emr-data-team-a_artifact-uploader-policy',
-      'policy',
-      (p) => {
-        p.Statement[0].Action = ['s3:GetObjekt*', 's3:PutObject'];
-      },
-    ),
+    set: uploaderPolicy((p) => {
+      p.Statement[0].Action = ['s3:GetObjekt*', 's3:PutObject'];
+    }),
   },
   {
     name: 'IRSA trust for the wrong audience',
@@ -148,15 +138,9 @@ const nearMisses: NearMiss[] = [
   },
   {
     name: 'actions in another case and as a wildcard',
-    set: policy(
-      'teams',
-      'aws_iam_role_policy',
-      'team-emr-data-team-a_artifact-uploader-policy',
-      'policy',
-      (p) => {
-        p.Statement[0].Action = ['s3:getobject', 's3:Put*'];
-      },
-    ),
+    set: uploaderPolicy((p) => {
+      p.Statement[0].Action = ['s3:getobject', 's3:Put*'];
+    }),
   },
   {
     name: 'service account naming the default audience explicitly',

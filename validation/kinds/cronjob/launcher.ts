@@ -10,7 +10,7 @@ import type { JobRun } from '../../bindings/emrcontainers.services.k8s.aws';
 import type { Located, PodTemplate } from '../../cross-checks';
 import { FindingSink } from '../../findings';
 import { quantityValue } from '../../../lib/kubernetes-formats';
-import { asObject as obj, isObject, type Json } from '../../../lib/json';
+import { asArray, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { RuntimeObjects, type RuntimeObject } from '../../runtime/objects';
 import type { SchemaRegistry } from '../../schema-registry';
 import { structuralProblems } from '../../structural';
@@ -57,8 +57,7 @@ const RESTRICTED_VOLUMES = new Set([
   'secret',
 ]);
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const list = (value: unknown): Json[] => asArray(value).filter(isObject);
 
 /** Every check of this file over one environment's objects. */
 export function checkLaunchers(
@@ -112,8 +111,9 @@ export function checkLaunchers(
   }
   const templates = checkTemplates(sink, runtime, registry);
   checkAfter(sink, runtime);
-  checkFreezeWindows(sink, runtime, scheduled, templates, podTemplates);
-  checkSameMinute(sink, runtime, scheduled, templates, podTemplates);
+  const facts = new ScheduledFacts(templates, podTemplates);
+  checkFreezeWindows(sink, runtime, scheduled, facts);
+  checkSameMinute(sink, runtime, scheduled, facts);
   const seen = new Set<string>();
   for (const f of sink.findings) {
     const key = JSON.stringify([f.file, f.path, f.rule, f.message]);
@@ -391,28 +391,45 @@ interface Scheduled {
   readonly job?: string;
 }
 
-/** The run instants of a schedule in the reference year, at most {@link MAX_RUNS}. */
-function referenceRuns(s: Scheduled): number[] {
-  return nextRuns(s.schedule, s.timeZone, REFERENCE_FROM - 1, MAX_RUNS, REFERENCE_TO);
-}
+/**
+ * What the time-based checks read of each scheduled job: its run instants in the reference year
+ * (at most {@link MAX_RUNS}) and the pods of its run, from its template. Each is worked out once,
+ * when a check first asks, and shared by the checks.
+ */
+class ScheduledFacts {
+  private readonly runs = new Map<Scheduled, number[]>();
+  private readonly pods = new Map<Scheduled, ModelPod[]>();
 
-/** The pods of a scheduled job's run, from its template. */
-function jobPods(
-  s: Scheduled,
-  templates: ReadonlyMap<string, RuntimeObject>,
-  podTemplates: readonly PodTemplate[],
-): ModelPod[] {
-  if (s.job === undefined) return [];
-  const run = templates.get(`${s.cron.namespace ?? ''}/${s.job}`);
-  return run === undefined ? [] : jobRunPods(run, podTemplates);
+  constructor(
+    private readonly templates: ReadonlyMap<string, RuntimeObject>,
+    private readonly podTemplates: readonly PodTemplate[],
+  ) {}
+
+  runsOf(s: Scheduled): number[] {
+    let runs = this.runs.get(s);
+    if (runs === undefined) {
+      runs = nextRuns(s.schedule, s.timeZone, REFERENCE_FROM - 1, MAX_RUNS, REFERENCE_TO);
+      this.runs.set(s, runs);
+    }
+    return runs;
+  }
+
+  podsOf(s: Scheduled): ModelPod[] {
+    let pods = this.pods.get(s);
+    if (pods === undefined) {
+      const run = s.job === undefined ? undefined : this.templates.get(`${s.cron.namespace ?? ''}/${s.job}`);
+      pods = run === undefined ? [] : jobRunPods(run, this.podTemplates);
+      this.pods.set(s, pods);
+    }
+    return pods;
+  }
 }
 
 function checkFreezeWindows(
   sink: FindingSink,
   runtime: RuntimeObjects,
   scheduled: readonly Scheduled[],
-  templates: ReadonlyMap<string, RuntimeObject>,
-  podTemplates: readonly PodTemplate[],
+  facts: ScheduledFacts,
 ): void {
   const pools = runtime.ofKind('NodePool').flatMap((pool) => {
     const spec = obj(pool.object.spec);
@@ -434,7 +451,8 @@ function checkFreezeWindows(
   });
   if (pools.length === 0) return;
   for (const s of scheduled) {
-    const selectors = jobPods(s, templates, podTemplates)
+    const selectors = facts
+      .podsOf(s)
       .filter((p) => p.role === 'driver' || p.role === 'executor')
       .map((p) => p.nodeSelector);
     const used = pools.filter(({ labels }) =>
@@ -442,7 +460,7 @@ function checkFreezeWindows(
         Object.entries(selector).every(([k, v]) => k === 'karpenter.sh/capacity-type' || labels[k] === v),
       ),
     );
-    const runs = referenceRuns(s);
+    const runs = facts.runsOf(s);
     for (const window of used) {
       const length = window.minutes * 60_000;
       const frozen = runsBetween(window.schedule, 'UTC', REFERENCE_FROM - length, REFERENCE_TO).map(
@@ -488,8 +506,7 @@ function checkSameMinute(
   sink: FindingSink,
   runtime: RuntimeObjects,
   scheduled: readonly Scheduled[],
-  templates: ReadonlyMap<string, RuntimeObject>,
-  podTemplates: readonly PodTemplate[],
+  facts: ScheduledFacts,
 ): void {
   const byNamespace = new Map<string, Scheduled[]>();
   for (const s of scheduled) {
@@ -505,7 +522,7 @@ function checkSameMinute(
     if (quota === undefined || (cpuLimit === undefined && memoryLimit === undefined)) continue;
     const needs = new Map(
       jobs.map((s) => {
-        const total = jobPods(s, templates, podTemplates).reduce(
+        const total = facts.podsOf(s).reduce(
           (acc, pod) => {
             const r = podRequests(pod);
             return { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory };
@@ -516,7 +533,7 @@ function checkSameMinute(
       }),
     );
     const starts = new Map<number, Scheduled[]>();
-    for (const s of jobs) for (const at of referenceRuns(s)) starts.set(at, [...(starts.get(at) ?? []), s]);
+    for (const s of jobs) for (const at of facts.runsOf(s)) starts.set(at, [...(starts.get(at) ?? []), s]);
     const reported = new Set<string>();
     for (const [at, together] of [...starts].sort(([a], [b]) => a - b)) {
       if (together.length < 2) continue;

@@ -1,6 +1,7 @@
 import type { FindingSink } from '../../findings';
 import { specS3Uris } from '../jobrun/spec-uris';
 import { wildcardMatch } from '../../../lib/wildcard';
+import { list, policyStatements, type Statement } from '../../system/iam-policy';
 
 /** The IAM facts of an environment's Terraform JSON that the cross-checks compare with the manifests. */
 export interface IamRole {
@@ -18,35 +19,15 @@ export interface IamRole {
   readonly prefixListedBuckets: readonly string[];
 }
 
-interface PolicyStatement {
-  Effect?: string;
-  Action?: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-function statements(policy: unknown): PolicyStatement[] {
-  if (typeof policy !== 'string') return [];
-  try {
-    const parsed = JSON.parse(policy) as { Statement?: PolicyStatement | PolicyStatement[] };
-    return Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-  } catch {
-    return [];
-  }
-}
-
-const list = (value: string | string[] | undefined): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
-
 const S3_ARN = 'arn:aws:s3:::';
 
 /** Whether a statement's actions include `s3:ListBucket` (directly or by an IAM wildcard). */
-function grantsListBucket(statement: PolicyStatement): boolean {
+function grantsListBucket(statement: Statement): boolean {
   return list(statement.Action).some((action) => iamLike(action.toLowerCase(), 's3:listbucket'));
 }
 
 /** Whether any condition of the statement tests `s3:prefix` (which a HEAD request never carries). */
-function prefixConditioned(statement: PolicyStatement): boolean {
+function prefixConditioned(statement: Statement): boolean {
   return Object.values(statement.Condition ?? {}).some((condition) =>
     Object.keys(condition).some((key) => key.toLowerCase() === 's3:prefix'),
   );
@@ -65,7 +46,7 @@ export function iamRoles(stacks: readonly unknown[]): Map<string, IamRole> {
       (stack as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {};
     for (const [id, role] of Object.entries(resources.aws_iam_role ?? {})) {
       if (typeof role.name !== 'string') continue;
-      const trustedSubjects = statements(role.assume_role_policy).flatMap((s) =>
+      const trustedSubjects = policyStatements(role.assume_role_policy).flatMap((s) =>
         Object.values(s.Condition ?? {}).flatMap((condition) =>
           Object.entries(condition)
             .filter(([key]) => key.endsWith(':sub'))
@@ -87,7 +68,7 @@ export function iamRoles(stacks: readonly unknown[]): Map<string, IamRole> {
     const ref = typeof role === 'string' ? /^\$\{aws_iam_role\.([^.]+)\.(name|id)\}$/.exec(role) : null;
     const target = ref ? byId.get(ref[1] ?? '') : [...byId.values()].find((r) => r.name === role);
     if (target === undefined) continue;
-    for (const statement of statements(policy)) {
+    for (const statement of policyStatements(policy)) {
       if (statement.Effect !== 'Allow') continue;
       const s3 = list(statement.Resource).filter((r) => r.startsWith(S3_ARN));
       target.s3Objects.push(...s3.filter((r) => r.includes('/')));
@@ -175,8 +156,8 @@ export function checkPodIdentityTrust(
       (stack as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource
         ?.aws_iam_role ?? {};
     for (const [id, role] of Object.entries(roles)) {
-      for (const statement of statements(role.assume_role_policy)) {
-        const principal = (statement as { Principal?: { Service?: string | string[] } }).Principal;
+      for (const statement of policyStatements(role.assume_role_policy)) {
+        const principal = statement.Principal as { Service?: unknown } | undefined;
         if (statement.Effect !== 'Allow' || !list(principal?.Service).includes('pods.eks.amazonaws.com'))
           continue;
         const exact = Object.entries(statement.Condition ?? {})

@@ -4,12 +4,8 @@ import type { FindingSink } from '../../findings';
 import { asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
 import { checkS3Access, managedBuckets, roleNameOf, type IamRole } from '../iam-role/terraform-iam';
 import { checkTaskGroups, type TaskGroup } from '../pod/task-groups';
-import { podTemplateOf } from '../pod-template/lookup';
+import { jobRunTemplate } from './pods';
 import { jobRunConf, sparkPodRequest, type SparkConf } from './spark-conf';
-
-function fileName(uri: string | undefined): string | undefined {
-  return uri?.split('/').at(-1);
-}
 
 /**
  * What a JobRun must agree on with the rest of its environment: its VirtualCluster, its
@@ -74,15 +70,14 @@ export function checkJobRuns(
     for (const role of ['driver', 'executor'] as const) {
       const uri = conf.get(`spark.kubernetes.${role}.podTemplateFile`);
       if (uri === undefined) continue;
-      const key = fileName(uri);
-      const template = key === undefined ? undefined : podTemplateOf(set.podTemplates, namespace, key);
+      const template = jobRunTemplate(conf, role, namespace, set.podTemplates);
       templates.set(role, template);
       if (template === undefined) {
         sink.report(
           file,
           '$.spec',
           'cross.jobrun-pod-template',
-          `${role} pod template ${String(fileName(uri))} is not rendered in namespace ${String(namespace)}`,
+          `${role} pod template ${String(uri.split('/').at(-1))} is not rendered in namespace ${String(namespace)}`,
         );
         continue;
       }

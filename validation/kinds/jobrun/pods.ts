@@ -1,6 +1,7 @@
 import type { PodTemplate } from '../../cross-checks';
 import { podTemplateOf } from '../pod-template/lookup';
 import { quantityValue } from '../../../lib/kubernetes-formats';
+import { putMember } from '../../../lib/merge';
 import type { FindingSink } from '../../findings';
 import { classificationProperties, overridesEntry, parseOverrides } from './checks';
 import { asArray as arr, asObject as obj, asString as str, isObject, type Json } from '../../../lib/json';
@@ -55,11 +56,7 @@ function withPrefix(
   const found: Record<string, string> = {};
   const add = (value: string, key: string): void => {
     if (key.length <= prefix.length || !key.startsWith(prefix)) return;
-    const name = key.slice(prefix.length);
-    // A key named __proto__ is a property like any other (as Object.fromEntries makes it).
-    if (name === '__proto__')
-      Object.defineProperty(found, name, { value, enumerable: true, writable: true, configurable: true });
-    else found[name] = value;
+    putMember(found, key.slice(prefix.length), value);
   };
   if (properties instanceof Map) properties.forEach(add);
   else {

@@ -97,7 +97,7 @@ export function specClaims(spec: Json): string[] {
 }
 
 /** Where a workload kind keeps its pod template, and how many pods run at once. */
-function workloadShape(o: RuntimeObject): { template: Json; count: number } | undefined {
+export function workloadShape(o: RuntimeObject): { template: Json; count: number } | undefined {
   const spec = obj(o.object.spec);
   switch (o.kind) {
     case 'Pod':

@@ -14,6 +14,7 @@ import { TeamNetworkPolicies } from '../constructs/team-network-policies';
 import { VirtualCluster } from '../imports/emrcontainers.services.k8s.aws';
 import { teamArtifacts, type Artifact } from '../jobs/artifacts';
 import { dependencies, jobLaunch } from '../launcher/launcher-config';
+import { launcherStarts } from '../../config/job-chains';
 import {
   FSX_DYNAMIC_PVC,
   FSX_STATIC_PVC,
@@ -107,7 +108,7 @@ export class TeamChart extends Chart {
         chain: launch === 'committed' && (job.retry !== undefined || followed.has(job.name)),
       });
       hashes.set(job.name, run.hash);
-      if (launch !== 'committed' || job.retry !== undefined) {
+      if (launcherStarts(job)) {
         const template = new JobRunTemplate(this, `job-template-${job.name}`, {
           job: job.name,
           hash: run.hash,

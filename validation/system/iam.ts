@@ -4,7 +4,7 @@ import { iamLike, roleNameOf } from '../kinds/iam-role/terraform-iam';
 import { address, named, type SystemContext, type SystemModel, type TerraformResource } from './context';
 import { IAM_ACTIONS_FILE, iamServiceActions, iamServices } from './data';
 import { knownClean, rememberClean } from './verdicts';
-import { list, policyStatements, type Statement } from './iam-policy';
+import { list, policyStatements, type Statement } from '../kinds/iam-role/policy';
 
 /**
  * IAM across Terraform and the cluster (class 4 of the system models).

@@ -1,7 +1,7 @@
 import { iamLike } from '../kinds/iam-role/terraform-iam';
 import { asString as str } from '../../lib/json';
 import type { SystemContext, TerraformResource } from './context';
-import { policyStatements, list } from './iam-policy';
+import { policyStatements, list } from '../kinds/iam-role/policy';
 
 /**
  * Which team owns which bucket, from the environment's Terraform: a bucket (`aws_s3_bucket`) is

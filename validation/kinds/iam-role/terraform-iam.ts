@@ -1,7 +1,7 @@
 import type { FindingSink } from '../../findings';
 import { specS3Uris } from '../jobrun/spec-uris';
 import { wildcardMatch } from '../../../lib/wildcard';
-import { list, policyStatements, type Statement } from '../../system/iam-policy';
+import { list, policyStatements, type Statement } from './policy';
 
 /** The IAM facts of an environment's Terraform JSON that the cross-checks compare with the manifests. */
 export interface IamRole {

@@ -1,9 +1,27 @@
-import { teamBucketName, teamNamespace, virtualClusterName } from '../config/naming';
+import {
+  artifactUploaderRoleArn,
+  artifactUploaderRoleName,
+  inputSeederRoleArn,
+  inputSeederRoleName,
+  jobExecutionRoleArn,
+  jobExecutionRoleName,
+  teamBucketArn,
+  teamBucketName,
+  teamLogGroupName,
+  teamNamespace,
+  virtualClusterName,
+} from '../config/naming';
 import { jobFile, type JobFile } from '../config/jobs';
 import type { Environment, Team } from '../config/schema';
 import type { PlatformSources } from '../config/sources';
 import { sha256 } from '../lib/hash';
 import { effectiveJob, type EffectiveJob } from './effective-job';
+
+/** An IAM role the platform creates, by name and ARN. */
+export interface RoleRef {
+  readonly name: string;
+  readonly arn: string;
+}
 
 /** A file a team's jobs ship from `jobs/<team>/`, with its text and content address. */
 export interface JobFileContent extends JobFile {
@@ -25,7 +43,15 @@ export interface TeamModel {
   readonly config: Team;
   readonly name: string;
   readonly namespace: string;
-  readonly bucket: { readonly name: string };
+  readonly bucket: { readonly name: string; readonly arn: string };
+  readonly roles: {
+    readonly jobExecution: RoleRef;
+    readonly artifactUploader: RoleRef;
+    /** Only for a team that seeds input data. */
+    readonly inputSeeder?: RoleRef;
+  };
+  /** CloudWatch log group its jobs write to. */
+  readonly logGroup: string;
   /** Its EMR virtual cluster. */
   readonly virtualCluster: string;
   /** The jobs that render now, effective. */
@@ -55,11 +81,20 @@ export function buildTeamModel(
     const feature = waiting.get(`${team.name}/${job.name}`);
     return feature === undefined ? [] : [{ job: effectiveJob(config, team, job), feature }];
   });
+  const role = (name: string, arn: string): RoleRef => ({ name, arn });
   return {
     config: rendered,
     name: team.name,
     namespace: teamNamespace(team),
-    bucket: { name: teamBucketName(config, team) },
+    bucket: { name: teamBucketName(config, team), arn: teamBucketArn(config, team) },
+    roles: {
+      jobExecution: role(jobExecutionRoleName(config, team), jobExecutionRoleArn(config, team)),
+      artifactUploader: role(artifactUploaderRoleName(config, team), artifactUploaderRoleArn(config, team)),
+      ...(team.inputData.length > 0
+        ? { inputSeeder: role(inputSeederRoleName(config, team), inputSeederRoleArn(config, team)) }
+        : {}),
+    },
+    logGroup: teamLogGroupName(config, team),
     virtualCluster: virtualClusterName(config, team),
     jobs,
     waitingJobs,
